@@ -1,0 +1,3 @@
+from aibom.cli import main
+
+main()

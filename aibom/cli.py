@@ -1,0 +1,156 @@
+"""The `aibom` command: parse, call, write. No logic of its own."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import traceback
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from aibom import __version__
+from aibom.collect.options import CollectOptions
+from aibom.errors import AibomError, EnvironmentFailure, InputError
+
+SPEC_VERSIONS = ("1.6", "1.7")
+PROFILES = ("core", "mof", "osaid")
+FORMATS = ("text", "json", "markdown")
+
+
+def _timestamp(reproducible: bool) -> tuple[datetime, bool]:
+    """The BOM timestamp and whether output must be reproducible (SOURCE_DATE_EPOCH implies it)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC), True
+        except (ValueError, OverflowError, OSError) as exc:
+            raise InputError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from exc
+    if reproducible:
+        return datetime(1970, 1, 1, tzinfo=UTC), True
+    return datetime.now(tz=UTC).replace(microsecond=0), False
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write to stdout, or atomically to `output` (temp file in the same folder, then rename)."""
+    if output is None or str(output) == "-":
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    folder = output.parent if str(output.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+            os.replace(tmp, output)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except FileNotFoundError as exc:
+        raise InputError(f"cannot write {output}: folder {folder} does not exist") from exc
+    except PermissionError as exc:
+        raise EnvironmentFailure(f"cannot write {output}: permission denied") from exc
+    except OSError as exc:
+        raise EnvironmentFailure(f"cannot write {output}: {exc.strerror or exc}") from exc
+
+
+def _options(**kwargs: object) -> CollectOptions:
+    return CollectOptions(progress=sys.stderr.isatty(), **kwargs)  # type: ignore[arg-type]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "AIBOM"})
+@click.version_option(__version__, prog_name="aibom")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """What a machine-learning model is made of, and whether it is really open."""
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("target")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the BOM here (default: stdout).")
+@click.option("--spec-version", type=click.Choice(SPEC_VERSIONS), default="1.6", show_default=True)
+@click.option("--repo-id", help="The Hub identity of a local folder (ORG/NAME).")
+@click.option("--revision", help="The revision (commit, branch or tag) of the model.")
+@click.option("--reproducible", is_flag=True, help="Byte-identical output for identical input.")
+@click.option("--score", "score_profile", type=click.Choice(PROFILES), help="Embed an openness assessment.")
+@click.option("--allow-copyleft", is_flag=True, help="Count copyleft licenses as permissive when scoring.")
+@click.option("--declarations", type=click.Path(path_type=Path), help="A declarations file (aibom.yaml).")
+@click.option("--cache", "cache_dir", is_flag=False, flag_value="", default=None,
+              help="Read the model from the Hugging Face cache (optionally its folder), no network.")
+@click.option("--verify-weights", is_flag=True, help="Download Hub weight files and check their SHA-256.")
+@click.option("--lineage-depth", type=click.IntRange(0, 10), default=1, show_default=True)
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), help="Files hashed at once (default: one per core).")
+def generate(target: str, output: Path | None, spec_version: str, repo_id: str | None, revision: str | None,
+             reproducible: bool, score_profile: str | None, allow_copyleft: bool, declarations: Path | None,
+             cache_dir: str | None, verify_weights: bool, lineage_depth: int, jobs: int | None) -> None:
+    """Write a CycloneDX AI-BOM for TARGET: a model folder, a .gguf/.onnx file or a Hub repo id."""
+    from aibom.collect.dispatch import collect
+    from aibom.emit.cyclonedx import to_json
+    from aibom.emit.validate import problems
+
+    timestamp, repro = _timestamp(reproducible)
+    options = _options(repo_id=repo_id, revision=revision, declarations=declarations, jobs=jobs,
+                       verify_weights=verify_weights, lineage_depth=lineage_depth,
+                       use_cache=cache_dir is not None, cache_dir=Path(cache_dir) if cache_dir else None)
+    prov = collect(target, options)
+    if score_profile:
+        from aibom.score.profiles import evaluate
+
+        prov = prov.with_changes(assessments=(evaluate(prov, score_profile, allow_copyleft=allow_copyleft),))
+    serial = None if repro else f"urn:uuid:{uuid.uuid4()}"
+    text = to_json(prov, spec_version=spec_version, timestamp=timestamp, serial=serial)
+    found = problems(text)
+    if found:
+        raise AibomError("aibom produced an invalid BOM; nothing was written:\n  " + "\n  ".join(found),
+                         "this is a bug in aibom; please report it with --debug output")
+    write_output(text, output)
+
+
+@cli.command()
+@click.argument("bom", type=click.Path(path_type=Path))
+def validate(bom: Path) -> None:
+    """Check BOM against the strict CycloneDX schema of its version and for dangling references."""
+    from aibom.collect.dispatch import read_text
+    from aibom.emit.validate import problems
+
+    found = problems(read_text(bom))
+    if found:
+        for line in found:
+            click.echo(f"{bom}: {line}", err=True)
+        raise InputError(f"{bom} is not a valid CycloneDX BOM ({len(found)} problem(s))")
+    click.echo(f"{bom}: valid")
+
+
+def main() -> None:
+    """Entry point: run the group, turning errors into one clear line and an exit code."""
+    debug = "--debug" in sys.argv[1:] or os.environ.get("AIBOM_DEBUG", "") not in ("", "0")
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aibom: aborted", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except AibomError as exc:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"aibom: error: {exc.message}", err=True)
+        if exc.hint:
+            click.echo(f"aibom: hint: {exc.hint}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("aibom: interrupted", err=True)
+        sys.exit(3)
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"aibom: unexpected error: {type(exc).__name__}: {exc} (a bug; rerun with --debug)", err=True)
+        sys.exit(2)

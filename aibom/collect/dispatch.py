@@ -1,0 +1,102 @@
+"""Route a target (folder, file, repo id, cache) to the collector that understands it."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from aibom.collect.options import CollectOptions
+from aibom.errors import InputError
+from aibom.model import Provenance
+
+REPO_ID = re.compile(r"^(?P<repo>[A-Za-z0-9][\w.-]*/[\w.-]+|[A-Za-z0-9][\w.-]*)(?:@(?P<rev>[\w./-]+))?$")
+SINGLE_FILE_SUFFIXES = (".gguf", ".onnx")
+DECLARATION_SUFFIXES = (".yml", ".yaml")
+
+
+def split_repo_id(target: str) -> tuple[str, str | None] | None:
+    """`org/name@rev` -> ("org/name", "rev"); None when `target` is not shaped like a repo id."""
+    m = REPO_ID.match(target)
+    if not m or "/" not in m.group("repo"):
+        return None
+    return m.group("repo"), m.group("rev")
+
+
+def collect(target: str, options: CollectOptions) -> Provenance:
+    """Collect the provenance of `target`, then apply the user's declarations if any."""
+    prov = _collect_target(target, options)
+    declarations = options.declarations
+    if declarations is None and Path(target).is_dir() and (Path(target) / "aibom.yaml").is_file():
+        declarations = Path(target) / "aibom.yaml"
+    if declarations is not None:
+        from aibom.collect import declarations as decl
+
+        prov = decl.apply(prov, decl.load(declarations))
+    return prov
+
+
+def _collect_target(target: str, options: CollectOptions) -> Provenance:
+    path = Path(target)
+    if path.is_dir():
+        from aibom.collect import local
+
+        return local.collect_folder(path, options)
+    if path.is_file():
+        suffix = path.suffix.lower()
+        if suffix in SINGLE_FILE_SUFFIXES:
+            from aibom.collect import single_file
+
+            return single_file.collect_file(path, options)
+        if suffix in DECLARATION_SUFFIXES:
+            from aibom.collect import declarations as decl
+
+            return decl.to_provenance(decl.load(path))
+        raise InputError(
+            f"{target} is a file aibom cannot describe on its own",
+            "give a model folder, a .gguf or .onnx file, a declarations .yaml, or a Hub repo id",
+        )
+    if path.exists() or path.is_symlink():
+        raise InputError(f"{target} is neither a folder nor a regular file")
+    parsed = split_repo_id(target)
+    if parsed is None:
+        raise InputError(f"{target}: no such folder or file, and not a Hugging Face repo id (ORG/NAME[@REV])")
+    repo_id, rev = parsed
+    if rev and options.revision and rev != options.revision:
+        raise InputError(f"{target} names revision {rev} but --revision says {options.revision}")
+    revision = rev or options.revision
+    offline = os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+    if options.use_cache or offline:
+        from aibom.collect import hf_cache
+
+        return hf_cache.collect_cache(repo_id, revision, options)
+    from aibom.collect import hf_hub
+
+    return hf_hub.collect_hub(repo_id, revision, options)
+
+
+def load(target: str, options: CollectOptions) -> Provenance:
+    """A saved BOM (``*.json``) read back into the model, or any other target collected afresh."""
+    path = Path(target)
+    if path.is_file() and path.suffix.lower() == ".json":
+        from aibom.emit.cyclonedx import from_json
+
+        return from_json(read_text(path))
+    return collect(target, options)
+
+
+def read_text(path: Path, limit: int = 256 * 1024 * 1024) -> str:
+    """A UTF-8 text file, bounded in size, with a clear error for anything else."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(f"{path} is {size} bytes; aibom reads at most {limit} bytes of a document")
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} is not UTF-8 text") from exc
+    except PermissionError as exc:
+        from aibom.errors import EnvironmentFailure
+
+        raise EnvironmentFailure(f"cannot read {path}: permission denied") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc

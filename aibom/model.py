@@ -1,0 +1,288 @@
+"""The neutral provenance model: frozen facts about one model, each with its evidence.
+
+Collectors build these; emitters, the scorer and the differ read them. No I/O here, and
+no third-party imports. Collections are tuples so every value is hashable and immutable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Generic, Literal, TypeVar
+
+T = TypeVar("T")
+
+Method = Literal["declared", "computed", "inferred"]
+"""How a fact was obtained: a card/user/Hub said so, we hashed or parsed it, or a heuristic read it."""
+
+FileRole = Literal["weights", "config", "tokenizer", "code", "doc", "license", "other"]
+Relation = Literal["fine-tune", "adapter", "quantized", "merge", "unknown"]
+Status = Literal["met", "unmet", "partial", "unknown"]
+
+FILE_ROLES: tuple[str, ...] = ("weights", "config", "tokenizer", "code", "doc", "license", "other")
+RELATIONS: tuple[str, ...] = ("fine-tune", "adapter", "quantized", "merge", "unknown")
+STATUSES: tuple[str, ...] = ("met", "unmet", "partial", "unknown")
+
+LICENSE_CATEGORIES: tuple[str, ...] = (
+    "permissive",
+    "public-domain",
+    "weak-copyleft",
+    "strong-copyleft",
+    "network-copyleft",
+    "open-data-permissive",
+    "open-data-share-alike",
+    "rail-use-restricted",
+    "non-commercial",
+    "no-derivatives",
+    "research-only",
+    "proprietary-community",
+    "proprietary",
+    "restricted-data",
+    "unknown",
+)
+"""Every license category aibom knows, from least to most restrictive within each family."""
+
+REFERENCE_PURPOSES: tuple[str, ...] = (
+    "training-code",
+    "inference-code",
+    "evaluation-code",
+    "data-preprocessing-code",
+    "supporting-libraries",
+    "repository",
+    "research-paper",
+    "technical-report",
+    "model-card",
+    "data-card",
+    "evaluation-data",
+    "evaluation-results",
+    "intermediate-checkpoints",
+    "sample-outputs",
+    "website",
+    "distribution",
+    "other",
+)
+"""What an external reference is for; the MOF components map onto these."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact came from: which collector, which location, how it was obtained."""
+
+    collector: str
+    location: str
+    method: Method
+    quote: str = ""
+
+
+@dataclass(frozen=True)
+class Fact(Generic[T]):
+    """A single value with its evidence."""
+
+    value: T
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Something that could not be found; the scorer reports it as unknown, never as unmet."""
+
+    subject: str
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class License:
+    """One license as a source stated it, resolved to SPDX where possible.
+
+    `spdx` holds an exact-case SPDX id or expression (``Apache-2.0``, ``MIT OR Apache-2.0``) or
+    a ``LicenseRef-*`` id; `name`/`url` describe a named license (Llama, Gemma, RAIL, other).
+    `raw` keeps what the source said (``apache-2.0``, ``other``, ``llama2``).
+    """
+
+    raw: str
+    evidence: Evidence
+    spdx: str | None = None
+    name: str | None = None
+    url: str | None = None
+    category: str = "unknown"
+    osi_approved: bool | None = None
+
+
+@dataclass(frozen=True)
+class WeightInfo:
+    """What a header-only inspection of a weight file found (never the tensors)."""
+
+    format: str
+    evidence: Evidence
+    parameters: tuple[tuple[str, int], ...] = ()
+    metadata: tuple[tuple[str, str], ...] = ()
+    risks: tuple[str, ...] = ()
+
+    @property
+    def parameter_count(self) -> int:
+        return sum(n for _, n in self.parameters)
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One file of the model, by relative POSIX path."""
+
+    path: str
+    size: int | None
+    sha256: str | None
+    role: FileRole
+    evidence: Evidence
+    weights: WeightInfo | None = None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset the model was trained, tuned or evaluated on."""
+
+    id: str
+    evidence: Evidence
+    name: str | None = None
+    url: str | None = None
+    licenses: tuple[License, ...] = ()
+    gated: bool | None = None
+    usage: str = "training"
+    revision: str | None = None
+    description: str | None = None
+    generator: str | None = None
+    seed_source: str | None = None
+
+
+@dataclass(frozen=True)
+class BaseModel:
+    """An ancestor: what this model was fine-tuned, adapted, quantized or merged from."""
+
+    id: str
+    relation: Relation
+    evidence: Evidence
+    purl: str | None = None
+    revision: str | None = None
+    licenses: tuple[License, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A link to something outside the model files: code, paper, card, website."""
+
+    url: str
+    purpose: str
+    evidence: Evidence
+    licenses: tuple[License, ...] = ()
+    commit: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One evaluation result, from model-index or a declaration."""
+
+    type: str
+    value: str
+    evidence: Evidence
+    name: str | None = None
+    dataset: str | None = None
+    split: str | None = None
+    task: str | None = None
+
+
+@dataclass(frozen=True)
+class Consideration:
+    """A passage of the card filed under a modelCard consideration.
+
+    `kind` is one of: use-cases, limitations, ethical-considerations, training-procedure,
+    hyperparameters, hardware, environmental, users, fairness.
+    """
+
+    kind: str
+    text: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class CardFacts:
+    """The modelCard part: task, architecture, languages, metrics, considerations."""
+
+    task: Fact[str] | None = None
+    architecture_family: Fact[str] | None = None
+    model_architecture: Fact[str] | None = None
+    library: Fact[str] | None = None
+    languages: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+    considerations: tuple[Consideration, ...] = ()
+
+
+@dataclass(frozen=True)
+class Property:
+    """A name/value fact with no better home (``aibom:*`` or ``cdx:ai-ml:*`` names)."""
+
+    name: str
+    value: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The verdict on one requirement of an openness profile."""
+
+    requirement: str
+    title: str
+    status: Status
+    reason: str
+    fix: str = ""
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """An openness profile applied to a model: one finding per requirement, plus a summary."""
+
+    profile: str
+    findings: tuple[Finding, ...]
+    summary: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Everything aibom knows about one model. The only thing collectors hand to outputs."""
+
+    name: str
+    identity: Evidence
+    source: str
+    repo_id: str | None = None
+    revision: str | None = None
+    purl: str | None = None
+    description: str | None = None
+    author: str | None = None
+    gated: bool | None = None
+    files: tuple[FileEntry, ...] = ()
+    licenses: tuple[License, ...] = ()
+    datasets: tuple[Dataset, ...] = ()
+    base_models: tuple[BaseModel, ...] = ()
+    references: tuple[Reference, ...] = ()
+    card: CardFacts = field(default_factory=CardFacts)
+    parameters: Fact[int] | None = None
+    properties: tuple[Property, ...] = ()
+    unknowns: tuple[Unknown, ...] = ()
+    assessments: tuple[Assessment, ...] = ()
+
+    @property
+    def weight_files(self) -> tuple[FileEntry, ...]:
+        return tuple(f for f in self.files if f.role == "weights")
+
+    def with_changes(self, **changes: object) -> Provenance:
+        """A copy with some fields replaced (the model is frozen)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def hf_purl(repo_id: str, revision: str | None = None) -> str:
+    """The package URL of a Hugging Face model: ``pkg:huggingface/Org/Name@rev``.
+
+    The purl spec keeps the Hub's case in namespace and name and lower-cases the commit.
+    """
+    base = f"pkg:huggingface/{repo_id}"
+    return f"{base}@{revision.lower()}" if revision else base
