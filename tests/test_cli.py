@@ -1,0 +1,75 @@
+"""The command line as a user meets it: exit codes, one-line errors, nothing half-written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "aibom", *args], capture_output=True, text=True,
+                          env=full_env, cwd=cwd, timeout=120)
+
+
+def assert_clean_error(proc: subprocess.CompletedProcess[str], code: int, *needles: str) -> None:
+    assert proc.returncode == code, proc.stderr
+    assert "Traceback" not in proc.stderr
+    for needle in needles:
+        assert needle in proc.stderr
+
+
+def test_help_lists_every_command() -> None:
+    proc = run("--help")
+    assert proc.returncode == 0
+    for command in ("generate", "validate", "score", "diff"):
+        assert command in proc.stdout
+
+
+def test_missing_target_that_is_no_repo_id_is_bad_input(tmp_path: Path) -> None:
+    proc = run("generate", str(tmp_path / "nowhere" / "x" / "y"), "-o", str(tmp_path / "bom.json"))
+    assert_clean_error(proc, 2, "no such folder or file")
+    assert not (tmp_path / "bom.json").exists()
+
+
+def test_unknown_file_kind_is_bad_input(tmp_path: Path) -> None:
+    target = tmp_path / "notes.txt"
+    target.write_text("hello")
+    assert_clean_error(run("generate", str(target)), 2, "cannot describe")
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    assert_clean_error(run("generate", "--no-such-option", "x"), 2, "No such option")
+
+
+def test_bad_spec_version_is_a_usage_error(tmp_path: Path) -> None:
+    assert_clean_error(run("generate", str(tmp_path), "--spec-version", "1.4"), 2, "1.4")
+
+
+def test_bad_source_date_epoch_is_bad_input(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# m\n")
+    proc = run("generate", str(tmp_path), env={"SOURCE_DATE_EPOCH": "yesterday"})
+    assert_clean_error(proc, 2, "SOURCE_DATE_EPOCH")
+
+
+@pytest.mark.parametrize("content", ["not json at all", "{\"bomFormat\": \"CycloneDX\"", "[]"])
+def test_validate_rejects_non_boms(tmp_path: Path, content: str) -> None:
+    bom = tmp_path / "bom.json"
+    bom.write_text(content)
+    proc = run("validate", str(bom))
+    assert_clean_error(proc, 2, "not a valid CycloneDX BOM")
+
+
+def test_validate_missing_file_is_bad_input(tmp_path: Path) -> None:
+    assert_clean_error(run("validate", str(tmp_path / "absent.json")), 2, "cannot read")
+
+
+def test_validate_non_utf8_is_bad_input(tmp_path: Path) -> None:
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xff\xfe{}")
+    assert_clean_error(run("validate", str(bom)), 2, "not UTF-8")
