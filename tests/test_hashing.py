@@ -1,0 +1,131 @@
+"""Streaming, parallel SHA-256: right digests, bounded buffers, clear errors."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from aibom import hashing
+from aibom.errors import InputError
+from aibom.hashing import Hashed, hash_file, hash_files
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_hash_file_matches_hashlib_across_chunk_boundaries(tmp_path: Path) -> None:
+    data = os.urandom(hashing.CHUNK * 2 + 12345)
+    got = hash_file(_write(tmp_path / "w.bin", data))
+    assert got == Hashed(hashlib.sha256(data).hexdigest(), len(data))
+
+
+def test_hash_file_with_small_buffer_and_counter(tmp_path: Path) -> None:
+    data = os.urandom(100_001)
+    counter = [0]
+    got = hash_file(_write(tmp_path / "w.bin", data), bytearray(4096), counter)
+    assert got.sha256 == hashlib.sha256(data).hexdigest()
+    assert counter == [100_001]
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    assert hash_file(_write(tmp_path / "e", b"")) == Hashed(hashlib.sha256(b"").hexdigest(), 0)
+
+
+def test_hash_files_many_files_any_jobs(tmp_path: Path) -> None:
+    blobs = {tmp_path / f"f{i}": os.urandom(i * 997) for i in range(40)}
+    for p, d in blobs.items():
+        p.write_bytes(d)
+    order = list(blobs)
+    for jobs in (1, 3, None):
+        got = hash_files(order, jobs=jobs)
+        assert list(got) == order  # keeps the caller's order
+        assert all(got[p].sha256 == hashlib.sha256(d).hexdigest() and got[p].size == len(d)
+                   for p, d in blobs.items())
+
+
+def test_hash_files_empty_list() -> None:
+    assert hash_files([]) == {}
+
+
+def test_buffers_are_bounded_for_many_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[int] = []
+    real = hashing.hash_file
+
+    def spy(path: Path, buffer: bytearray | None = None, counter: list[int] | None = None) -> Hashed:
+        assert buffer is not None
+        seen.append(len(buffer))
+        return real(path, buffer, counter)
+
+    monkeypatch.setattr(hashing, "hash_file", spy)
+    paths = [_write(tmp_path / f"f{i}", b"x" * i) for i in range(300)]
+    hash_files(paths, jobs=256)
+    assert len(seen) == 300
+    assert max(seen) * 256 <= hashing.BUFFER_BUDGET
+
+
+def test_missing_file_is_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot read"):
+        hash_files([tmp_path / "nope"])
+
+
+def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    start = time.monotonic()
+    with pytest.raises(InputError, match="not a regular file"):
+        hash_file(fifo)
+    assert time.monotonic() - start < 5
+
+
+def test_file_growing_while_hashed_is_an_error(tmp_path: Path) -> None:
+    path = _write(tmp_path / "growing.bin", os.urandom(64 * 1024 * 1024))
+    stop = threading.Event()
+
+    def writer() -> None:
+        with path.open("ab") as fh:
+            while not stop.is_set():
+                fh.write(b"more")
+                fh.flush()
+                time.sleep(0.001)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        with pytest.raises(InputError, match="changed while it was being hashed"):
+            hash_file(path, bytearray(64 * 1024))
+    finally:
+        stop.set()
+        t.join()
+
+
+def test_first_error_stops_and_surfaces(tmp_path: Path) -> None:
+    good = [_write(tmp_path / f"g{i}", b"ok") for i in range(5)]
+    with pytest.raises(InputError, match="missing"):
+        hash_files([*good, tmp_path / "missing"], jobs=2)
+
+
+def test_progress_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path / "a", b"a" * 1000)
+    pipe = io.StringIO()
+    monkeypatch.setattr("sys.stderr", pipe)
+    hash_files([path], progress=True)
+    assert pipe.getvalue() == ""
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    monkeypatch.setattr("sys.stderr", tty)
+    hash_files([path], progress=True)
+    line = tty.getvalue()
+    assert "1000.0 B / 1000.0 B (100%)" in line
+    assert "/s" in line and line.endswith("\n")
