@@ -126,6 +126,50 @@ def validate(bom: Path) -> None:
     click.echo(f"{bom}: valid")
 
 
+def _fail_on_groups(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
+    from aibom.diff import GROUPS
+
+    groups = tuple(g.strip() for g in (value or "").split(",") if g.strip())
+    unknown = [g for g in groups if g not in GROUPS]
+    if unknown:
+        raise click.BadParameter(f"unknown kind {', '.join(unknown)} (choose from {', '.join(GROUPS)})")
+    return groups
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--fail-on", callback=_fail_on_groups, metavar="KIND[,KIND...]",
+              help="Exit 1 when a change of these kinds exists: license, weights, datasets, lineage, "
+                   "openness, card, files, any.")
+@click.option("--profile", type=click.Choice(PROFILES), help="Score both sides and compare openness.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the diff here (default stdout).")
+def diff(old: str, new: str, fmt: str, fail_on: tuple[str, ...], profile: str | None,
+         output: Path | None) -> None:
+    """What changed from OLD to NEW: each a BOM .json file, a model folder or a Hub repo id."""
+    from aibom.collect.dispatch import load
+    from aibom.diff import compare
+    from aibom.diff_render import render
+    from aibom.errors import PolicyFailure
+
+    sides = []
+    for target in (old, new):
+        prov = load(target, _options())
+        if profile:
+            from aibom.score.profiles import evaluate
+
+            fresh = evaluate(prov, profile)
+            kept = tuple(a for a in prov.assessments if a.profile != fresh.profile)
+            prov = prov.with_changes(assessments=(*kept, fresh))
+        sides.append(prov)
+    changes = compare(sides[0], sides[1])
+    write_output(render(changes, fmt), output)
+    hits = sorted({c.kind for group in fail_on for c in changes.in_group(group)})
+    if hits:
+        raise PolicyFailure(f"changes under --fail-on {','.join(fail_on)}: {', '.join(hits)}")
+
+
 def main() -> None:
     """Entry point: run the group, turning errors into one clear line and an exit code."""
     debug = "--debug" in sys.argv[1:] or os.environ.get("AIBOM_DEBUG", "") not in ("", "0")

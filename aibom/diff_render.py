@@ -1,0 +1,129 @@
+"""`Changes` as text for a terminal, JSON (schemas/diff.schema.json) or Markdown for a PR comment. Pure."""
+
+from __future__ import annotations
+
+import json
+
+from aibom.diff import KINDS, Change, Changes, Side
+
+FORMATS: tuple[str, ...] = ("text", "json", "markdown")
+_MARKS = {"high": "⚠", "medium": "●", "low": "○", "info": "·"}
+
+
+def render(changes: Changes, fmt: str) -> str:
+    """`changes` in one of `FORMATS`."""
+    return {"text": to_text, "json": to_json, "markdown": to_markdown}[fmt](changes)
+
+
+def summary(changes: Changes) -> dict[str, object]:
+    """Counts per kind and severity, and the most severe change."""
+    return {
+        "total": len(changes.changes),
+        "max_severity": changes.max_severity,
+        "by_severity": dict(changes.count_by_severity()),
+        "by_kind": dict(changes.count_by_kind()),
+    }
+
+
+def headline(changes: Changes) -> str:
+    """One line for the top of a report: the first of the most severe changes, or 'no changes'."""
+    if not changes.changes:
+        return f"No changes between {_label(changes.old)} and {_label(changes.new)}"
+    first = next(c for c in changes.changes if c.severity == changes.max_severity)
+    more = len(changes.changes) - 1
+    tail = f" (+{more} more change{'s' if more != 1 else ''})" if more else ""
+    return f"{_MARKS[first.severity]} {first.message}{tail}" if first.severity == "high" else \
+        f"{first.message}{tail}"
+
+
+def to_json(changes: Changes) -> str:
+    """The diff document: old and new identities, summary, changes in stable order."""
+    doc = {
+        "old": _side(changes.old),
+        "new": _side(changes.new),
+        "summary": summary(changes),
+        "changes": [_change(c) for c in changes.changes],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_text(changes: Changes) -> str:
+    """Changes grouped by kind, one line each, for a terminal."""
+    lines = [f"aibom diff: {_label(changes.old)} → {_label(changes.new)}", _counts(changes)]
+    for kind in KINDS:
+        group = [c for c in changes.changes if c.kind == kind]
+        if group:
+            lines += ["", f"{kind} ({len(group)})"]
+            lines += [f"  [{c.severity:<6}] {c.subject}: {c.message}" for c in group]
+    lines += _unknown_lines(changes, "")
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(changes: Changes) -> str:
+    """A headline and a table, ready for a pull-request comment."""
+    lines = [f"### {_cell(headline(changes))}", "",
+             f"`{_cell(_label(changes.old))}` → `{_cell(_label(changes.new))}` · {_counts(changes)}"]
+    if changes.changes:
+        lines += ["", "| Severity | Kind | Subject | Old | New | Change |", "|---|---|---|---|---|---|"]
+        lines += [
+            f"| {_MARKS[c.severity]} {c.severity} | {c.kind} | {_cell(c.subject)} | {_value(c.old)} "
+            f"| {_value(c.new)} | {_cell(c.message)} |"
+            for c in changes.changes
+        ]
+    lines += _unknown_lines(changes, "> ")
+    return "\n".join(lines) + "\n"
+
+
+def _side(side: Side) -> dict[str, object]:
+    return {
+        "name": side.name,
+        "version": side.revision,
+        "purl": side.purl,
+        "repo_id": side.repo_id,
+        "source": side.source,
+        "unknowns": [{"subject": u.subject, "field": u.field, "reason": u.reason} for u in side.unknowns],
+    }
+
+
+def _change(c: Change) -> dict[str, object]:
+    return {"kind": c.kind, "subject": c.subject, "old": c.old, "new": c.new, "severity": c.severity,
+            "groups": list(c.groups), "message": c.message}
+
+
+def _label(side: Side) -> str:
+    name = side.repo_id or side.name
+    return f"{name}@{side.revision}" if side.revision else name
+
+
+def _counts(changes: Changes) -> str:
+    if not changes.changes:
+        return "no changes"
+    parts = ", ".join(f"{n} {s}" for s, n in changes.count_by_severity() if n)
+    total = len(changes.changes)
+    return f"{total} change{'s' if total != 1 else ''} ({parts})"
+
+
+def _unknown_lines(changes: Changes, prefix: str) -> list[str]:
+    """What could not be found or read on either side, so an empty diff is not over-trusted."""
+    lines = []
+    for label, side in (("old", changes.old), ("new", changes.new)):
+        if side.unknowns:
+            fields = ", ".join(sorted({f"{u.subject}.{u.field}" for u in side.unknowns}))
+            lines.append(f"{prefix}{label} side has {len(side.unknowns)} unknown(s): {_short(fields)}")
+    return ["", *lines] if lines else []
+
+
+def _short(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: one line, pipes escaped."""
+    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|").replace("`", "'")
+
+
+def _value(text: str | None) -> str:
+    if text is None:
+        return "—"
+    flat = _cell(text)
+    return f"`{flat[:12]}…`" if len(flat) == 64 and all(ch in "0123456789abcdef" for ch in flat) else flat
