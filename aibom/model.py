@@ -62,6 +62,11 @@ REFERENCE_PURPOSES: tuple[str, ...] = (
 )
 """What an external reference is for; the MOF components map onto these."""
 
+PROP_WEIGHTS_AVAILABLE = "aibom:weights-available"
+"""Property name: ``"false"`` when the publisher declares the weights are not released."""
+PROP_ACCESS = "aibom:access"
+"""Property name: how the model can be used, ``open``, ``gated`` or ``api-only`` (declared)."""
+
 
 @dataclass(frozen=True)
 class Evidence:
