@@ -1,0 +1,521 @@
+"""Model and dataset cards: YAML front matter, Markdown sections, links and lineage in prose.
+
+Parses text it is given (no network, no files). Front matter that is missing, broken or not a
+mapping becomes an `Unknown`; the rest of the card is still read. Everything is bounded: only the
+first `MAX_CARD_CHARS` characters are looked at and every list is capped at `MAX_ITEMS` entries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from huggingface_hub.repocard import REGEX_YAML_BLOCK
+from huggingface_hub.repocard_data import model_index_to_eval_results
+
+from aibom import licenses
+from aibom.model import (
+    RELATIONS,
+    BaseModel,
+    CardFacts,
+    Consideration,
+    Dataset,
+    Evidence,
+    Fact,
+    License,
+    Metric,
+    Reference,
+    Relation,
+    Unknown,
+    hf_purl,
+)
+
+MAX_CARD_CHARS = 1024 * 1024
+MAX_ITEMS = 1000
+MAX_SECTION_CHARS = 4000
+MAX_DESCRIPTION_CHARS = 1000
+MAX_QUOTE_CHARS = 300
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(?:/[\w.-]{1,96})?$")
+_RELATION_WORDS = {"adapter": "adapter", "merge": "merge", "quantized": "quantized",
+                   "finetune": "fine-tune", "fine-tune": "fine-tune"}
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_PLACEHOLDER = re.compile(r"\[?more information needed\]?", re.I)
+
+# Heading text (normalised) -> consideration kind; the first rule that matches wins.
+_KIND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), k) for p, k in (
+    (r"hyper-?parameters?", "hyperparameters"),
+    (r"hardware|compute infrastructure|training compute", "hardware"),
+    (r"environmental|carbon|emissions", "environmental"),
+    (r"^training (procedure|details|process|recipe|setup)|^training$|^fine-?tuning (procedure|details)",
+     "training-procedure"),
+    (r"fairness", "fairness"),
+    (r"out[- ]of[- ]scope|misuse|malicious use", "limitations"),
+    (r"intended use", "use-cases"),
+    (r"limitation", "limitations"),
+    (r"ethic|\bbias|\brisks?\b|responsible ai", "ethical-considerations"),
+    (r"\busers\b", "users"),
+    (r"^uses?$|\buse cases?\b|^direct use|^downstream use", "use-cases"),
+))
+_DESCRIPTION_HEADINGS = re.compile(r"^(model )?(description|summary|overview|introduction|details)$")
+
+_LIST_ITEM = re.compile(r"^([-*+]|\d+[.)])\s")
+_URL = re.compile(r"https?://[^\s)\]>\"'<`]+")
+_GITHUB = re.compile(r"^https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+)")
+_GITHUB_NOT_OWNERS = frozenset({"orgs", "sponsors", "features", "settings", "login", "marketplace",
+                                "topics", "apps", "about", "pricing", "site", "collections", "users"})
+_NOT_CODE_PATH = re.compile(
+    r"^/(issues|pull|discussions|actions|releases|wiki|commits?|stargazers|network)\b"
+    r"|\.(png|jpe?g|gif|svg|webp|pdf)$|/(LICEN[SC]E|COPYING)[^/]*$", re.I)
+_LIBRARIES = frozenset({
+    "huggingface/transformers", "huggingface/trl", "huggingface/accelerate", "huggingface/peft",
+    "huggingface/diffusers", "huggingface/datasets", "huggingface/text-generation-inference",
+    "huggingface/optimum", "pytorch/pytorch", "google/jax", "google/flax", "tensorflow/tensorflow",
+    "microsoft/deepspeed", "nvidia/megatron-lm", "hazyresearch/flash-attention", "dao-ailab/flash-attention",
+    "facebookresearch/xformers", "facebookresearch/bitsandbytes", "timdettmers/bitsandbytes",
+    "bitsandbytes-foundation/bitsandbytes", "ggerganov/llama.cpp", "ggml-org/llama.cpp", "vllm-project/vllm",
+    "openaccess-ai-collective/axolotl", "axolotl-ai-cloud/axolotl", "mlfoundations/open_clip",
+    "ukplab/sentence-transformers", "eleutherai/lm-evaluation-harness", "nvidia/nemo",
+})
+"""Frameworks a card mentions as tools, never as the model's own training code (lower-case owner/repo)."""
+_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})", re.I)
+_ARXIV_TAG = re.compile(r"^arxiv:(\d{4}\.\d{4,5}|[a-z-]+/\d{7})$", re.I)
+_TRAINING_CONTEXT = re.compile(
+    r"(?i:\btrain|\bfine-?tun|\bfinetun|\brecipe|source code|training code)|\bCode\b")
+
+_HUB_MODEL_URL = re.compile(r"^https?://huggingface\.co/([\w.-]+/[\w.-]+)/?$")
+_NOT_MODEL_ORGS = frozenset({"datasets", "spaces", "docs", "papers", "blog", "models", "collections"})
+_BASE_TRIGGER = re.compile(
+    r"(?i:\b(?:fine-?tuned|finetuned)\s+(?:version\s+of|from|on\s+top\s+of)(?:\s+model)?"
+    r"(?:\s*\[optional\])?\s*:?(?:\*\*|__)?\s*(?:the\s+)?(?:pre-?trained\s+)?"
+    r"|\bwe\s+used\s+the\s+pre-?trained\s+|\binitiali[sz]ed\s+from\s+(?:the\s+)?)"
+)
+_FINE_TUNED = re.compile(r"(?i)fine-?tun|finetun")
+_CANDIDATE_LINK = re.compile(r"\[([^\]\n]{1,200})\]\((\S{1,500}?)\)")
+_CANDIDATE_TOKEN = re.compile(r"[*_`]{0,2}([A-Za-z0-9][\w./-]*[\w])[*_`]{0,2}")
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    """What one card says about its model or dataset, each fact with its evidence."""
+
+    model_name: str | None = None
+    title: str | None = None
+    description: str | None = None
+    licenses: tuple[License, ...] = ()
+    datasets: tuple[Dataset, ...] = ()
+    base_models: tuple[BaseModel, ...] = ()
+    references: tuple[Reference, ...] = ()
+    card: CardFacts = field(default_factory=CardFacts)
+    unknowns: tuple[Unknown, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Line:
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    meta: dict[str, Any]
+    body: tuple[_Line, ...]
+    unknowns: tuple[Unknown, ...]
+
+
+def parse_model_card(text: str, *, collector: str, location: str = "README.md") -> CardInfo:
+    """The facts of a model card (README.md of a model repo)."""
+    parsed = _split(text, location, "model")
+    meta, fm = parsed.meta, Evidence(collector, f"{location}#front-matter", "declared")
+    unknowns = list(parsed.unknowns)
+    title = _title(parsed.body)
+    model_name = _first(meta.get("model_name"))
+    declared = _base_models(meta, fm, unknowns)
+    inferred = () if declared else _prose_base_models(parsed.body, collector, location, (model_name, title))
+    return CardInfo(
+        model_name=model_name,
+        title=title,
+        description=_description(parsed.body),
+        licenses=_licenses(meta, fm),
+        datasets=_datasets(meta.get("datasets"), fm),
+        base_models=declared + inferred,
+        references=_references(meta, parsed.body, collector, location),
+        card=CardFacts(
+            task=_fact(meta.get("pipeline_tag"), fm),
+            library=_fact(meta.get("library_name"), fm),
+            languages=_strings(meta.get("language")),
+            tags=_strings(meta.get("tags")),
+            metrics=_metrics(meta.get("model-index"), collector, location, unknowns),
+            considerations=_considerations(parsed.body, collector, location),
+        ),
+        unknowns=tuple(unknowns),
+    )
+
+
+def parse_dataset_card(text: str, *, collector: str, location: str) -> CardInfo:
+    """The facts of a dataset card: license, title, description, languages, tasks, papers and code."""
+    parsed = _split(text, location, "dataset")
+    meta, fm = parsed.meta, Evidence(collector, f"{location}#front-matter", "declared")
+    return CardInfo(
+        model_name=_first(meta.get("pretty_name")),
+        title=_title(parsed.body),
+        description=_description(parsed.body),
+        licenses=_licenses(meta, fm),
+        references=_references(meta, parsed.body, collector, location),
+        card=CardFacts(
+            task=_fact(meta.get("task_categories"), fm),
+            languages=_strings(meta.get("language")),
+            tags=_strings(meta.get("tags")),
+        ),
+        unknowns=parsed.unknowns,
+    )
+
+
+def looks_like_hub_id(value: str) -> bool:
+    """True for ``org/name`` or a legacy org-less ``name`` as the Hub spells them."""
+    return bool(HUB_ID.match(value)) and not value.isdigit()
+
+
+# -- front matter ---------------------------------------------------------------------------------
+
+
+def _split(text: str, location: str, subject: str) -> _Parsed:
+    """Front matter mapping, numbered body lines, and what went wrong reading the front matter."""
+    text = text[:MAX_CARD_CHARS].removeprefix("\ufeff")
+    match = REGEX_YAML_BLOCK.search(text)
+    if match is None:
+        opened = text.lstrip().startswith("---")
+        reason = "front matter is not closed by a '---' line" if opened else "has no YAML front matter"
+        return _Parsed({}, _lines(text, 1), (Unknown(subject, "card.front-matter", f"{location} {reason}"),))
+    first_body_line = text.count("\n", 0, match.end()) + 1
+    body = _lines(text[match.end():], first_body_line)
+    try:
+        meta = yaml.load(match.group(2), Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        reason = f"{location} front matter is not valid YAML{where}: {problem}"
+        return _Parsed({}, body, (Unknown(subject, "card.front-matter", reason),))
+    if meta is None:
+        return _Parsed({}, body, ())
+    if not isinstance(meta, dict):
+        reason = f"{location} front matter is a YAML {type(meta).__name__}, not a mapping"
+        return _Parsed({}, body, (Unknown(subject, "card.front-matter", reason),))
+    return _Parsed({str(k): v for k, v in meta.items()}, body, ())
+
+
+def _lines(text: str, start: int) -> tuple[_Line, ...]:
+    return tuple(_Line(start + i, line) for i, line in enumerate(text.splitlines()))
+
+
+def _scalar(value: object) -> str | None:
+    if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+        return None
+    s = str(value).strip()
+    return s or None
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    """A scalar or a list of scalars as a tuple of non-empty strings (at most MAX_ITEMS)."""
+    items = value[:MAX_ITEMS] if isinstance(value, list) else [value]
+    out = (_scalar(v) for v in items)
+    return tuple(dict.fromkeys(s for s in out if s))
+
+
+def _first(value: object) -> str | None:
+    found = _strings(value)
+    return found[0] if found else None
+
+
+def _fact(value: object, evidence: Evidence) -> Fact[str] | None:
+    found = _strings(value)
+    return Fact(", ".join(found), evidence) if found else None
+
+
+def _licenses(meta: dict[str, Any], evidence: Evidence) -> tuple[License, ...]:
+    name = _first(meta.get("license_name"))
+    link = _first(meta.get("license_link"))
+    url = link if link and link.startswith(("https://", "http://")) else None
+    raws = _strings(meta.get("license")) or ((name,) if name else ())
+    return tuple(licenses.resolve(raw, evidence, name=name, url=url) for raw in raws)
+
+
+def _datasets(value: object, evidence: Evidence) -> tuple[Dataset, ...]:
+    out: dict[str, Dataset] = {}
+    for raw in _strings(value):
+        ds_id = raw.removeprefix("datasets/") if raw.count("/") == 1 else raw
+        url = f"https://huggingface.co/datasets/{ds_id}" if looks_like_hub_id(ds_id) else None
+        out.setdefault(ds_id.lower(), Dataset(id=ds_id, evidence=evidence, url=url))
+    return tuple(out.values())
+
+
+def _relation(meta: dict[str, Any], unknowns: list[Unknown]) -> Relation:
+    raw = _first(meta.get("base_model_relation"))
+    if raw is None:
+        return "unknown"
+    relation = _RELATION_WORDS.get(raw.lower(), "unknown")
+    if relation == "unknown":
+        unknowns.append(Unknown("model", "base_model_relation", f"base_model_relation {raw!r} is not one of "
+                                "adapter, merge, quantized, finetune"))
+    assert relation in RELATIONS
+    return relation  # type: ignore[return-value]
+
+
+def _base_model(model_id: str, relation: Relation, evidence: Evidence) -> BaseModel:
+    purl = hf_purl(model_id) if "/" in model_id and looks_like_hub_id(model_id) else None
+    return BaseModel(id=model_id, relation=relation, evidence=evidence, purl=purl)
+
+
+def _base_models(meta: dict[str, Any], evidence: Evidence, unknowns: list[Unknown]) -> tuple[BaseModel, ...]:
+    ids = _strings(meta.get("base_model"))
+    if not ids:
+        return ()
+    relation = _relation(meta, unknowns)
+    unique = {i.lower(): i for i in reversed(ids)}
+    return tuple(_base_model(i, relation, evidence) for i in ids if unique[i.lower()] == i)
+
+
+def _metrics(value: object, collector: str, location: str, unknowns: list[Unknown]) -> tuple[Metric, ...]:
+    """model-index results through huggingface_hub's own reader, one result at a time."""
+    if value is None:
+        return ()
+    evidence = Evidence(collector, f"{location}#model-index", "declared")
+    if not isinstance(value, list):
+        unknowns.append(Unknown("model", "metrics", f"{location} model-index is not a list"))
+        return ()
+    out: list[Metric] = []
+    for entry in value[:MAX_ITEMS]:
+        results = entry.get("results") if isinstance(entry, dict) else None
+        for n, result in enumerate(results[:MAX_ITEMS] if isinstance(results, list) else ()):
+            try:
+                _, evals = model_index_to_eval_results([{"name": entry.get("name"), "results": [result]}])
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                reason = f"{location} model-index result {n + 1} is incomplete ({type(exc).__name__}: {exc})"
+                unknowns.append(Unknown("model", "metrics", reason))
+                continue
+            out.extend(
+                Metric(type=str(e.metric_type), value=str(e.metric_value), evidence=evidence,
+                       name=_scalar(e.metric_name),
+                       dataset=_scalar(e.dataset_name) or _scalar(e.dataset_type),
+                       split=_scalar(e.dataset_split), task=_scalar(e.task_type))
+                for e in evals
+            )
+    return tuple(out[:MAX_ITEMS])
+
+
+# -- Markdown body --------------------------------------------------------------------------------
+
+
+def _prose(body: tuple[_Line, ...]) -> Iterator[_Line]:
+    """Body lines outside fenced code blocks."""
+    fence = ""
+    for line in body:
+        m = _FENCE.match(line.text)
+        if fence:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if m:
+            fence = m.group(1)
+            continue
+        yield line
+
+
+def _headings(body: tuple[_Line, ...]) -> list[tuple[int, int, str]]:
+    """(index in body, level, plain heading text) for every ATX heading outside code."""
+    index = {line.number: i for i, line in enumerate(body)}
+    out = []
+    for line in _prose(body):
+        m = _HEADING.match(line.text)
+        if m:
+            out.append((index[line.number], len(m.group(1)), _plain(m.group(2))))
+    return out
+
+
+def _plain(text: str) -> str:
+    text = _MD_LINK.sub(r"\1", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    return re.sub(r"[*_`]", "", text).strip()
+
+
+def _normalise(heading: str) -> str:
+    text = heading.lower().replace("&", " and ")
+    text = re.sub(r"^[^a-z]+", "", text)
+    text = re.sub(r"[^a-z0-9,\- ]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip(" ,-")
+
+
+def _kind(heading: str) -> str | None:
+    norm = _normalise(heading)
+    return next((kind for pattern, kind in _KIND_RULES if pattern.search(norm)), None)
+
+
+def _title(body: tuple[_Line, ...]) -> str | None:
+    for _, level, text in _headings(body):
+        text = re.sub(r"^[^\w\"'(\[]+", "", text)
+        if level == 1 and text:
+            return text[:200]
+    return None
+
+
+def _clean(lines: list[str], limit: int) -> str:
+    text = _COMMENT.sub("", "\n".join(lines))
+    kept = [ln.rstrip() for ln in text.splitlines() if not _PLACEHOLDER.fullmatch(ln.strip(" -*:"))]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _section_lines(body: tuple[_Line, ...], start: int, end: int) -> list[str]:
+    inside = {line.number for line in _prose(body[start:end])}
+    return [line.text for line in body[start:end] if line.number in inside]
+
+
+def _considerations(body: tuple[_Line, ...], collector: str, location: str) -> tuple[Consideration, ...]:
+    heads = _headings(body)
+    out: list[Consideration] = []
+    for n, (index, level, heading) in enumerate(heads):
+        kind = _kind(heading)
+        if kind is None:
+            continue
+        end = len(body)
+        for later, later_level, later_heading in heads[n + 1:]:
+            if later_level <= level or _kind(later_heading) is not None:
+                end = later
+                break
+        text = _clean(_section_lines(body, index + 1, end), MAX_SECTION_CHARS)
+        if text:
+            evidence = Evidence(collector, f"{location}#{heading[:80]}", "declared")
+            out.append(Consideration(kind, text, evidence))
+    return tuple(out[:MAX_ITEMS])
+
+
+def _paragraphs(lines: list[str]) -> Iterator[str]:
+    para: list[str] = []
+    for line in [*_COMMENT.sub("", "\n".join(lines)).splitlines(), ""]:
+        s = line.strip()
+        if not s or s.startswith(("#", "<", "!", "|", "[![", "---", "***", ">")) or _LIST_ITEM.match(s):
+            if para:
+                yield " ".join(para)
+            para = []
+        else:
+            para.append(s)
+
+
+def _description(body: tuple[_Line, ...]) -> str | None:
+    heads = _headings(body)
+    for n, (index, level, heading) in enumerate(heads):
+        if _DESCRIPTION_HEADINGS.match(_normalise(heading)):
+            end = next((i for i, lv, _ in heads[n + 1:] if lv <= level), len(body))
+            found = next(_paragraphs(_section_lines(body, index + 1, end)), None)
+            if found:
+                return _clean([found], MAX_DESCRIPTION_CHARS)
+    found = next(_paragraphs(_section_lines(body, 0, len(body))), None)
+    return _clean([found], MAX_DESCRIPTION_CHARS) if found else None
+
+
+def _quote(text: str, start: int) -> str:
+    s = text.strip()
+    if len(s) <= MAX_QUOTE_CHARS:
+        return s
+    lo = max(0, start - MAX_QUOTE_CHARS // 3)
+    return s[lo: lo + MAX_QUOTE_CHARS].strip()
+
+
+def _references(meta: dict[str, Any], body: tuple[_Line, ...], collector: str,
+                location: str) -> tuple[Reference, ...]:
+    found: dict[str, Reference] = {}
+    tag_evidence = Evidence(collector, f"{location}#front-matter", "declared")
+    for tag in _strings(meta.get("tags")):
+        m = _ARXIV_TAG.match(tag)
+        if m:
+            url = f"https://arxiv.org/abs/{m.group(1)}"
+            found.setdefault(url, Reference(url, "research-paper", tag_evidence))
+    for line in _prose(body):
+        for m in _URL.finditer(line.text):
+            ref = _reference(m.group(0).rstrip(".,;:*_"), line, m.start(), collector, location)
+            if ref is None:
+                continue
+            known = found.get(ref.url)
+            if known is None or (known.purpose == "repository" and ref.purpose == "training-code"):
+                found[ref.url] = ref
+        if len(found) >= MAX_ITEMS:
+            break
+    return tuple(found.values())
+
+
+def _reference(url: str, line: _Line, start: int, collector: str, location: str) -> Reference | None:
+    evidence = Evidence(collector, f"{location}#L{line.number}", "inferred", _quote(line.text, start))
+    arxiv = _ARXIV.search(url)
+    if arxiv:
+        return Reference(f"https://arxiv.org/abs/{arxiv.group(1)}", "research-paper", evidence)
+    gh = _GITHUB.match(url)
+    if gh is None or gh.group(1).lower() in _GITHUB_NOT_OWNERS:
+        return None
+    owner, repo = gh.group(1), gh.group(2).removesuffix(".git")
+    tail = url[gh.end():].split("?")[0].rstrip("/")
+    if repo in {"", ".", ".."} or _NOT_CODE_PATH.search(tail or "/"):
+        return None
+    clean = f"https://github.com/{owner}/{repo}{tail if tail.startswith(('/', '#')) else ''}"
+    if f"{owner}/{repo}".lower() in _LIBRARIES:
+        purpose = "supporting-libraries"
+    elif re.search(r"(?i)eval", repo):
+        purpose = "evaluation-code"
+    else:
+        sentence = re.split(r"[.!?]\s", line.text[:start])[-1] + url
+        purpose = "training-code" if _TRAINING_CONTEXT.search(sentence) else "repository"
+    return Reference(clean, purpose, evidence)
+
+
+def _candidate(text: str) -> str | None:
+    """The model id written right after a lineage phrase: a Hub link, link text or an id-like token."""
+    link = _CANDIDATE_LINK.match(text)
+    if link:
+        hub = _HUB_MODEL_URL.match(link.group(2))
+        if hub and hub.group(1).split("/")[0].lower() not in _NOT_MODEL_ORGS:
+            return hub.group(1)
+        label = link.group(1).strip(" *_`")
+        return label if _id_like(label) else None
+    url = _URL.match(text)
+    if url:
+        hub = _HUB_MODEL_URL.match(url.group(0).rstrip(".,;:"))
+        return hub.group(1) if hub and hub.group(1).split("/")[0].lower() not in _NOT_MODEL_ORGS else None
+    token = _CANDIDATE_TOKEN.match(text)
+    if token:
+        value = token.group(1).rstrip(".")
+        return value if _id_like(value) else None
+    return None
+
+
+def _id_like(value: str) -> bool:
+    """Shaped like a model id, not a word: has a slash, or a digit or hyphen (gpt2, Granite-3.0-8B-Base)."""
+    return (looks_like_hub_id(value) and value.count("/") <= 1
+            and (("/" in value) or any(c.isdigit() for c in value) or "-" in value))
+
+
+def _prose_base_models(body: tuple[_Line, ...], collector: str, location: str,
+                       own: tuple[str | None, ...]) -> tuple[BaseModel, ...]:
+    """Base models named in sentences such as "a fine-tuned version of X" (never the model itself)."""
+    own_names = {o.lower() for o in own if o}
+    out: dict[str, BaseModel] = {}
+    for line in _prose(body):
+        for m in _BASE_TRIGGER.finditer(line.text):
+            model_id = _candidate(line.text[m.end():])
+            if model_id is None or model_id.lower() in own_names or model_id.lower() in out:
+                continue
+            quote = _quote(line.text, m.start())
+            evidence = Evidence(collector, f"{location}#L{line.number}", "inferred", quote)
+            relation: Relation = "fine-tune" if _FINE_TUNED.search(line.text) else "unknown"
+            out[model_id.lower()] = _base_model(model_id, relation, evidence)
+        if len(out) >= MAX_ITEMS:
+            break
+    return tuple(out.values())

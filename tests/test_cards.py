@@ -1,0 +1,251 @@
+"""Model and dataset cards: real cards from the Hub, and the ways a card can be broken."""
+
+from __future__ import annotations
+
+import csv
+import time
+
+import pytest
+
+from aibom.collect.cards import MAX_SECTION_CHARS, parse_dataset_card, parse_model_card
+from tests.conftest import REAL
+
+CARDS = REAL / "modelcards"
+FACTS = list(csv.DictReader((REAL / "facts.csv").open(encoding="utf-8")))
+
+
+def card(name: str) -> str:
+    return (CARDS / name / "README.md").read_text(encoding="utf-8")
+
+
+def split(value: str) -> list[str]:
+    return [v for v in value.split(";") if v]
+
+
+@pytest.mark.parametrize("row", FACTS, ids=[r["repo_id"] for r in FACTS])
+def test_front_matter_matches_the_recorded_facts(row: dict[str, str]) -> None:
+    info = parse_model_card((REAL / row["fixture"]).read_text(encoding="utf-8"), collector="test")
+    assert [lic.raw for lic in info.licenses] == split(row["license"])
+    if row["license_name"]:
+        assert info.licenses[0].name is not None
+    # One documented normalisation: a Hub dataset id written with a "datasets/" prefix loses it.
+    expected = [d.removeprefix("datasets/") for d in split(row["datasets"])]
+    assert [d.id for d in info.datasets] == expected
+    assert all(d.url == f"https://huggingface.co/datasets/{d.id}" for d in info.datasets)
+    declared = [b.id for b in info.base_models if b.evidence.method == "declared"]
+    assert declared == split(row["base_model"])
+    assert (info.card.library.value if info.card.library else "") == row["library_name"]
+    assert (info.card.task.value if info.card.task else "") == row["pipeline_tag"]
+    assert not [u for u in info.unknowns if u.field == "card.front-matter"]
+
+
+def test_blank_line_before_front_matter_qwen_vl() -> None:
+    text = card("Qwen__Qwen2.5-VL-72B-Instruct")
+    assert text.startswith("\n---")
+    info = parse_model_card(text, collector="test")
+    assert info.licenses[0].raw == "other"
+    assert "qwen" in (info.licenses[0].name or "").lower()
+    assert info.licenses[0].url == "https://huggingface.co/Qwen/Qwen2.5-VL-72B-Instruct/blob/main/LICENSE"
+    assert info.card.languages == ("en",)
+    assert info.title == "Qwen2.5-VL-72B-Instruct"
+
+
+def test_llama2_card_without_license_key() -> None:
+    info = parse_model_card(card("meta-llama__Llama-2-7b-hf"), collector="test")
+    assert info.licenses == ()
+    assert info.card.task is not None and info.card.task.value == "text-generation"
+    assert "llama" in info.card.tags
+    kinds = {c.kind for c in info.card.considerations}
+    assert {"use-cases", "limitations", "hardware"} <= kinds
+
+
+def test_zephyr_base_model_datasets_metrics_and_sections() -> None:
+    info = parse_model_card(card("HuggingFaceH4__zephyr-7b-beta"), collector="local")
+    assert [(b.id, b.purl, b.evidence.location) for b in info.base_models] == [
+        ("mistralai/Mistral-7B-v0.1", "pkg:huggingface/mistralai/Mistral-7B-v0.1", "README.md#front-matter")]
+    assert [d.id for d in info.datasets] == [
+        "HuggingFaceH4/ultrachat_200k", "HuggingFaceH4/ultrafeedback_binarized"]
+    arc = [m for m in info.card.metrics if m.dataset == "AI2 Reasoning Challenge (25-Shot)"]
+    assert [(m.type, m.value, m.split, m.task) for m in arc] == [
+        ("acc_norm", "62.03071672354948", "test", "text-generation")]
+    assert all(m.evidence.location == "README.md#model-index" for m in info.card.metrics)
+    assert len(info.card.metrics) == 9
+    by_kind = {c.kind: c for c in info.card.considerations}
+    assert "learning_rate: 5e-07" in by_kind["hyperparameters"].text
+    assert by_kind["limitations"].text.startswith("Zephyr-7B-β has not been aligned")
+    assert "<!--" not in by_kind["limitations"].text
+    # code blocks are not considerations, and "# Install" inside a code block is not a heading
+    assert "pip install" not in by_kind["use-cases"].text
+    assert info.title == "Model Card for Zephyr 7B β"
+    assert info.description is not None
+    assert info.description.startswith("Zephyr is a series of language models")
+    urls = {r.url: r.purpose for r in info.references}
+    assert urls["https://arxiv.org/abs/2305.18290"] == "research-paper"
+    assert urls["https://github.com/huggingface/trl"] == "supporting-libraries"
+
+
+def test_granite_model_index_name_is_not_the_model_name() -> None:
+    info = parse_model_card(card("ibm-granite__granite-3.0-8b-instruct"), collector="test")
+    assert info.model_name is None  # the model-index says granite-3.0-2b-instruct: not an identity
+    assert info.title == "Granite-3.0-8B-Instruct"
+    assert [b.id for b in info.base_models] == ["ibm-granite/granite-3.0-8b-base"]
+    assert len(info.card.metrics) > 10
+    assert all(m.value for m in info.card.metrics)
+
+
+def test_falcon_sections_and_references() -> None:
+    info = parse_model_card(card("tiiuae__falcon-7b"), collector="test")
+    assert info.title == "Falcon-7B"
+    by_kind: dict[str, list[str]] = {}
+    for c in info.card.considerations:
+        by_kind.setdefault(c.kind, []).append(c.evidence.location)
+    assert by_kind["use-cases"] == ["README.md#Direct Use"]
+    assert by_kind["limitations"] == ["README.md#Out-of-Scope Use", "README.md#Bias, Risks, and Limitations"]
+    assert by_kind["hyperparameters"] == ["README.md#Training Hyperparameters"]
+    assert by_kind["hardware"] == ["README.md#Hardware"]
+    refs = {r.url: r.purpose for r in info.references}
+    # mentioned as a competitor in a sentence about training data: not this model's training code
+    assert refs["https://github.com/Stability-AI/StableLM"] == "repository"
+
+
+def test_training_code_and_papers_from_links() -> None:
+    olmo = {r.url: r for r in parse_model_card(card("allenai__OLMo-2-1124-13B"), collector="t").references}
+    assert olmo["https://github.com/allenai/OLMo"].purpose == "training-code"
+    assert olmo["https://github.com/allenai/OLMo"].evidence.method == "inferred"
+    assert olmo["https://github.com/allenai/OLMo"].evidence.quote
+    gemma = {r.url: r.purpose for r in parse_model_card(card("google__gemma-2b"), collector="t").references}
+    assert gemma["https://github.com/google/jax"] == "supporting-libraries"
+    yi = {r.url for r in parse_model_card(card("01-ai__Yi-34B"), collector="t").references}
+    assert not [u for u in yi if u.endswith((".svg", ".png")) or "/issues/" in u or "/actions/" in u]
+
+
+def test_arxiv_tags_are_declared_papers() -> None:
+    text = "---\ntags:\n- arxiv:2305.18290\n- text-generation\n---\n# m\n"
+    info = parse_model_card(text, collector="t")
+    assert [(r.url, r.purpose, r.evidence.method) for r in info.references] == [
+        ("https://arxiv.org/abs/2305.18290", "research-paper", "declared")]
+
+
+@pytest.mark.parametrize(("name", "expected", "relation"), [
+    ("TinyLlama__TinyLlama-1.1B-Chat-v1.0", "TinyLlama/TinyLlama-1.1B-intermediate-step-1431k-3T",
+     "fine-tune"),
+    ("sentence-transformers__all-MiniLM-L6-v2", "nreimers/MiniLM-L6-H384-uncased", "fine-tune"),
+    ("microsoft__Orca-2-7b", "LLAMA-2", "fine-tune"),
+    ("berkeley-nest__Starling-LM-7B-alpha", "openchat/openchat_3.5", "fine-tune"),
+])
+def test_base_model_from_prose(name: str, expected: str, relation: str) -> None:
+    info = parse_model_card(card(name), collector="t")
+    found = [(b.id, b.relation, b.evidence.method) for b in info.base_models]
+    assert found == [(expected, relation, "inferred")]
+    quote = info.base_models[0].evidence.quote
+    assert expected.split("/")[-1].lower() in quote.lower()
+    assert info.base_models[0].evidence.location.startswith("README.md#L")
+
+
+def test_prose_base_model_is_never_the_model_itself() -> None:
+    text = "# acme/widget-7b\n\nacme/widget-7b is a fine-tuned version of acme/widget-7b on new data.\n"
+    assert parse_model_card(text, collector="t").base_models == ()
+    text = "# widget\n\nThe model is a fine-tuned version of [Llama 2](https://arxiv.org/abs/2307.09288).\n"
+    assert parse_model_card(text, collector="t").base_models == ()  # a paper is not a model
+
+
+def test_declared_base_model_relation() -> None:
+    text = "---\nbase_model:\n- a/one\n- b/two\n- a/one\nbase_model_relation: merge\n---\n"
+    info = parse_model_card(text, collector="t")
+    assert [(b.id, b.relation) for b in info.base_models] == [("a/one", "merge"), ("b/two", "merge")]
+    odd = parse_model_card("---\nbase_model: a/one\nbase_model_relation: distilled\n---\n", collector="t")
+    assert odd.base_models[0].relation == "unknown"
+    assert [u.field for u in odd.unknowns] == ["base_model_relation"]
+
+
+def test_crlf_and_byte_order_mark_parse_like_the_original() -> None:
+    original = card("HuggingFaceH4__zephyr-7b-beta")
+    variant = "\ufeff" + original.replace("\n", "\r\n")
+    a, b = parse_model_card(original, collector="t"), parse_model_card(variant, collector="t")
+    assert [d.id for d in a.datasets] == [d.id for d in b.datasets]
+    assert a.base_models == b.base_models
+    assert a.card.metrics == b.card.metrics
+    assert [c.kind for c in a.card.considerations] == [c.kind for c in b.card.considerations]
+    assert a.title == b.title
+
+
+def test_readme_without_front_matter_keeps_the_body() -> None:
+    info = parse_model_card("# Plain model\n\nA model.\n\n## Limitations\n\nIt fails.\n", collector="t")
+    assert [(u.field, u.reason) for u in info.unknowns] == [
+        ("card.front-matter", "README.md has no YAML front matter")]
+    assert info.title == "Plain model"
+    assert [(c.kind, c.text) for c in info.card.considerations] == [("limitations", "It fails.")]
+
+
+def test_broken_yaml_is_an_unknown_and_the_body_is_still_read() -> None:
+    text = "---\nlicense: mit\ndatasets: [a, b\n---\n# Broken\n\n## Intended uses\n\nChat.\n"
+    info = parse_model_card(text, collector="t")
+    assert len(info.unknowns) == 1
+    assert info.unknowns[0].reason.startswith("README.md front matter is not valid YAML at line")
+    assert info.licenses == () and info.datasets == ()
+    assert info.title == "Broken"
+    assert [c.kind for c in info.card.considerations] == ["use-cases"]
+
+
+@pytest.mark.parametrize("front", ["- just\n- a list", "a plain string", "42"])
+def test_front_matter_that_is_not_a_mapping(front: str) -> None:
+    info = parse_model_card(f"---\n{front}\n---\n# T\n", collector="t", location="card.md")
+    assert [u.field for u in info.unknowns] == ["card.front-matter"]
+    assert "not a mapping" in info.unknowns[0].reason and info.unknowns[0].reason.startswith("card.md")
+
+
+def test_unclosed_front_matter() -> None:
+    info = parse_model_card("---\nlicense: mit\n# no end\n", collector="t")
+    assert info.unknowns[0].reason == "README.md front matter is not closed by a '---' line"
+    assert info.licenses == ()
+
+
+def test_odd_front_matter_values_do_not_crash() -> None:
+    text = ("---\nlicense: [mit, null, {a: 1}]\ndatasets: {x: y}\nbase_model: true\nlanguage: 7\n"
+            "model-index: {name: x}\ntags: \n---\n")
+    info = parse_model_card(text, collector="t")
+    assert [lic.raw for lic in info.licenses] == ["mit"]
+    assert info.datasets == () and info.base_models == ()
+    assert info.card.languages == ("7",)
+    assert [u.field for u in info.unknowns] == ["metrics"]
+
+
+def test_incomplete_model_index_result_is_an_unknown_others_kept() -> None:
+    text = """---
+model-index:
+- name: m
+  results:
+  - task: {type: text-generation}
+    dataset: {type: x, name: X}
+    metrics: [{type: acc, value: 0.5}]
+  - task: {type: text-generation}
+    metrics: [{type: acc, value: 0.7}]
+---
+"""
+    info = parse_model_card(text, collector="t")
+    assert [(m.type, m.value, m.dataset) for m in info.card.metrics] == [("acc", "0.5", "X")]
+    assert [u.field for u in info.unknowns] == ["metrics"]
+    assert "result 2" in info.unknowns[0].reason
+
+
+def test_huge_card_is_read_bounded() -> None:
+    section = "## Limitations\n\n" + ("It is a very long limitation. " * 40 + "\n") * 20000
+    text = "---\nlicense: mit\n---\n# Huge\n\n" + section * 5  # about 120 MB
+    assert len(text) > 100_000_000
+    start = time.monotonic()
+    info = parse_model_card(text, collector="t")
+    assert time.monotonic() - start < 10
+    assert [lic.raw for lic in info.licenses] == ["mit"]
+    lims = [c for c in info.card.considerations if c.kind == "limitations"]
+    assert len(lims) == 1 and len(lims[0].text) == MAX_SECTION_CHARS and lims[0].text.endswith("…")
+
+
+def test_dataset_card_c4() -> None:
+    text = (REAL / "datasetcards" / "canonical__c4" / "README.md").read_text(encoding="utf-8")
+    info = parse_dataset_card(text, collector="hf-hub", location="datasets/c4/README.md")
+    assert [lic.raw for lic in info.licenses] == ["odc-by"]
+    assert info.licenses[0].evidence.location == "datasets/c4/README.md#front-matter"
+    assert info.model_name == "C4"
+    assert info.card.languages == ("en",)
+    assert info.card.task is not None and info.card.task.value == "text-generation, fill-mask"
+    assert info.unknowns == ()
