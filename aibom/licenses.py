@@ -1,0 +1,481 @@
+"""License knowledge: what a card, a BOM or a LICENSE file says, resolved to SPDX and a category.
+
+The facts live in ``aibom/data/licenses.csv`` (every Hugging Face license id, common
+``license: other`` names, and SPDX ids seen in model repos). SPDX expressions are parsed with
+license-expression. Nothing here raises on odd input: what cannot be resolved is category
+``unknown``, never an SPDX id of ``unknown``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+
+from license_expression import (
+    AND,
+    OR,
+    ExpressionError,
+    LicenseSymbol,
+    LicenseWithExceptionSymbol,
+    get_spdx_licensing,
+)
+
+from aibom.model import LICENSE_CATEGORIES, Evidence, License
+
+MAX_INPUT = 512
+"""Longest license string worth parsing; longer input is kept (clipped) as an unknown name."""
+
+MAX_TEXT = 64 * 1024
+"""How much of a LICENSE file `from_text` reads."""
+
+_RANK = {
+    "public-domain": 0,
+    "permissive": 1,
+    "open-data-permissive": 2,
+    "weak-copyleft": 3,
+    "open-data-share-alike": 4,
+    "strong-copyleft": 5,
+    "network-copyleft": 6,
+    "rail-use-restricted": 7,
+    "proprietary-community": 8,
+    "no-derivatives": 9,
+    "non-commercial": 10,
+    "research-only": 11,
+    "restricted-data": 12,
+    "proprietary": 13,
+    "unknown": 14,
+}
+
+_LABELS = {
+    "public-domain": "public domain",
+    "permissive": "permissive",
+    "open-data-permissive": "open data (permissive)",
+    "weak-copyleft": "weak copyleft",
+    "open-data-share-alike": "open data (share-alike)",
+    "strong-copyleft": "strong copyleft",
+    "network-copyleft": "network copyleft",
+    "rail-use-restricted": "use-restricted (RAIL)",
+    "proprietary-community": "community license (use, user or revenue caps)",
+    "no-derivatives": "no derivatives",
+    "non-commercial": "non-commercial",
+    "research-only": "research only",
+    "restricted-data": "restricted data use",
+    "proprietary": "proprietary",
+    "unknown": "unknown",
+}
+
+_PERMISSIVE = frozenset({"public-domain", "permissive", "open-data-permissive"})
+_COPYLEFT = frozenset({"weak-copyleft", "strong-copyleft", "network-copyleft", "open-data-share-alike"})
+_OPEN_DATA = frozenset({"public-domain", "permissive", "open-data-permissive", "open-data-share-alike"})
+
+_PLACEHOLDERS = frozenset({"", "other", "unknown", "noassertion", "none"})
+
+# SPDX ids the table lacks: category by family (prefix of the exact-case id), first match wins.
+_FAMILIES: tuple[tuple[str, str], ...] = (
+    ("CC-BY-NC", "non-commercial"),
+    ("CC-BY-ND", "no-derivatives"),
+    ("CC-BY-SA", "open-data-share-alike"),
+    ("CC-BY-", "open-data-permissive"),
+    ("CC0", "public-domain"),
+    ("CC-PDD", "public-domain"),
+    ("AGPL-", "network-copyleft"),
+    ("GPL-", "strong-copyleft"),
+    ("EUPL-", "strong-copyleft"),
+    ("LGPL-", "weak-copyleft"),
+    ("MPL-", "weak-copyleft"),
+    ("EPL-", "weak-copyleft"),
+    ("CDDL-", "weak-copyleft"),
+    ("GFDL-", "open-data-share-alike"),
+    ("ODbL-", "open-data-share-alike"),
+    ("CDLA-Sharing", "open-data-share-alike"),
+    ("CDLA-Permissive", "open-data-permissive"),
+    ("MIT", "permissive"),
+    ("BSD-", "permissive"),
+    ("Apache-", "permissive"),
+)
+
+# Distinctive phrases of license texts (lower case, whitespace collapsed) -> table key.
+# The earliest phrase in the text wins; on a tie, the first listed.
+_MARKERS: tuple[tuple[str, str], ...] = (
+    ("llama 4 community license agreement", "llama4"),
+    ("llama 3.3 community license agreement", "llama3.3"),
+    ("llama 3.2 community license agreement", "llama3.2"),
+    ("llama 3.1 community license agreement", "llama3.1"),
+    ("meta llama 3 community license agreement", "llama3"),
+    ("llama 2 community license agreement", "llama2"),
+    ("gemma terms of use", "gemma"),
+    ("ai.google.dev/gemma/terms", "gemma"),
+    ("tii falcon llm license", "tii-falcon-llm"),
+    ("falcon 180b tii license", "falcon-llm-license"),
+    ("tii falcon license 2.0", "falcon-2-11b-license"),
+    ("tongyi qianwen research license agreement", "tongyi-qianwen-research"),
+    ("tongyi qianwen license agreement", "tongyi-qianwen"),
+    ("qwen research license agreement", "qwen-research"),
+    ("qwen license agreement", "qwen"),
+    ("deepseek license agreement", "deepseek"),
+    ("yi series models community license agreement", "yi-license"),
+    ("microsoft research license terms", "microsoft-research-license"),
+    ("nvidia open model license", "nvidia-open-model-license"),
+    ("mistral ai research license", "mrl"),
+    ("mistral ai non-production license", "mnpl"),
+    ("stability ai community license agreement", "stabilityai-ai-community"),
+    ("bigscience bloom rail license", "bigscience-bloom-rail-1.0"),
+    ("bigscience rail license", "bigscience-bloom-rail-1.0"),
+    ("bigcode open rail-m", "bigcode-openrail-m"),
+    ("creativeml open rail++-m", "openrail++"),
+    ("open rail++-m", "openrail++"),
+    ("creativeml open rail-m", "creativeml-openrail-m"),
+    ("bigscience open rail-m", "bigscience-openrail-m"),
+    ("open rail-m license", "openrail"),
+    ("responsible ai license", "openrail"),
+    ("open model, data & weights license agreement", "openmdw-1.0"),
+    ("gnu affero general public license version 3", "agpl-3.0"),
+    ("gnu lesser general public license version 3", "lgpl-3.0"),
+    ("gnu lesser general public license version 2.1", "lgpl-2.1"),
+    ("gnu general public license version 3", "gpl-3.0"),
+    ("gnu general public license version 2", "gpl-2.0"),
+    ("mozilla public license version 2.0", "mpl-2.0"),
+    ("mozilla public license, version 2.0", "mpl-2.0"),
+    ("apache license version 2.0", "apache-2.0"),
+    ("apache license, version 2.0", "apache-2.0"),
+    ("cc0 1.0 universal", "cc0-1.0"),
+    ("this is free and unencumbered software released into the public domain", "unlicense"),
+    ("boost software license - version 1.0", "bsl-1.0"),
+    ("do what the fuck you want to public license", "wtfpl"),
+    ("eclipse public license - v 2.0", "epl-2.0"),
+    ("eclipse public license - v 1.0", "epl-1.0"),
+    ("open data commons open database license", "odbl"),
+    ("community data license agreement - permissive - version 2.0", "cdla-permissive-2.0"),
+    ("community data license agreement - permissive - version 1.0", "cdla-permissive-1.0"),
+    ("community data license agreement - sharing - version 1.0", "cdla-sharing-1.0"),
+    ("permission to use, copy, modify, and/or distribute this software for any purpose", "isc"),
+    ("permission is hereby granted, free of charge, to any person obtaining a copy", "mit"),
+    ("redistribution and use in source and binary forms, with or without modification, are permitted", "bsd"),
+)
+
+_STOPWORDS = frozenset(
+    {"the", "a", "license", "licenses", "agreement", "version", "v", "gnu", "terms", "of", "use",
+     "international", "generic", "unported"}
+)
+"""Words that carry no identity in a license's name."""
+
+_PUNCT = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"',
+                        "\u201d": '"', "*": None, "#": None, "\u00a0": " "})
+
+_CC_TEXT = re.compile(
+    r"attribution(-noncommercial|-non commercial)?(-sharealike|-share alike|-noderivatives|-noderivs)?"
+    r" (\d\.\d)\b"
+)
+
+
+@dataclass(frozen=True)
+class LicenseFacts:
+    """One row of the license table: an HF id or ``other`` name, its SPDX id and what it allows."""
+
+    hf_id: str
+    license_name: str
+    spdx: str | None
+    name: str
+    url: str | None
+    category: str
+    osi_approved: bool | None
+    commercial_use: str
+    restrictions: str
+    aliases: tuple[str, ...]
+    notes: str
+
+
+@dataclass(frozen=True)
+class _Part:
+    spdx: str
+    category: str
+    osi: bool | None
+    compound: str = ""
+
+
+def table() -> tuple[LicenseFacts, ...]:
+    """Every row of the packaged license table, in file order."""
+    return _table()
+
+
+@cache
+def _table() -> tuple[LicenseFacts, ...]:
+    text = resources.files("aibom").joinpath("data/licenses.csv").read_text(encoding="utf-8")
+    rows = []
+    for r in csv.DictReader(io.StringIO(text)):
+        osi = {"True": True, "False": False}.get(r["osi_approved"])
+        rows.append(
+            LicenseFacts(
+                hf_id=r["hf_id"],
+                license_name=r["license_name"],
+                spdx=r["spdx"] or None,
+                name=r["name"],
+                url=r["url"] or None,
+                category=r["category"] if r["category"] in LICENSE_CATEGORIES else "unknown",
+                osi_approved=osi,
+                commercial_use=r["commercial_use"],
+                restrictions=r["restrictions"],
+                aliases=tuple(a for a in r["aliases"].split("|") if a),
+                notes=r["notes"],
+            )
+        )
+    return tuple(rows)
+
+
+def _key(text: str) -> str:
+    """A spelling-insensitive key: ``Apache License, Version 2.0`` and ``apache-2.0`` meet."""
+    s = text.lower().replace("licence", "license").replace("++", " plusplus ")
+    s = re.sub(r"creative\s*commons", "cc", s)
+    s = s.replace("attribution", "by")
+    s = re.sub(r"non[\s_-]*commercial", "nc", s)
+    s = re.sub(r"share[\s_-]*alike", "sa", s)
+    s = re.sub(r"no[\s_-]*deriv(?:ative)?s?\b", "nd", s)
+    s = re.sub(r"(?:lesser|library) general public license", "lgpl", s)
+    s = re.sub(r"affero general public license", "agpl", s)
+    s = s.replace("general public license", "gpl").replace("+", " or later ")
+    s = re.sub(r"([a-z])v(\d)", r"\1 \2", s)
+    s = re.sub(r"([a-z])(\d)", r"\1 \2", s)
+    words = []
+    for token in re.findall(r"[a-z]+|\d+(?:\.\d+)*", s):
+        if token in _STOPWORDS:
+            continue
+        words.append(re.sub(r"(?:\.0)+$", "", token) if token[0].isdigit() else token)
+    return " ".join(words)
+
+
+
+@cache
+def _index() -> tuple[dict[str, LicenseFacts], dict[str, LicenseFacts], dict[str, LicenseFacts]]:
+    """(HF id -> row, lower-case SPDX id -> row, spelling key -> row); the first row wins."""
+    by_hf: dict[str, LicenseFacts] = {}
+    by_spdx: dict[str, LicenseFacts] = {}
+    by_key: dict[str, LicenseFacts] = {}
+    for row in _table():
+        if row.hf_id and row.hf_id != "other":
+            by_hf.setdefault(row.hf_id, row)
+        if row.license_name:
+            by_hf.setdefault(row.license_name, row)
+        if row.spdx:
+            by_spdx.setdefault(row.spdx.lower(), row)
+        names = (row.hf_id if row.hf_id != "other" else "", row.license_name, row.spdx or "", row.name)
+        for spelling in (*names, *row.aliases):
+            if spelling and (k := _key(spelling)):
+                by_key.setdefault(k, row)
+    return by_hf, by_spdx, by_key
+
+
+def lookup(text: str) -> LicenseFacts | None:
+    """The table row for an HF id, ``other`` name, SPDX id or common spelling, if any."""
+    by_hf, by_spdx, by_key = _index()
+    low = text.strip().lower()
+    found = by_hf.get(low) or by_spdx.get(low)
+    if found is None and low.count("(") == low.count(")"):  # a broken expression is not a name
+        found = by_key.get(_key(low))
+    return found
+
+
+def resolve(raw: str, evidence: Evidence, *, name: str | None = None, url: str | None = None) -> License:
+    """Resolve what a source said (HF id, ``other`` + name, SPDX expression, free text) to a License.
+
+    `name` is the card's ``license_name``; `url` its ``license_link`` (kept only if absolute).
+    Never raises: anything unresolvable is category ``unknown`` with the name kept.
+    """
+    link = url.strip() if isinstance(url, str) and re.match(r"https?://\S+$", url.strip()) else None
+    if not isinstance(raw, str):
+        return License(raw=_clip("" if raw is None else str(raw)), evidence=evidence, url=link)
+    name = name.strip() if isinstance(name, str) and name.strip() else None
+    text = raw.strip()
+    kept = _clip(raw)
+    if text.lower() in _PLACEHOLDERS:
+        if name is None:
+            return License(raw=kept, evidence=evidence, url=link)
+        found = _resolve_text(name, kept, evidence, link)
+        return found or License(raw=kept, evidence=evidence, name=_clip(name), url=link)
+    found = _resolve_text(text, kept, evidence, link)
+    return found or License(raw=kept, evidence=evidence, name=name or _clip(text), url=link)
+
+
+def _resolve_text(text: str, raw: str, evidence: Evidence, link: str | None) -> License | None:
+    if len(text) > MAX_INPUT:
+        return None
+    row = lookup(text)
+    if row is not None and row.spdx:
+        return _from_row(row, raw, evidence, link)
+    part = _expression(text)
+    if part is None:
+        return None
+    single = lookup(part.spdx) if not part.compound else None
+    return License(
+        raw=raw,
+        evidence=evidence,
+        spdx=part.spdx,
+        name=single.name if single else None,
+        url=link or (single.url if single else None),
+        category=part.category,
+        osi_approved=part.osi,
+    )
+
+
+def _from_row(row: LicenseFacts, raw: str, evidence: Evidence, link: str | None) -> License:
+    return License(
+        raw=raw,
+        evidence=evidence,
+        spdx=row.spdx,
+        name=row.name or None,
+        url=link or row.url,
+        category=row.category,
+        osi_approved=row.osi_approved,
+    )
+
+
+def _clip(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= MAX_INPUT else text[: MAX_INPUT - 1] + "…"
+
+
+def _expression(text: str) -> _Part | None:
+    """An SPDX expression with every symbol resolved, or None if any symbol is not a license."""
+    try:
+        parsed = get_spdx_licensing().parse(text, validate=False)
+    except (ExpressionError, TypeError, ValueError):
+        return None
+    if parsed is None:
+        return None
+    return _walk(parsed)
+
+
+def _walk(node: object) -> _Part | None:
+    if isinstance(node, LicenseWithExceptionSymbol):
+        base = _symbol(node.license_symbol.key)
+        exception = _known(node.exception_symbol.key)
+        if base is None or exception is None or base.compound:
+            return None
+        return _Part(f"{base.spdx} WITH {exception}", base.category, base.osi, "WITH")
+    if isinstance(node, LicenseSymbol):
+        return _symbol(node.key)
+    if isinstance(node, AND | OR):
+        parts = [_walk(arg) for arg in node.args]
+        if any(p is None for p in parts):
+            return None
+        return _combine([p for p in parts if p is not None], "AND" if isinstance(node, AND) else "OR")
+    return None
+
+
+def _combine(parts: list[_Part], op: str) -> _Part:
+    spdx = f" {op} ".join(f"({p.spdx})" if p.compound in ("AND", "OR") and p.compound != op else p.spdx
+                          for p in parts)
+    known = [p.category for p in parts if p.category != "unknown"]
+    osis = [p.osi for p in parts]
+    if op == "AND":
+        category = max(known, key=restrictiveness) if len(known) == len(parts) else "unknown"
+        osi = False if False in osis else (True if all(osis) else None)
+    else:
+        category = min(known, key=restrictiveness) if known else "unknown"
+        osi = True if True in osis else (False if all(o is False for o in osis) else None)
+    return _Part(spdx, category, osi, op)
+
+
+def _symbol(key: str) -> _Part | None:
+    row = lookup(key)
+    if row is not None and row.spdx:
+        return _Part(row.spdx, row.category, row.osi_approved)
+    exact = _known(key)
+    if exact is not None:
+        family = next((cat for prefix, cat in _FAMILIES if exact.startswith(prefix)), "unknown")
+        return _Part(exact, family, None)
+    if key.lower().startswith("licenseref-") and re.fullmatch(r"[A-Za-z0-9.\-]+", key):
+        return _Part(key, "unknown", None)
+    return None
+
+
+def _known(key: str) -> str | None:
+    symbol = get_spdx_licensing().known_symbols_lowercase.get(key.lower())
+    return symbol.key if symbol is not None else None
+
+
+def from_text(text: str, evidence: Evidence) -> License | None:
+    """Best-effort match of a LICENSE file's text to a known license (first 64 KB only).
+
+    The result's evidence method is ``inferred`` and its quote the phrase that matched.
+    """
+    if not isinstance(text, str):
+        return None
+    flat = _flatten(text[:MAX_TEXT])
+    best: tuple[int, int, str, str] | None = None
+    for order, (phrase, key) in enumerate(_MARKERS):
+        at = flat.find(phrase)
+        if at >= 0 and (best is None or at < best[0]):
+            best = (at, order, phrase, key)
+    cc = _CC_TEXT.search(flat)
+    if cc and (best is None or cc.start() < best[0]):
+        nc, variant, version = cc.group(1), cc.group(2) or "", cc.group(3)
+        suffix = ("-NC" if nc else "") + ("-SA" if "share" in variant else "-ND" if variant else "")
+        best = (cc.start(), -1, cc.group(0), f"CC-BY{suffix}-{version}")
+    if best is None:
+        return None
+    _, _, phrase, key = best
+    if key == "bsd":
+        key = _bsd_variant(flat)
+    row = lookup(key)
+    if row is None or not row.spdx:
+        return None
+    return _from_row(row, phrase, replace(evidence, method="inferred", quote=phrase), None)
+
+
+def _flatten(text: str) -> str:
+    text = text.lower().translate(_PUNCT)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+
+def _bsd_variant(flat: str) -> str:
+    if "no express or implied licenses to any party's patent rights" in flat:
+        return "bsd-3-clause-clear"
+    if "neither the name" in flat or "names of its contributors may not be used" in flat:
+        return "bsd-3-clause"
+    return "bsd-2-clause"
+
+
+def restrictiveness(category: str) -> int:
+    """Order of categories for diff: higher is more restrictive; unknown ranks highest."""
+    return _RANK.get(category, _RANK["unknown"])
+
+
+def category_label(category: str) -> str:
+    """Human words for a category (``non-commercial``, ``use-restricted (RAIL)``)."""
+    return _LABELS.get(category, "unknown")
+
+
+def _effective(lic: License) -> License:
+    """The license with its category filled in when only its id or name is known (e.g. read from a BOM)."""
+    if lic.category in _RANK and lic.category != "unknown":
+        return lic
+    if lic.spdx:
+        return resolve(lic.spdx, lic.evidence, url=lic.url)
+    return resolve(lic.raw, lic.evidence, name=lic.name, url=lic.url)
+
+
+def is_osi(lic: License) -> bool | None:
+    """OSI-approved (for an expression: any OR branch, every AND term); None when unknown."""
+    eff = _effective(lic)
+    return None if eff.category == "unknown" and eff.osi_approved is None else eff.osi_approved
+
+
+def is_open_data(lic: License) -> bool | None:
+    """Open-data terms: open-data categories plus permissive and public-domain; None when unknown."""
+    category = _effective(lic).category
+    return None if category == "unknown" else category in _OPEN_DATA
+
+
+def is_permissive(lic: License, allow_copyleft: bool = False) -> bool | None:
+    """Any use, commercial included, no field-of-use or user caps. Copyleft counts if allowed."""
+    category = _effective(lic).category
+    if category == "unknown":
+        return None
+    if category in _COPYLEFT:
+        return allow_copyleft
+    return category in _PERMISSIVE

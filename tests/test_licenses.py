@@ -1,0 +1,324 @@
+"""License knowledge: HF ids, `other` names, SPDX expressions and free text resolve to SPDX + category."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+import yaml
+from cyclonedx import spdx as cdx_spdx
+from license_expression import get_spdx_licensing
+
+from aibom import licenses
+from aibom.licenses import (
+    category_label,
+    is_open_data,
+    is_osi,
+    is_permissive,
+    resolve,
+    restrictiveness,
+)
+from aibom.model import LICENSE_CATEGORIES, Evidence, License
+from tests.conftest import REAL, SHARED
+
+EV = Evidence("test", "README.md#front-matter", "declared")
+REFERENCE = list(csv.DictReader((SHARED / "reference" / "hf-licenses.csv").open(encoding="utf-8")))
+HF_IDS = [r for r in REFERENCE if not r["hf_license_name"]]
+
+
+def test_reference_has_every_hub_license_id():
+    assert len(HF_IDS) >= 83
+    table_ids = {row.hf_id for row in licenses.table()}
+    assert {r["hf_license"] for r in HF_IDS} <= table_ids
+
+
+@pytest.mark.parametrize("ref", REFERENCE, ids=lambda r: r["hf_license_name"] or r["hf_license"])
+def test_every_reference_row_resolves_to_its_researched_facts(ref):
+    lic = resolve(ref["hf_license"], EV, name=ref["hf_license_name"] or None)
+    assert lic.raw == ref["hf_license"]
+    assert lic.category == ref["category"]
+    if ref["hf_license"] in ("unknown", "other") and not ref["hf_license_name"]:
+        assert lic.spdx is None  # never `unknown`, `NOASSERTION` or a placeholder ref as an id
+        assert lic.osi_approved is None
+    else:
+        assert lic.spdx == ref["spdx_id"]
+        assert lic.osi_approved is (ref["osi_approved"] == "True")
+        assert lic.evidence == EV
+
+
+def _exact_spdx(spdx_id: str) -> bool:
+    if spdx_id.startswith("LicenseRef-"):
+        return re.fullmatch(r"LicenseRef-[A-Za-z0-9.\-]+", spdx_id) is not None
+    return spdx_id in get_spdx_licensing().known_symbols or cdx_spdx.fixup_id(spdx_id) == spdx_id
+
+
+@pytest.mark.parametrize("row", licenses.table(), ids=lambda r: r.license_name or r.hf_id or r.spdx)
+def test_table_rows_are_exact_case_and_every_spelling_finds_its_row(row):
+    assert row.category in LICENSE_CATEGORIES
+    if row.spdx is None:
+        assert row.category == "unknown"
+        return
+    assert _exact_spdx(row.spdx), row.spdx
+    assert row.spdx.lower() not in ("unknown", "noassertion", "other")
+    hf_id = row.hf_id if row.hf_id != "other" else ""
+    spellings = [hf_id, row.license_name, row.spdx, row.name, *row.aliases]
+    for spelling in filter(None, spellings):
+        found = resolve(spelling, EV)
+        assert (found.spdx, found.category) == (row.spdx, row.category), spelling
+
+
+@pytest.mark.parametrize(
+    ("raw", "spdx", "category"),
+    [
+        ("apache-2.0", "Apache-2.0", "permissive"),
+        ("APACHE-2.0", "Apache-2.0", "permissive"),
+        ("Apache 2.0", "Apache-2.0", "permissive"),
+        ("Apache License, Version 2.0", "Apache-2.0", "permissive"),
+        ("Apache License 2.0", "Apache-2.0", "permissive"),
+        ("MIT License", "MIT", "permissive"),
+        ("The MIT License", "MIT", "permissive"),
+        ("CC BY-NC 4.0", "CC-BY-NC-4.0", "non-commercial"),
+        ("Creative Commons Attribution-NonCommercial-ShareAlike 4.0 International", "CC-BY-NC-SA-4.0",
+         "non-commercial"),
+        ("CC-BY-SA-4.0", "CC-BY-SA-4.0", "open-data-share-alike"),
+        ("cc-by-nd-4.0", "CC-BY-ND-4.0", "no-derivatives"),
+        ("GPLv3", "GPL-3.0-only", "strong-copyleft"),
+        ("GPL-2.0+", "GPL-2.0-or-later", "strong-copyleft"),
+        ("gpl-3.0-or-later", "GPL-3.0-or-later", "strong-copyleft"),
+        ("agpl-3.0", "AGPL-3.0-only", "network-copyleft"),
+        ("BSD 3-Clause", "BSD-3-Clause", "permissive"),
+        ("bsd-1-clause", "BSD-1-Clause", "permissive"),
+        ("cc0-1.0", "CC0-1.0", "public-domain"),
+        ("llama2", "LicenseRef-scancode-llama-2-license-2023", "proprietary-community"),
+        ("llama3", "LicenseRef-hf-llama3", "proprietary-community"),
+        ("llama3.1", "LicenseRef-scancode-llama-3.1-license-2024", "proprietary-community"),
+        ("llama3.2", "LicenseRef-scancode-llama-3.2-license-2024", "proprietary-community"),
+        ("llama3.3", "LicenseRef-scancode-llama-3.3-license-2024", "proprietary-community"),
+        ("Llama 2 Community License Agreement", "LicenseRef-scancode-llama-2-license-2023",
+         "proprietary-community"),
+        ("gemma", "LicenseRef-scancode-gemma-tou-2024-04-01", "proprietary-community"),
+        ("openrail", "LicenseRef-hf-openrail", "rail-use-restricted"),
+        ("openrail++", "LicenseRef-hf-openrail-pp", "rail-use-restricted"),
+        ("creativeml-openrail-m", "LicenseRef-hf-creativeml-openrail-m", "rail-use-restricted"),
+        ("tii-falcon-llm", "LicenseRef-hf-tii-falcon-llm", "proprietary-community"),
+        ("cc", "LicenseRef-hf-cc", "unknown"),
+    ],
+)
+def test_free_text_and_ids_normalize(raw, spdx, category):
+    lic = resolve(raw, EV)
+    assert (lic.spdx, lic.category) == (spdx, category)
+    assert lic.raw == raw
+
+
+@pytest.mark.parametrize(
+    ("name", "spdx", "category"),
+    [
+        ("gemma-terms-of-use", "LicenseRef-scancode-gemma-tou-2024-04-01", "proprietary-community"),
+        ("Gemma Terms of Use", "LicenseRef-scancode-gemma-tou-2024-04-01", "proprietary-community"),
+        ("qwen", "LicenseRef-hf-qwen", "proprietary-community"),
+        ("tongyi-qianwen", "LicenseRef-scancode-tongyi-qianwen-2023", "proprietary-community"),
+        ("qwen-research", "LicenseRef-hf-qwen-research", "research-only"),
+        ("yi-license", "LicenseRef-hf-yi-license", "proprietary-community"),
+        ("deepseek", "LicenseRef-scancode-deepseek-la-1.0", "rail-use-restricted"),
+        ("deepseek-license", "LicenseRef-scancode-deepseek-la-1.0", "rail-use-restricted"),
+        ("microsoft-research-license", "LicenseRef-hf-microsoft-research-license", "research-only"),
+        ("llama3", "LicenseRef-hf-llama3", "proprietary-community"),
+        ("llama-3.1", "LicenseRef-scancode-llama-3.1-license-2024", "proprietary-community"),
+        ("nvidia-open-model-license", "LicenseRef-scancode-nvidia-open-model-2025-04-28",
+         "proprietary-community"),
+        ("Mistral AI Non-Production License", "LicenseRef-hf-mnpl", "non-commercial"),
+        ("mistral-research-license", "LicenseRef-hf-mrl", "research-only"),
+        ("apple-ascl", "LicenseRef-hf-apple-ascl", "permissive"),
+        ("openrail++", "LicenseRef-hf-openrail-pp", "rail-use-restricted"),
+        ("cc-by-nc-4.0", "CC-BY-NC-4.0", "non-commercial"),
+        ("Apache 2.0", "Apache-2.0", "permissive"),
+    ],
+)
+def test_other_with_license_name_looks_up_the_name(name, spdx, category):
+    lic = resolve("other", EV, name=name)
+    assert (lic.raw, lic.spdx, lic.category) == ("other", spdx, category)
+    assert lic.name
+
+
+def test_named_licenses_carry_canonical_urls_and_card_links_win():
+    assert resolve("llama2", EV).url == "https://ai.meta.com/llama/license/"
+    assert resolve("gemma", EV).url == "https://ai.google.dev/gemma/terms"
+    link = "https://huggingface.co/Qwen/Qwen2.5-VL-72B-Instruct/blob/main/LICENSE"
+    assert resolve("other", EV, name="qwen", url=link).url == link
+    assert resolve("other", EV, name="yi-license", url="LICENSE").url is None  # relative: not a URL
+    assert resolve("apache-2.0", EV).name == "Apache license 2.0"
+
+
+def test_other_with_unknown_name_keeps_the_name():
+    lic = resolve("other", EV, name="acme-model-license", url="https://acme.example/license")
+    assert (lic.spdx, lic.category, lic.osi_approved) == (None, "unknown", None)
+    assert (lic.name, lic.url) == ("acme-model-license", "https://acme.example/license")
+
+
+@pytest.mark.parametrize(
+    ("raw", "spdx", "category", "osi"),
+    [
+        ("MIT OR GPL-3.0-only", "MIT OR GPL-3.0-only", "permissive", True),
+        ("mit or gpl-3.0-only", "MIT OR GPL-3.0-only", "permissive", True),
+        ("MIT AND CC-BY-NC-4.0", "MIT AND CC-BY-NC-4.0", "non-commercial", False),
+        ("apache-2.0 AND (mit OR gpl-2.0+)", "Apache-2.0 AND (MIT OR GPL-2.0-or-later)", "permissive", True),
+        ("(MIT AND GPL-2.0-only) OR CC-BY-NC-4.0", "(MIT AND GPL-2.0-only) OR CC-BY-NC-4.0",
+         "strong-copyleft", True),
+        ("llama2 OR mit", "LicenseRef-scancode-llama-2-license-2023 OR MIT", "permissive", True),
+        ("gpl-2.0-only with classpath-exception-2.0", "GPL-2.0-only WITH Classpath-exception-2.0",
+         "strong-copyleft", True),
+        ("MIT AND LicenseRef-acme", "MIT AND LicenseRef-acme", "unknown", None),
+        ("MIT OR LicenseRef-acme", "MIT OR LicenseRef-acme", "permissive", True),
+    ],
+)
+def test_spdx_expressions_honour_and_or_with(raw, spdx, category, osi):
+    lic = resolve(raw, EV)
+    assert (lic.spdx, lic.category, lic.osi_approved) == (spdx, category, osi)
+    assert get_spdx_licensing().parse(lic.spdx, validate=False).render() == lic.spdx
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["", "   ", "???", "unknown", "other", "NOASSERTION", "mit with", "((mit", "MIT AND", "and or",
+     "my custom license", "x" * 100_000, "MIT OR " * 5_000 + "MIT", "\x00\x01", "apache-2.0\n" * 200],
+)
+def test_odd_input_is_unknown_and_never_raises(raw):
+    lic = resolve(raw, EV)
+    assert lic.category == "unknown"
+    assert lic.spdx is None
+    assert len(lic.raw) <= licenses.MAX_INPUT
+    assert lic.name is None or len(lic.name) <= licenses.MAX_INPUT
+
+
+def test_non_string_input_does_not_raise():
+    assert resolve(None, EV).category == "unknown"  # type: ignore[arg-type]
+    assert resolve(["mit"], EV, name=3).category == "unknown"  # type: ignore[arg-type]
+
+
+def _front_matter(card: str) -> dict:
+    text = (REAL / "modelcards" / card / "README.md").read_text(encoding="utf-8")
+    found = re.match(r"\s*---\n(.*?)\n---\s*\n", text, re.S)
+    return yaml.safe_load(found.group(1)) if found else {}
+
+
+CARD_CATEGORIES = {
+    "TheBloke__Llama-2-7B-Chat-GGUF": "proprietary-community",
+    "codellama__CodeLlama-7b-hf": "proprietary-community",
+    "meta-llama__Meta-Llama-3-8B-Instruct": "proprietary-community",
+    "bartowski__Meta-Llama-3.1-8B-Instruct-GGUF": "proprietary-community",
+    "google__gemma-2b": "proprietary-community",
+    "google__gemma-2b-sfp-cpp": "proprietary-community",
+    "google__gemma-3-1b-it-qat-q4_0-gguf": "proprietary-community",
+    "bartowski__aya-23-8B-GGUF": "non-commercial",
+    "berkeley-nest__Starling-LM-7B-alpha": "non-commercial",
+    "CarperAI__stable-vicuna-13b-delta": "non-commercial",
+    "runwayml__stable-diffusion-v1-5": "rail-use-restricted",
+    "stabilityai__stable-diffusion-2-1": "rail-use-restricted",
+    "bigscience__bloom": "rail-use-restricted",
+    "bigcode__starcoder": "rail-use-restricted",
+    "deepseek-ai__deepseek-llm-7b-base": "rail-use-restricted",
+    "01-ai__Yi-34B": "proprietary-community",
+    "Qwen__Qwen2.5-VL-72B-Instruct": "proprietary-community",
+    "microsoft__Orca-2-7b": "research-only",
+    "EleutherAI__pythia-160m": "permissive",
+    "allenai__OLMo-2-1124-13B": "permissive",
+    "microsoft__phi-2": "permissive",
+    "openai-community__gpt2": "permissive",
+    "Qwen__Qwen2.5-7B-Instruct": "permissive",
+    "stabilityai__stable-code-3b": "unknown",  # `license: other` with no name
+}
+
+
+@pytest.mark.parametrize(("card", "category"), sorted(CARD_CATEGORIES.items()))
+def test_real_card_licenses(card, category):
+    meta = _front_matter(card)
+    lic = resolve(meta["license"], EV, name=meta.get("license_name"), url=meta.get("license_link"))
+    assert lic.category == category
+    assert (lic.spdx is None) == (category == "unknown")
+
+
+def test_every_real_card_license_resolves_to_a_known_category_or_an_honest_unknown():
+    seen = 0
+    for readme in sorted((REAL / "modelcards").glob("*/README.md")):
+        meta = _front_matter(readme.parent.name)
+        if not isinstance(meta, dict) or "license" not in meta:
+            continue
+        seen += 1
+        lic = resolve(meta["license"], EV, name=meta.get("license_name"), url=meta.get("license_link"))
+        if meta["license"] == "other" and not meta.get("license_name"):
+            assert lic.category == "unknown"
+        else:
+            assert lic.category != "unknown", readme
+            assert _exact_spdx(lic.spdx)
+    assert seen >= 40
+
+
+def test_restrictiveness_orders_every_category():
+    ranks = [restrictiveness(c) for c in LICENSE_CATEGORIES]
+    assert len(set(ranks)) == len(LICENSE_CATEGORIES)
+    assert restrictiveness("public-domain") < restrictiveness("permissive")
+    assert restrictiveness("permissive") < restrictiveness("non-commercial")
+    assert restrictiveness("strong-copyleft") < restrictiveness("rail-use-restricted")
+    assert restrictiveness("proprietary-community") < restrictiveness("research-only")
+    assert restrictiveness("unknown") == max(ranks) == restrictiveness("no-such-category")
+
+
+def test_category_labels_are_words():
+    labels = {c: category_label(c) for c in LICENSE_CATEGORIES}
+    assert labels["non-commercial"] == "non-commercial"
+    assert labels["rail-use-restricted"] == "use-restricted (RAIL)"
+    assert len(set(labels.values())) == len(labels)
+    assert category_label("bogus") == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("category", "strict", "with_copyleft", "open_data"),
+    [
+        ("permissive", True, True, True),
+        ("public-domain", True, True, True),
+        ("open-data-permissive", True, True, True),
+        ("weak-copyleft", False, True, False),
+        ("strong-copyleft", False, True, False),
+        ("network-copyleft", False, True, False),
+        ("open-data-share-alike", False, True, True),
+        ("rail-use-restricted", False, False, False),
+        ("non-commercial", False, False, False),
+        ("no-derivatives", False, False, False),
+        ("research-only", False, False, False),
+        ("proprietary-community", False, False, False),
+        ("proprietary", False, False, False),
+        ("restricted-data", False, False, False),
+        ("unknown", None, None, None),
+    ],
+)
+def test_predicates_by_category(category, strict, with_copyleft, open_data):
+    lic = License(raw="x", evidence=EV, category=category)
+    assert is_permissive(lic) is strict
+    assert is_permissive(lic, allow_copyleft=True) is with_copyleft
+    assert is_open_data(lic) is open_data
+
+
+def test_predicates_cover_every_category():
+    for category in LICENSE_CATEGORIES:
+        lic = License(raw="x", evidence=EV, category=category)
+        assert (is_permissive(lic) is None) == (category == "unknown")
+
+
+def test_predicates_fill_in_a_license_read_back_with_only_its_id():
+    bare = License(raw="MIT", evidence=EV, spdx="MIT")
+    assert (is_permissive(bare), is_osi(bare), is_open_data(bare)) == (True, True, True)
+    llama = License(raw="llama2", evidence=EV, spdx="LicenseRef-scancode-llama-2-license-2023")
+    assert (is_permissive(llama), is_osi(llama)) == (False, False)
+    named = License(raw="other", evidence=EV, name="gemma-terms-of-use")
+    assert is_permissive(named) is False
+    nothing = License(raw="", evidence=EV)
+    assert (is_permissive(nothing), is_osi(nothing), is_open_data(nothing)) == (None, None, None)
+
+
+def test_is_osi():
+    assert is_osi(resolve("apache-2.0", EV)) is True
+    assert is_osi(resolve("cc-by-4.0", EV)) is False
+    assert is_osi(resolve("llama3", EV)) is False
+    assert is_osi(resolve("MIT OR LicenseRef-acme", EV)) is True
+    assert is_osi(resolve("other", EV, name="acme")) is None
