@@ -22,3 +22,15 @@ def _isolated_hf(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.delenv("HF_TOKEN", raising=False)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # nothing listens: a test that forgets the local Hub fails
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch):
+    """A local Hugging Face Hub (tests/hubserver.py) on 127.0.0.1; HF_ENDPOINT points at it."""
+    from hubserver import HubServer
+
+    server = HubServer().start()
+    monkeypatch.setenv("HF_ENDPOINT", server.url)
+    monkeypatch.setenv("AIBOM_HTTP_BACKOFF", "0.01")
+    yield server
+    server.stop()
