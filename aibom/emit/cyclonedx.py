@@ -1,0 +1,331 @@
+"""Provenance -> CycloneDX JSON (1.6 or 1.7), and back (`from_json`, in `aibom.emit.reader`).
+
+cyclonedx-python-lib builds everything it models; `aibom.emit.modelcard` adds modelCard, data[]
+and declarations by bom-ref. Output is deterministic: sorted keys and arrays, 2-space indent,
+and, when no serial is given, a serial derived from the content.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from cyclonedx import spdx
+from cyclonedx.model import (
+    ExternalReference,
+    ExternalReferenceType,
+    HashAlgorithm,
+    HashType,
+    Property,
+    XsUri,
+)
+from cyclonedx.model.bom import Bom, BomMetaData
+from cyclonedx.model.component import Component, ComponentType, Pedigree
+from cyclonedx.model.contact import OrganizationalContact, OrganizationalEntity
+from cyclonedx.model.definition import Definitions, Requirement, Standard
+from cyclonedx.model.license import DisjunctiveLicense, License, LicenseExpression
+from cyclonedx.model.tool import ToolRepository
+from cyclonedx.output.json import JsonV1Dot6, JsonV1Dot7
+from packageurl import PackageURL
+
+from aibom import __version__
+from aibom import model as m
+from aibom.emit import modelcard
+from aibom.emit import properties as P
+from aibom.emit.reader import from_json
+from aibom.errors import InputError
+
+__all__ = ["SPEC_VERSIONS", "from_json", "to_json"]
+
+OUTPUTTERS = {"1.6": JsonV1Dot6, "1.7": JsonV1Dot7}
+SPEC_VERSIONS = tuple(OUTPUTTERS)
+SERIAL = re.compile(r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+TOP_LEVEL = (
+    "$schema",
+    "bomFormat",
+    "specVersion",
+    "serialNumber",
+    "version",
+    "metadata",
+    "components",
+    "dependencies",
+    "definitions",
+    "declarations",
+)
+REFERENCE_TYPES = {
+    "training-code": ExternalReferenceType.VCS,
+    "inference-code": ExternalReferenceType.VCS,
+    "evaluation-code": ExternalReferenceType.VCS,
+    "data-preprocessing-code": ExternalReferenceType.VCS,
+    "supporting-libraries": ExternalReferenceType.VCS,
+    "repository": ExternalReferenceType.VCS,
+    "research-paper": ExternalReferenceType.DOCUMENTATION,
+    "technical-report": ExternalReferenceType.DOCUMENTATION,
+    "model-card": ExternalReferenceType.MODEL_CARD,
+    "data-card": ExternalReferenceType.DOCUMENTATION,
+    "evaluation-data": ExternalReferenceType.DISTRIBUTION,
+    "evaluation-results": ExternalReferenceType.QUALITY_METRICS,
+    "intermediate-checkpoints": ExternalReferenceType.DISTRIBUTION,
+    "sample-outputs": ExternalReferenceType.OTHER,
+    "website": ExternalReferenceType.WEBSITE,
+    "distribution": ExternalReferenceType.DISTRIBUTION,
+}
+"""Reference purpose -> CycloneDX external reference type (the purpose itself goes in the comment)."""
+
+
+def to_json(prov: m.Provenance, *, spec_version: str = "1.6", timestamp: datetime, serial: str | None) -> str:
+    """The CycloneDX JSON of `prov`; `serial` None derives the serial number from the content."""
+    outputter = OUTPUTTERS.get(spec_version)
+    if outputter is None:
+        raise InputError(
+            f"CycloneDX spec version {spec_version!r} is not supported",
+            f"use one of {', '.join(SPEC_VERSIONS)}",
+        )
+    if serial is not None and not SERIAL.match(serial):
+        raise InputError(f"serial number {serial!r} is not a urn:uuid: of lower-case hex")
+    if timestamp.tzinfo is None:
+        timestamp = timestamp.replace(tzinfo=UTC)
+    purl = _purl(prov.purl)
+    model_ref = str(purl) if purl else f"model:{prov.name}"
+    dataset_refs = _unique_refs(prov.datasets)
+    datasets = [_dataset(ds, ref) for ds, ref in zip(prov.datasets, dataset_refs, strict=True)]
+    model = Component(
+        type=ComponentType.MACHINE_LEARNING_MODEL,
+        name=prov.name,
+        bom_ref=model_ref,
+        version=prov.revision,
+        purl=purl,
+        description=prov.description,
+        authors=[OrganizationalContact(name=prov.author)] if prov.author else None,
+        supplier=OrganizationalEntity(name=prov.author) if prov.author else None,
+        licenses=_licenses(prov.licenses),
+        external_references=[_reference(r) for r in prov.references],
+        properties=_model_properties(prov),
+        components=[_file(f) for f in prov.files],
+        pedigree=_pedigree(prov.base_models),
+        tags=prov.card.tags,
+    )
+    tool = Component(type=ComponentType.APPLICATION, name="aibom", version=__version__, bom_ref="tool:aibom")
+    bom = Bom(
+        metadata=BomMetaData(component=model, timestamp=timestamp, tools=ToolRepository(components=[tool])),
+        components=datasets,
+        definitions=_definitions(prov.assessments),
+    )
+    bom.register_dependency(model, datasets)
+    doc: dict[str, Any] = json.loads(outputter(bom).output_as_string())
+    extras: dict[str, dict[str, Any]] = {
+        ref: {"data": [modelcard.dataset_data(ds)]}
+        for ds, ref in zip(prov.datasets, dataset_refs, strict=True)
+    }
+    card = modelcard.model_card(prov, dataset_refs)
+    if card:
+        extras[model_ref] = {"modelCard": card}
+    modelcard.attach(doc, extras)
+    if prov.assessments:
+        doc["declarations"] = modelcard.declarations(prov.assessments, model_ref, timestamp)
+    return _render(doc, serial)
+
+
+def _render(doc: dict[str, Any], serial: str | None) -> str:
+    """Pretty JSON with canonical key order; the serial derives from everything else when not given."""
+    doc.pop("serialNumber", None)
+    _sort_arrays(doc)
+    if serial is None:
+        canonical = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        serial = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'aibom:' + canonical)}"
+    doc["serialNumber"] = serial
+    ordered = {k: doc[k] for k in TOP_LEVEL if k in doc} | {
+        k: doc[k] for k in sorted(doc) if k not in TOP_LEVEL
+    }
+    return json.dumps(_sorted_keys(ordered, top=True), indent=2, ensure_ascii=False) + "\n"
+
+
+def _sorted_keys(value: Any, top: bool = False) -> Any:
+    if isinstance(value, dict):
+        keys = value if top else sorted(value)
+        return {k: _sorted_keys(value[k]) for k in keys}
+    if isinstance(value, list):
+        return [_sorted_keys(v) for v in value]
+    return value
+
+
+def _sort_arrays(doc: dict[str, Any]) -> None:
+    """Components by bom-ref, nested files by name, dependencies by ref (arrays whose order means nothing)."""
+    doc.get("components", []).sort(key=lambda c: c.get("bom-ref", ""))
+    model = doc.get("metadata", {}).get("component", {})
+    model.get("components", []).sort(key=lambda c: c.get("name", ""))
+    for dep in doc.get("dependencies", []):
+        dep.get("dependsOn", []).sort()
+    doc.get("dependencies", []).sort(key=lambda d: d["ref"])
+
+
+def _purl(value: str | None) -> PackageURL | None:
+    if not value:
+        return None
+    try:
+        return PackageURL.from_string(value)
+    except ValueError as exc:
+        raise InputError(f"package URL {value!r} is not valid: {exc}") from exc
+
+
+def _unique_refs(datasets: tuple[m.Dataset, ...]) -> list[str]:
+    refs: list[str] = []
+    for ds in datasets:
+        ref = f"dataset:{ds.id}"
+        n = 2
+        while ref in refs:
+            ref, n = f"dataset:{ds.id}#{n}", n + 1
+        refs.append(ref)
+    return refs
+
+
+def _props(*pairs: tuple[str, str]) -> list[Property]:
+    return [Property(name=k, value=v) for k, v in pairs]
+
+
+def _license_props(licenses: tuple[m.License, ...]) -> list[Property]:
+    return _props(*((P.LICENSE, P.pack_license(lic)) for lic in licenses))
+
+
+def _licenses(licenses: tuple[m.License, ...]) -> list[License]:
+    """CycloneDX licenses: exact-case SPDX ids, one expression, or named licenses; never `unknown`."""
+    out: list[License] = []
+    for lic in licenses:
+        url = XsUri(lic.url) if lic.url else None
+        spdx_id = spdx.fixup_id(lic.spdx) if lic.spdx else None
+        if spdx_id:
+            out.append(DisjunctiveLicense(id=spdx_id, url=url))
+        elif lic.spdx and not lic.spdx.startswith("LicenseRef-") and spdx.is_expression(lic.spdx):
+            out.append(LicenseExpression(lic.spdx))
+        elif lic.name or lic.spdx:
+            out.append(DisjunctiveLicense(name=lic.name or lic.spdx, url=url))
+    if len(out) > 1:  # the schema allows one expression alone, or a list of licenses
+        out = [DisjunctiveLicense(name=li.value) if isinstance(li, LicenseExpression) else li for li in out]
+    return out
+
+
+def _parameter_count(n: int) -> str:
+    """The taxonomy's human form: 1.7M, 8B, 70B, 1T."""
+    for unit, size in (("T", 10**12), ("B", 10**9)):
+        if n >= size:
+            return f"{n / size:.3g}{unit}"
+    return f"{n / 10**6:.3g}M"
+
+
+def _model_properties(prov: m.Provenance) -> list[Property]:
+    pairs: list[tuple[str, str]] = [
+        (P.SOURCE, prov.source),
+        (P.IDENTITY_EVIDENCE, P.pack_evidence(prov.identity)),
+    ]
+    if prov.repo_id:
+        pairs.append((P.REPO_ID, prov.repo_id))
+    if prov.gated is not None:
+        pairs.append((P.GATED, str(prov.gated).lower()))
+    if prov.parameters is not None:
+        pairs += [
+            (P.PARAMETERS_TOTAL, str(prov.parameters.value)),
+            (P.PARAMETER_COUNT, _parameter_count(prov.parameters.value)),
+            (P.PARAMETERS_EVIDENCE, P.pack_evidence(prov.parameters.evidence)),
+        ]
+    for r in prov.references:
+        pairs.append((P.REFERENCE, P.pack_evidence(r.evidence, r.url, r.purpose, r.commit, r.comment)))
+        pairs += [(P.REFERENCE_LICENSE, P.pack_license(lic, r.url)) for lic in r.licenses]
+    for p in prov.properties:
+        pairs += [(p.name, p.value), (P.PROPERTY_EVIDENCE, P.pack_evidence(p.evidence, p.name, p.value))]
+    pairs += [(P.UNKNOWN, P.pack(u.subject, u.field, u.reason)) for u in prov.unknowns]
+    return _props(*pairs) + _license_props(prov.licenses)
+
+
+def _reference(r: m.Reference) -> ExternalReference:
+    kind = REFERENCE_TYPES.get(r.purpose, ExternalReferenceType.OTHER)
+    comment = r.purpose + (f" @ {r.commit}" if r.commit else "") + (f": {r.comment}" if r.comment else "")
+    return ExternalReference(type=kind, url=XsUri(r.url), comment=comment)
+
+
+def _file(f: m.FileEntry) -> Component:
+    pairs: list[tuple[str, str]] = [(P.FILE_ROLE, f.role), (P.EVIDENCE, P.pack_evidence(f.evidence))]
+    if f.size is not None:
+        pairs.append((P.FILE_SIZE, str(f.size)))
+    w = f.weights
+    if w is not None:
+        pairs += [(P.WEIGHTS_FORMAT, w.format), (P.WEIGHTS_EVIDENCE, P.pack_evidence(w.evidence))]
+        pairs += [(P.WEIGHTS_PARAMETERS + dtype, str(n)) for dtype, n in w.parameters]
+        pairs += [(P.WEIGHTS_METADATA, P.pack(k, v)) for k, v in w.metadata]
+        pairs += [(P.RISK, risk) for risk in w.risks]
+    hashes = [HashType(alg=HashAlgorithm.SHA_256, content=f.sha256)] if f.sha256 else None
+    return Component(
+        type=ComponentType.FILE,
+        name=f.path,
+        bom_ref=f"file:{f.path}",
+        hashes=hashes,
+        properties=_props(*pairs),
+    )
+
+
+def _dataset(ds: m.Dataset, ref: str) -> Component:
+    pairs: list[tuple[str, str]] = [(P.DATASET_USAGE, ds.usage), (P.EVIDENCE, P.pack_evidence(ds.evidence))]
+    if ds.gated is not None:
+        pairs.append((P.GATED, str(ds.gated).lower()))
+    if ds.generator:
+        pairs.append((P.DATASET_GENERATOR, ds.generator))
+    if ds.seed_source:
+        pairs.append((P.DATASET_SEED_SOURCE, ds.seed_source))
+    refs = [ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=XsUri(ds.url))] if ds.url else None
+    return Component(
+        type=ComponentType.DATA,
+        name=ds.id,
+        bom_ref=ref,
+        version=ds.revision,
+        description=ds.description,
+        licenses=_licenses(ds.licenses),
+        external_references=refs,
+        properties=_props(*pairs) + _license_props(ds.licenses),
+    )
+
+
+def _pedigree(bases: tuple[m.BaseModel, ...]) -> Pedigree | None:
+    if not bases:
+        return None
+    bases = tuple(sorted(bases, key=lambda b: (b.id, b.relation, b.purl or "")))
+    ancestors = [
+        Component(
+            type=ComponentType.MACHINE_LEARNING_MODEL,
+            name=b.id,
+            version=b.revision,
+            purl=_purl(b.purl),
+            licenses=_licenses(b.licenses),
+            properties=_props((P.RELATION, b.relation), (P.EVIDENCE, P.pack_evidence(b.evidence)))
+            + _license_props(b.licenses),
+        )
+        for b in bases
+    ]
+    notes = "; ".join(f"{b.relation} of {b.id} ({b.evidence.method}, {b.evidence.location})" for b in bases)
+    return Pedigree(ancestors=ancestors, notes=notes)
+
+
+def _definitions(assessments: tuple[m.Assessment, ...]) -> Definitions | None:
+    """One standard per assessed profile, holding its requirements."""
+    if not assessments:
+        return None
+    return Definitions(
+        standards=[
+            Standard(
+                bom_ref=modelcard.standard_ref(a.profile),
+                name=a.profile,
+                owner="aibom",
+                description=f"aibom openness profile {a.profile}",
+                requirements=[
+                    Requirement(
+                        bom_ref=modelcard.requirement_ref(a.profile, f.requirement),
+                        identifier=f.requirement,
+                        title=f.title,
+                    )
+                    for f in a.findings
+                ],
+            )
+            for a in assessments
+        ]
+    )

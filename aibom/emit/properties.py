@@ -1,0 +1,126 @@
+"""The `aibom:*` property vocabulary of aibom's BOMs and its compact value packing.
+
+Values that hold several fields are packed as ``field|field|...``; ``%`` and ``|`` inside a
+field are percent-escaped, so any text survives a round trip. Evidence packs as
+``method|collector|location`` (plus ``|quote`` when there is one).
+"""
+
+from __future__ import annotations
+
+from aibom.model import Evidence, License
+
+# On the model component.
+SOURCE = "aibom:source"
+REPO_ID = "aibom:repo-id"
+GATED = "aibom:gated"
+PARAMETERS_TOTAL = "aibom:parameters:total"
+PARAMETER_COUNT = "cdx:ai-ml:model:parameter:count"
+LANGUAGES = "cdx:ai-ml:model:languages"
+UNKNOWN = "aibom:unknown"
+REFERENCE = "aibom:reference"
+REFERENCE_LICENSE = "aibom:reference:license"
+PROPERTY_EVIDENCE = "aibom:evidence:property"
+EVIDENCE = "aibom:evidence"
+EVIDENCE_PREFIX = "aibom:evidence:"
+IDENTITY_EVIDENCE = "aibom:evidence:identity"
+PARAMETERS_EVIDENCE = "aibom:evidence:parameters"
+
+# On any component that carries licenses (model, file-less data, ancestors).
+LICENSE = "aibom:license"
+
+# On file components.
+FILE_ROLE = "aibom:file:role"
+FILE_SIZE = "aibom:file:size"
+WEIGHTS_FORMAT = "aibom:weights:format"
+WEIGHTS_PARAMETERS = "aibom:weights:parameters:"
+WEIGHTS_METADATA = "aibom:weights:metadata"
+WEIGHTS_EVIDENCE = "aibom:weights:evidence"
+RISK = "aibom:risk"
+
+# On data components.
+DATASET_USAGE = "aibom:dataset:usage"
+DATASET_GENERATOR = "aibom:dataset:generator"
+DATASET_SEED_SOURCE = "aibom:dataset:seed-source"
+
+# On pedigree ancestors.
+RELATION = "aibom:lineage:relation"
+
+# In modelCard.properties.
+LIBRARY = "aibom:library"
+METRIC = "aibom:metric"
+CONSIDERATION = "aibom:consideration"
+CONSIDERATION_PREFIX = "aibom:consideration:"
+CARD_EVIDENCE = {
+    "task": "aibom:evidence:task",
+    "architecture_family": "aibom:evidence:architecture-family",
+    "model_architecture": "aibom:evidence:model-architecture",
+    "library": "aibom:evidence:library",
+}
+
+OWN = frozenset(
+    {
+        SOURCE,
+        REPO_ID,
+        GATED,
+        PARAMETERS_TOTAL,
+        PARAMETER_COUNT,
+        UNKNOWN,
+        REFERENCE,
+        REFERENCE_LICENSE,
+        PROPERTY_EVIDENCE,
+        EVIDENCE,
+        IDENTITY_EVIDENCE,
+        PARAMETERS_EVIDENCE,
+        LICENSE,
+    }
+)
+"""Model-component property names aibom writes for itself (the rest are `Provenance.properties`)."""
+
+
+def pack(*fields: str | None) -> str:
+    """Join fields with ``|``, escaping ``%`` and ``|``; None packs as the empty string."""
+    return "|".join((f or "").replace("%", "%25").replace("|", "%7C") for f in fields)
+
+
+def unpack(value: str, n: int) -> list[str | None]:
+    """Split a packed value into exactly `n` fields (missing or empty fields are None)."""
+    parts = [p.replace("%7C", "|").replace("%25", "%") for p in value.split("|")]
+    parts += [""] * (n - len(parts))
+    return [p or None for p in parts[:n]]
+
+
+def pack_evidence(ev: Evidence, *lead: str | None) -> str:
+    """`lead` fields, then the evidence: ``lead...|method|collector|location[|quote]``."""
+    tail = (ev.method, ev.collector, ev.location) + ((ev.quote,) if ev.quote else ())
+    return pack(*lead, *tail)
+
+
+def unpack_evidence(fields: list[str | None], default: Evidence) -> Evidence:
+    """The evidence in the last four packed fields (method, collector, location, quote)."""
+    method, collector, location, quote = fields[-4:]
+    if method not in ("declared", "computed", "inferred") or not collector:
+        return default
+    return Evidence(collector, location or "", method, quote or "")  # type: ignore[arg-type]
+
+
+LICENSE_FIELDS = 6
+"""spdx, name, url, raw, category, osi-approved (then the evidence)."""
+
+
+def pack_license(lic: License, *lead: str | None) -> str:
+    osi = "" if lic.osi_approved is None else str(lic.osi_approved).lower()
+    return pack_evidence(lic.evidence, *lead, lic.spdx, lic.name, lic.url, lic.raw, lic.category, osi)
+
+
+def unpack_license(fields: list[str | None], default: Evidence) -> License:
+    """A license from `LICENSE_FIELDS` fields followed by four evidence fields."""
+    spdx, name, url, raw, category, osi = fields[:LICENSE_FIELDS]
+    return License(
+        raw=raw or spdx or name or "",
+        evidence=unpack_evidence(fields[LICENSE_FIELDS:], default),
+        spdx=spdx,
+        name=name,
+        url=url,
+        category=category or "unknown",
+        osi_approved=None if osi is None else osi == "true",
+    )

@@ -1,0 +1,518 @@
+"""CycloneDX JSON -> Provenance: aibom's own BOMs losslessly, other tools' BOMs as far as they map.
+
+Reads plain JSON rather than the library's model, because the library drops modelCard, data[]
+and declarations. Whatever cannot be mapped becomes an `Unknown`; nothing here raises except
+`InputError` for a document that is not a CycloneDX BOM of a readable version.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aibom import model as m
+from aibom.emit import modelcard
+from aibom.emit import properties as P
+from aibom.errors import InputError
+
+READABLE = ("1.5", "1.6", "1.7")
+PURPOSES = {
+    "vcs": "repository",
+    "model-card": "model-card",
+    "website": "website",
+    "distribution": "distribution",
+    "documentation": "other",
+    "quality-metrics": "evaluation-results",
+    "citation": "research-paper",
+}
+MAPPED_TOP = {
+    "$schema",
+    "bomFormat",
+    "specVersion",
+    "serialNumber",
+    "version",
+    "metadata",
+    "components",
+    "dependencies",
+    "definitions",
+    "declarations",
+}
+MAPPED_CARD = {"modelParameters", "quantitativeAnalysis", "considerations", "properties", "bom-ref"}
+
+
+def from_json(text: str) -> m.Provenance:
+    """The provenance a CycloneDX JSON BOM describes."""
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"the BOM is not valid JSON: {exc}") from exc
+    if not isinstance(doc, dict) or doc.get("bomFormat") != "CycloneDX":
+        raise InputError('the document is not a CycloneDX BOM (no "bomFormat": "CycloneDX")')
+    if doc.get("specVersion") not in READABLE:
+        raise InputError(
+            f"CycloneDX specVersion {doc.get('specVersion')!r} is not supported",
+            f"aibom reads CycloneDX {', '.join(READABLE)}",
+        )
+    return _Reader(doc).provenance()
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _props(obj: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (p["name"], str(p.get("value", ""))) for p in _dicts(obj.get("properties")) if _str(p.get("name"))
+    ]
+
+
+def _first(props: list[tuple[str, str]], name: str) -> str | None:
+    return next((v for k, v in props if k == name), None)
+
+
+def _all(props: list[tuple[str, str]], name: str) -> list[str]:
+    return [v for k, v in props if k == name]
+
+
+def _name(comp: dict[str, Any]) -> str:
+    name = _str(comp.get("name")) or "unnamed"
+    group = _str(comp.get("group"))
+    return f"{group}/{name}" if group and not name.startswith(group + "/") else name
+
+
+class _Reader:
+    """One pass over one BOM document."""
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
+        tools = _dict(_dict(doc.get("metadata")).get("tools"))
+        self.own = any(c.get("name") == "aibom" for c in _dicts(tools.get("components")))
+        self.unknowns: list[m.Unknown] = []
+
+    def default(self, location: str) -> m.Evidence:
+        return m.Evidence("cyclonedx", location, "declared")
+
+    def evidence(self, packed: str | None, location: str) -> m.Evidence:
+        if packed is None:
+            return self.default(location)
+        return P.unpack_evidence(P.unpack(packed, 4), self.default(location))
+
+    def not_mapped(self, path: str, what: str) -> None:
+        self.unknowns.append(m.Unknown("bom", path, f"{what} is in the BOM but aibom does not map it"))
+
+    def provenance(self) -> m.Provenance:
+        meta = _dict(self.doc.get("metadata"))
+        top = _dicts(self.doc.get("components"))
+        comp, path = self._model(meta, top)
+        props = _props(comp)
+        name = _name(comp)
+        purl = _str(comp.get("purl"))
+        repo_id = _first(props, P.REPO_ID)
+        if repo_id is None and purl and purl.startswith("pkg:huggingface/"):
+            repo_id = purl.removeprefix("pkg:huggingface/").split("@")[0].split("?")[0]
+        for key in sorted(set(self.doc) - MAPPED_TOP):
+            self.not_mapped(f"$.{key}", key)
+        for i, other in enumerate(top):
+            if other is not comp and other.get("type") not in ("data", "file"):
+                self.not_mapped(f"$.components[{i}]", f"component {_name(other)!r} ({other.get('type')})")
+        total = _first(props, P.PARAMETERS_TOTAL)
+        gated = _first(props, P.GATED)
+        return m.Provenance(
+            name=name,
+            identity=self.evidence(_first(props, P.IDENTITY_EVIDENCE), path),
+            source=_first(props, P.SOURCE) or "cyclonedx",
+            repo_id=repo_id,
+            revision=_str(comp.get("version")),
+            purl=purl,
+            description=_str(comp.get("description")),
+            author=self._author(comp),
+            gated=None if gated is None else gated == "true",
+            files=self._files(comp, top, path),
+            licenses=self._licenses(comp, path),
+            datasets=self._datasets(comp, top),
+            base_models=self._base_models(comp, path),
+            references=self._references(comp, props, path),
+            card=self._card(comp, path),
+            parameters=m.Fact(int(total), self.evidence(_first(props, P.PARAMETERS_EVIDENCE), path))
+            if total and total.isdigit()
+            else None,
+            properties=self._properties(comp, props, path),
+            unknowns=tuple(m.Unknown(*(f or "" for f in P.unpack(u, 3))) for u in _all(props, P.UNKNOWN))
+            + tuple(self.unknowns),
+            assessments=self._assessments(),
+        )
+
+    def _model(self, meta: dict[str, Any], top: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
+        """The model component: metadata.component, else the first machine-learning-model component."""
+        mc = _dict(meta.get("component"))
+        if mc.get("type") == "machine-learning-model":
+            return mc, "$.metadata.component"
+        for i, c in enumerate(top):
+            if c.get("type") == "machine-learning-model":
+                return c, f"$.components[{i}]"
+        self.unknowns.append(m.Unknown("model", "type", "the BOM has no machine-learning-model component"))
+        return mc, "$.metadata.component"
+
+    def _author(self, comp: dict[str, Any]) -> str | None:
+        for contact in _dicts(comp.get("authors")):
+            if _str(contact.get("name")):
+                return contact["name"]
+        return (
+            _str(comp.get("author"))
+            or _str(_dict(comp.get("supplier")).get("name"))
+            or _str(_dict(comp.get("manufacturer")).get("name"))
+        )
+
+    def _licenses(self, comp: dict[str, Any], path: str) -> tuple[m.License, ...]:
+        where = f"{path}.licenses"
+        packed = _all(_props(comp), P.LICENSE)
+        if packed or self.own:
+            return tuple(
+                P.unpack_license(P.unpack(v, P.LICENSE_FIELDS + 4), self.default(where)) for v in packed
+            )
+        from aibom.licenses import resolve
+
+        out = []
+        for entry in _dicts(comp.get("licenses")):
+            ev = self.default(where)
+            if _str(entry.get("expression")):
+                out.append(resolve(entry["expression"], ev))
+                continue
+            lic = _dict(entry.get("license"))
+            raw = _str(lic.get("id")) or _str(lic.get("name"))
+            if raw:
+                out.append(resolve(raw, ev, name=_str(lic.get("name")), url=_str(lic.get("url"))))
+        return tuple(out)
+
+    def _files(self, comp: dict[str, Any], top: list[dict[str, Any]], path: str) -> tuple[m.FileEntry, ...]:
+        nested = [(c, f"{path}.components[{i}]") for i, c in enumerate(_dicts(comp.get("components")))]
+        loose = [(c, f"$.components[{i}]") for i, c in enumerate(top)]
+        out = []
+        for c, where in nested + loose:
+            if c.get("type") != "file":
+                if where.startswith(path + "."):
+                    self.not_mapped(where, f"component {_name(c)!r} ({c.get('type')})")
+                continue
+            props = _props(c)
+            sha = next(
+                (_str(h.get("content")) for h in _dicts(c.get("hashes")) if h.get("alg") == "SHA-256"), None
+            )
+            size = _first(props, P.FILE_SIZE)
+            role = _first(props, P.FILE_ROLE)
+            out.append(
+                m.FileEntry(
+                    path=_name(c),
+                    size=int(size) if size and size.isdigit() else None,
+                    sha256=sha,
+                    role=role if role in m.FILE_ROLES else "other",  # type: ignore[arg-type]
+                    evidence=self.evidence(_first(props, P.EVIDENCE), where),
+                    weights=self._weights(props, where),
+                )
+            )
+        return tuple(out)
+
+    def _weights(self, props: list[tuple[str, str]], where: str) -> m.WeightInfo | None:
+        fmt = _first(props, P.WEIGHTS_FORMAT)
+        if fmt is None:
+            return None
+        params = tuple(
+            (k.removeprefix(P.WEIGHTS_PARAMETERS), int(v))
+            for k, v in props
+            if k.startswith(P.WEIGHTS_PARAMETERS) and v.isdigit()
+        )
+        meta = tuple((k or "", v or "") for k, v in (P.unpack(x, 2) for x in _all(props, P.WEIGHTS_METADATA)))
+        return m.WeightInfo(
+            format=fmt,
+            evidence=self.evidence(_first(props, P.WEIGHTS_EVIDENCE), where),
+            parameters=params,
+            metadata=meta,
+            risks=tuple(_all(props, P.RISK)),
+        )
+
+    def _datasets(self, comp: dict[str, Any], top: list[dict[str, Any]]) -> tuple[m.Dataset, ...]:
+        by_ref = {
+            c["bom-ref"]: (c, i)
+            for i, c in enumerate(top)
+            if c.get("type") == "data" and _str(c.get("bom-ref"))
+        }
+        params = _dict(_dict(comp.get("modelCard")).get("modelParameters"))
+        out: list[m.Dataset] = []
+        seen: set[str] = set()
+        for j, entry in enumerate(_dicts(params.get("datasets"))):
+            ref = _str(entry.get("ref"))
+            if ref is not None and ref in by_ref:
+                c, i = by_ref[ref]
+                seen.add(ref)
+                out.append(self._dataset(c, f"$.components[{i}]"))
+            elif ref is None and _str(entry.get("name")):
+                url = _str(_dict(entry.get("contents")).get("url"))
+                where = f"modelCard.modelParameters.datasets[{j}]"
+                out.append(
+                    m.Dataset(
+                        id=entry["name"],
+                        evidence=self.default(where),
+                        url=url,
+                        description=_str(entry.get("description")),
+                    )
+                )
+        for i, c in enumerate(top):
+            if c.get("type") == "data" and c.get("bom-ref") not in seen:
+                out.append(self._dataset(c, f"$.components[{i}]"))
+        return tuple(out)
+
+    def _dataset(self, c: dict[str, Any], where: str) -> m.Dataset:
+        props = _props(c)
+        data = next(iter(_dicts(c.get("data"))), {})
+        ds_id = _name(c)
+        url = _str(_dict(data.get("contents")).get("url")) or next(
+            (_str(r.get("url")) for r in _dicts(c.get("externalReferences"))), None
+        )
+        gated = _first(props, P.GATED)
+        data_name = _str(data.get("name"))
+        return m.Dataset(
+            id=ds_id,
+            evidence=self.evidence(_first(props, P.EVIDENCE), where),
+            name=data_name if data_name != ds_id else None,
+            url=url,
+            licenses=self._licenses(c, where),
+            gated=None if gated is None else gated == "true",
+            usage=_first(props, P.DATASET_USAGE) or "training",
+            revision=_str(c.get("version")),
+            description=_str(c.get("description")) or _str(data.get("description")),
+            generator=_first(props, P.DATASET_GENERATOR),
+            seed_source=_first(props, P.DATASET_SEED_SOURCE),
+        )
+
+    def _base_models(self, comp: dict[str, Any], path: str) -> tuple[m.BaseModel, ...]:
+        out = []
+        for i, c in enumerate(_dicts(_dict(comp.get("pedigree")).get("ancestors"))):
+            where = f"{path}.pedigree.ancestors[{i}]"
+            props = _props(c)
+            relation = _first(props, P.RELATION)
+            out.append(
+                m.BaseModel(
+                    id=_name(c),
+                    relation=relation if relation in m.RELATIONS else "unknown",  # type: ignore[arg-type]
+                    evidence=self.evidence(_first(props, P.EVIDENCE), where),
+                    purl=_str(c.get("purl")),
+                    revision=_str(c.get("version")),
+                    licenses=self._licenses(c, where),
+                )
+            )
+        return tuple(out)
+
+    def _references(
+        self, comp: dict[str, Any], props: list[tuple[str, str]], path: str
+    ) -> tuple[m.Reference, ...]:
+        where = f"{path}.externalReferences"
+        if self.own:
+            licenses: dict[str, list[m.License]] = {}
+            for v in _all(props, P.REFERENCE_LICENSE):
+                fields = P.unpack(v, 1 + P.LICENSE_FIELDS + 4)
+                licenses.setdefault(fields[0] or "", []).append(
+                    P.unpack_license(fields[1:], self.default(where))
+                )
+            out = []
+            for v in _all(props, P.REFERENCE):
+                url, purpose, commit, comment, *ev = P.unpack(v, 8)
+                out.append(
+                    m.Reference(
+                        url=url or "",
+                        purpose=purpose or "other",
+                        evidence=P.unpack_evidence(ev, self.default(where)),
+                        licenses=tuple(licenses.get(url or "", ())),
+                        commit=commit,
+                        comment=comment,
+                    )
+                )
+            return tuple(out)
+        return tuple(
+            m.Reference(
+                url=r["url"],
+                purpose=PURPOSES.get(str(r.get("type")), "other"),
+                evidence=self.default(f"{where}[{i}]"),
+                comment=_str(r.get("comment")),
+            )
+            for i, r in enumerate(_dicts(comp.get("externalReferences")))
+            if _str(r.get("url"))
+        )
+
+    def _card(self, comp: dict[str, Any], path: str) -> m.CardFacts:
+        card = _dict(comp.get("modelCard"))
+        where = f"{path}.modelCard"
+        for key in sorted(set(card) - MAPPED_CARD):
+            self.not_mapped(f"{where}.{key}", f"modelCard.{key}")
+        params = _dict(card.get("modelParameters"))
+        props = _props(card)
+
+        def fact(key: str, attr: str) -> m.Fact[str] | None:
+            value = _str(params.get(key))
+            if value is None:
+                return None
+            return m.Fact(
+                value, self.evidence(_first(props, P.CARD_EVIDENCE[attr]), f"{where}.modelParameters.{key}")
+            )
+
+        library = _first(props, P.LIBRARY)
+        languages = _first(props, P.LANGUAGES)
+        return m.CardFacts(
+            task=fact("task", "task"),
+            architecture_family=fact("architectureFamily", "architecture_family"),
+            model_architecture=fact("modelArchitecture", "model_architecture"),
+            library=m.Fact(library, self.evidence(_first(props, P.CARD_EVIDENCE["library"]), where))
+            if library
+            else None,
+            languages=tuple(x for x in languages.split(",") if x) if languages else (),
+            tags=tuple(t for t in comp.get("tags", ()) if isinstance(t, str))
+            if isinstance(comp.get("tags"), list)
+            else (),
+            metrics=self._metrics(card, props, where),
+            considerations=self._considerations(card, props, where),
+        )
+
+    def _metrics(
+        self, card: dict[str, Any], props: list[tuple[str, str]], where: str
+    ) -> tuple[m.Metric, ...]:
+        packed = _all(props, P.METRIC)
+        if packed or self.own:
+            out = []
+            for v in packed:
+                mtype, value, name, dataset, split, task, *ev = P.unpack(v, 10)
+                out.append(
+                    m.Metric(
+                        type=mtype or "",
+                        value=value or "",
+                        evidence=P.unpack_evidence(ev, self.default(where)),
+                        name=name,
+                        dataset=dataset,
+                        split=split,
+                        task=task,
+                    )
+                )
+            return tuple(out)
+        metrics = _dicts(_dict(card.get("quantitativeAnalysis")).get("performanceMetrics"))
+        return tuple(
+            m.Metric(
+                type=str(x.get("type", "")),
+                value=str(x.get("value", "")),
+                evidence=self.default(f"{where}.quantitativeAnalysis.performanceMetrics[{i}]"),
+                dataset=_str(x.get("slice")),
+            )
+            for i, x in enumerate(metrics)
+            if x.get("type") is not None or x.get("value") is not None
+        )
+
+    def _considerations(
+        self, card: dict[str, Any], props: list[tuple[str, str]], where: str
+    ) -> tuple[m.Consideration, ...]:
+        cons = _dict(card.get("considerations"))
+        texts: dict[str, list[str]] = {}
+        for kind, key in modelcard.CONSIDERATION_FIELDS.items():
+            texts[kind] = (
+                [str(t) for t in cons.get(key, ()) if isinstance(t, str | int | float)]
+                if isinstance(cons.get(key), list)
+                else []
+            )
+        texts["ethical-considerations"] = [
+            x["name"] for x in _dicts(cons.get("ethicalConsiderations")) if _str(x.get("name"))
+        ]
+        texts["fairness"] = [
+            _str(x.get("harms")) or _str(x.get("groupAtRisk")) or ""
+            for x in _dicts(cons.get("fairnessAssessments"))
+        ]
+        env = _dict(cons.get("environmentalConsiderations"))
+        for name, value in _props(env) + props:
+            if name.startswith(P.CONSIDERATION_PREFIX):
+                texts.setdefault(name.removeprefix(P.CONSIDERATION_PREFIX), []).append(value)
+        out: list[m.Consideration] = []
+        for packed in _all(props, P.CONSIDERATION):
+            kind, *ev = P.unpack(packed, 5)
+            if kind and texts.get(kind):
+                out.append(
+                    m.Consideration(kind, texts[kind].pop(0), P.unpack_evidence(ev, self.default(where)))
+                )
+        for kind, rest in texts.items():
+            out += [m.Consideration(kind, t, self.default(f"{where}.considerations")) for t in rest if t]
+        return tuple(modelcard.ordered_considerations(tuple(out)))
+
+    def _properties(
+        self, comp: dict[str, Any], props: list[tuple[str, str]], path: str
+    ) -> tuple[m.Property, ...]:
+        evidence = {}
+        for v in _all(props, P.PROPERTY_EVIDENCE):
+            name, value, *ev = P.unpack(v, 6)
+            evidence[(name or "", value or "")] = P.unpack_evidence(ev, self.default(path))
+        own = P.OWN | {P.PROPERTY_EVIDENCE}
+        out = [
+            m.Property(k, v, evidence.get((k, v), self.default(f"{path}.properties")))
+            for k, v in props
+            if k not in own
+        ]
+        if not self.own:
+            card_where = f"{path}.modelCard.properties"
+            out += [
+                m.Property(k, v, self.default(card_where)) for k, v in _props(_dict(comp.get("modelCard")))
+            ]
+        return tuple(out)
+
+    def _assessments(self) -> tuple[m.Assessment, ...]:
+        standards = _dicts(_dict(self.doc.get("definitions")).get("standards"))
+        requirements = {
+            r["bom-ref"]: r
+            for s in standards
+            for r in _dicts(s.get("requirements"))
+            if _str(r.get("bom-ref"))
+        }
+        decl = _dict(self.doc.get("declarations"))
+        claims = {c["bom-ref"]: c for c in _dicts(decl.get("claims")) if _str(c.get("bom-ref"))}
+        evidence = {e["bom-ref"]: e for e in _dicts(decl.get("evidence")) if _str(e.get("bom-ref"))}
+        out = []
+        for att in _dicts(decl.get("attestations")):
+            profile, *summary = P.unpack(
+                str(att.get("summary", "")), 1 + str(att.get("summary", "")).count("|")
+            )
+            findings = []
+            for entry in _dicts(att.get("map")):
+                req = requirements.get(str(entry.get("requirement")), {})
+                claim = claims.get(next(iter(entry.get("claims") or []), ""), {})
+                conf = _dict(entry.get("conformance"))
+                findings.append(
+                    m.Finding(
+                        requirement=_str(req.get("identifier")) or str(entry.get("requirement", "")),
+                        title=_str(req.get("title")) or "",
+                        status=_status(claim, conf),
+                        reason=_str(claim.get("reasoning")) or "",
+                        fix=_str(conf.get("rationale")) or "",
+                        evidence=tuple(
+                            self._evidence_object(evidence.get(ref, {}))
+                            for ref in claim.get("evidence", ())
+                            if isinstance(ref, str)
+                        ),
+                    )
+                )
+            pairs = tuple(tuple(s.split("=", 1)) for s in summary if s and "=" in s)
+            out.append(m.Assessment(profile=profile or "unknown", findings=tuple(findings), summary=pairs))  # type: ignore[arg-type]
+        return tuple(out)
+
+    def _evidence_object(self, obj: dict[str, Any]) -> m.Evidence:
+        data = next(iter(_dicts(obj.get("data"))), {})
+        return self.evidence(_str(data.get("name")), "$.declarations.evidence")
+
+
+def _status(claim: dict[str, Any], conformance: dict[str, Any]) -> m.Status:
+    predicate = str(claim.get("predicate", ""))
+    status = predicate.rsplit(": ", 1)[-1]
+    if status in m.STATUSES:
+        return status  # type: ignore[return-value]
+    score = conformance.get("score")
+    if isinstance(score, int | float):
+        return "met" if score >= 1 else "unmet" if score <= 0 else "partial"
+    return "unknown"

@@ -1,0 +1,121 @@
+"""Is a CycloneDX JSON BOM valid? Strict schema of its spec version, unique bom-refs, no dangling refs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from cyclonedx.schema import SchemaVersion
+from cyclonedx.validation.json import JsonStrictValidator
+
+SCHEMA_VERSIONS = {"1.6": SchemaVersion.V1_6, "1.7": SchemaVersion.V1_7}
+BOM_LINK = "urn:cdx:"
+
+
+def problems(text: str) -> list[str]:
+    """Every problem found, one readable line each (JSON path first); an empty list means valid."""
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        return [f"not JSON: {exc}"]
+    if not isinstance(doc, dict):
+        return ["not a CycloneDX BOM: the document is not a JSON object"]
+    version = doc.get("specVersion")
+    if version not in SCHEMA_VERSIONS:
+        return [
+            f"$.specVersion: {version!r} is not a supported CycloneDX version "
+            f"(supported: {', '.join(SCHEMA_VERSIONS)})"
+        ]
+    found = _schema_problems(text, version)
+    return found + _reference_problems(doc)
+
+
+def _schema_problems(text: str, version: str) -> list[str]:
+    """The strict schema with format checks (the library's validator enables jsonschema's FORMAT_CHECKER)."""
+    errors = JsonStrictValidator(SCHEMA_VERSIONS[version]).validate_str(text, all_errors=True) or ()
+    lines = []
+    for error in errors:
+        detail = error.data  # a jsonschema ValidationError
+        lines.append(f"{detail.json_path}: {_first_line(detail.message)}")
+    return sorted(set(lines))
+
+
+def _first_line(message: str, limit: int = 300) -> str:
+    line = message.splitlines()[0] if message else ""
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def _walk(value: Any, path: str = "$") -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(value, dict):
+        yield path, value
+        for k, v in value.items():
+            yield from _walk(v, f"{path}.{k}" if k.replace("-", "").isalnum() else f"{path}[{k!r}]")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _walk(v, f"{path}[{i}]")
+
+
+def _refs(doc: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(json path, ref) of every place that points at a bom-ref."""
+    for i, dep in enumerate(_list(doc.get("dependencies"))):
+        yield f"$.dependencies[{i}].ref", dep.get("ref")
+        for j, ref in enumerate(_list(dep.get("dependsOn"), dicts=False)):
+            yield f"$.dependencies[{i}].dependsOn[{j}]", ref
+    for path, obj in _walk(doc):
+        if path.endswith(".modelParameters"):
+            for i, ds in enumerate(_list(obj.get("datasets"))):
+                if "ref" in ds:
+                    yield f"{path}.datasets[{i}].ref", ds["ref"]
+    for i, comp in enumerate(_list(doc.get("compositions"))):
+        for key in ("assemblies", "dependencies", "vulnerabilities"):
+            for j, ref in enumerate(_list(comp.get(key), dicts=False)):
+                yield f"$.compositions[{i}].{key}[{j}]", ref
+    decl = doc.get("declarations") if isinstance(doc.get("declarations"), dict) else {}
+    for i, att in enumerate(_list(decl.get("attestations"))):
+        if "assessor" in att:
+            yield f"$.declarations.attestations[{i}].assessor", att["assessor"]
+        for j, entry in enumerate(_list(att.get("map"))):
+            where = f"$.declarations.attestations[{i}].map[{j}]"
+            if "requirement" in entry:
+                yield f"{where}.requirement", entry["requirement"]
+            for key in ("claims", "counterClaims"):
+                for k, ref in enumerate(_list(entry.get(key), dicts=False)):
+                    yield f"{where}.{key}[{k}]", ref
+    for i, claim in enumerate(_list(decl.get("claims"))):
+        if "target" in claim:
+            yield f"$.declarations.claims[{i}].target", claim["target"]
+        for key in ("evidence", "counterEvidence", "mitigationStrategies"):
+            for j, ref in enumerate(_list(claim.get(key), dicts=False)):
+                yield f"$.declarations.claims[{i}].{key}[{j}]", ref
+    defs = doc.get("definitions") if isinstance(doc.get("definitions"), dict) else {}
+    for i, std in enumerate(_list(defs.get("standards"))):
+        for j, req in enumerate(_list(std.get("requirements"))):
+            if "parent" in req:
+                yield f"$.definitions.standards[{i}].requirements[{j}].parent", req["parent"]
+        for j, level in enumerate(_list(std.get("levels"))):
+            for k, ref in enumerate(_list(level.get("requirements"), dicts=False)):
+                yield f"$.definitions.standards[{i}].levels[{j}].requirements[{k}]", ref
+
+
+def _list(value: Any, dicts: bool = True) -> list[Any]:
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, dict)] if dicts else value
+
+
+def _reference_problems(doc: dict[str, Any]) -> list[str]:
+    where: dict[str, list[str]] = {}
+    for path, obj in _walk(doc):
+        ref = obj.get("bom-ref")
+        if isinstance(ref, str):
+            where.setdefault(ref, []).append(path)
+    lines = [
+        f"{paths[1]}: bom-ref {ref!r} is not unique (also at {paths[0]})"
+        for ref, paths in where.items()
+        if len(paths) > 1
+    ]
+    for path, ref in _refs(doc):
+        if isinstance(ref, str) and not ref.startswith(BOM_LINK) and ref not in where:
+            lines.append(f"{path}: reference {ref!r} points at no bom-ref in this BOM")
+    return lines
