@@ -56,6 +56,7 @@ REFERENCE_PURPOSES: tuple[str, ...] = (
     "evaluation-results",
     "intermediate-checkpoints",
     "sample-outputs",
+    "model-architecture",
     "website",
     "distribution",
     "other",

@@ -1,0 +1,172 @@
+"""Model Openness Tool (MOT) YAML files: a model's MOF components and their licenses, as declared facts.
+
+Each MOT component becomes one fact tagged with its MOF component name: Datasets and Evaluation data
+become datasets (usage training / evaluation), every other component a reference whose ``comment`` is
+the component name and whose purpose says what it is. Each carries the license MOT resolves for it:
+its own ``license`` (``unlicensed`` = none), else the global license for its content type, else
+``release.license.distribution``, else none, kept in ``License.raw`` exactly as written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from aibom.collect.dispatch import read_text
+from aibom.errors import InputError
+from aibom.licenses import resolve
+from aibom.model import Dataset, Evidence, License, Property, Provenance, Reference, Unknown, hf_purl
+from aibom.score.mof import COMPONENT_PURPOSES, MOT_COLLECTOR, Component, components
+
+DATASET_USAGE = {"Datasets": "training", "Evaluation data": "evaluation"}
+RELEASE_PROPERTIES = ("version", "date", "type", "architecture", "treatment", "origin", "contact")
+GLOBAL_LICENSES = ("distribution", "code", "data", "document")
+HF_REPO = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?P<repo>[\w.-]+/[\w.-]+)/?$")
+MAX_BYTES = 4 * 1024 * 1024
+
+
+def is_mot(data: object) -> bool:
+    """Whether parsed YAML is a MOT file: ``framework`` and a ``release`` with ``components``."""
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("framework"), dict)
+        and isinstance(data.get("release"), dict)
+        and "components" in data["release"]
+    )
+
+
+def load_mot(path: Path) -> Provenance:
+    """Read a MOT YAML file into the neutral model; bad YAML or another kind of file → InputError."""
+    try:
+        data = yaml.safe_load(read_text(path, limit=MAX_BYTES))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise InputError(f"{path} is not valid YAML{where}") from exc
+    if not is_mot(data):
+        raise InputError(f"{path} is not a Model Openness Tool file",
+                         "a MOT file has 'framework:' and 'release:' with 'components:'")
+    return from_mot(data, path.name)
+
+
+def from_mot(data: dict[str, Any], location: str) -> Provenance:
+    """The Provenance a parsed MOT document declares; `location` names the file in evidence."""
+    release = data["release"]
+    name = release.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(f"{location}: release.name must be a non-empty string")
+    items = release.get("components") or []
+    if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("name"), str)
+                                              for i in items):
+        raise InputError(f"{location}: release.components must be a list of components with a name")
+    globals_ = _global_licenses(release.get("license"), location)
+    known = {c.name: c for c in components()}
+    references: list[Reference] = []
+    datasets: list[Dataset] = []
+    unknown_names: list[str] = []
+    for i, item in enumerate(items):
+        component = known.get(item["name"])
+        if component is None:
+            unknown_names.append(item["name"])
+            continue
+        at = f"{location}#release.components[{i}]"
+        evidence = Evidence(MOT_COLLECTOR, at, "declared", quote=_text(item.get("description")))
+        licenses = _component_license(item, component, globals_, at)
+        url = _text(item.get("component_path"))
+        if component.name in DATASET_USAGE:
+            datasets.append(Dataset(id=url or f"{name}: {component.name}", evidence=evidence,
+                                    name=component.name, url=url or None, licenses=licenses,
+                                    usage=DATASET_USAGE[component.name],
+                                    description=_text(item.get("description")) or None))
+        else:
+            references.append(Reference(url=url, purpose=COMPONENT_PURPOSES[component.name],
+                                        evidence=evidence, licenses=licenses, comment=component.name))
+    references += _links(release, location)
+    repo_id = _hf_repo(release.get("huggingface"))
+    distribution = globals_.get("distribution")
+    producer = _text(release.get("producer"))
+    return Provenance(
+        name=name,
+        identity=Evidence(MOT_COLLECTOR, f"{location}#release.name", "declared"),
+        source=MOT_COLLECTOR,
+        repo_id=repo_id,
+        purl=hf_purl(repo_id) if repo_id else None,
+        author=producer or None,
+        licenses=(distribution,) if distribution else (),
+        datasets=tuple(datasets),
+        references=tuple(references),
+        properties=_properties(release, globals_, location),
+        unknowns=tuple(Unknown(name, "mof-component", f"{location}: {n!r} is not one of the MOF components")
+                       for n in unknown_names),
+    )
+
+
+def _global_licenses(value: object, location: str) -> dict[str, License]:
+    """`release.license`: the licenses for the whole distribution and per content type."""
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict):
+        raise InputError(f"{location}: release.license must be a mapping")
+    found = {}
+    for kind in GLOBAL_LICENSES:
+        entry = value.get(kind)
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str) and entry["name"]:
+            evidence = Evidence(MOT_COLLECTOR, f"{location}#release.license.{kind}", "declared")
+            found[kind] = _license(entry["name"], evidence, _text(entry.get("path")))
+    return found
+
+
+def _component_license(item: dict[str, Any], component: Component, globals_: dict[str, License],
+                       at: str) -> tuple[License, ...]:
+    """MOT's order: own license (``unlicensed`` = none), global for the content type, distribution."""
+    own = item.get("license")
+    if own not in (None, ""):
+        own = str(own)
+        if own == "unlicensed":
+            return ()
+        return (_license(own, Evidence(MOT_COLLECTOR, f"{at}.license", "declared"),
+                         _text(item.get("license_path"))),)
+    inherited = globals_.get(component.content_type) or globals_.get("distribution")
+    return (inherited,) if inherited else ()
+
+
+def _license(raw: str, evidence: Evidence, url: str) -> License:
+    lic = resolve(raw, evidence, url=url or None)
+    return lic if lic.raw == raw else replace(lic, raw=raw)
+
+
+def _links(release: dict[str, Any], location: str) -> list[Reference]:
+    links = []
+    for key, purpose in (("repository", "repository"), ("huggingface", "website")):
+        url = _text(release.get(key))
+        if url:
+            links.append(Reference(url=url, purpose=purpose,
+                                   evidence=Evidence(MOT_COLLECTOR, f"{location}#release.{key}", "declared")))
+    return links
+
+
+def _hf_repo(value: object) -> str | None:
+    match = HF_REPO.match(_text(value))
+    return match.group("repo") if match else None
+
+
+def _properties(release: dict[str, Any], globals_: dict[str, License], location: str) -> tuple[Property, ...]:
+    """Release facts with no other home, and the global licenses as written (`aibom:mot:*`)."""
+    props = []
+    for key in RELEASE_PROPERTIES:
+        value = _text(release.get(key))
+        if value:
+            props.append(Property(f"aibom:mot:{key}", value,
+                                  Evidence(MOT_COLLECTOR, f"{location}#release.{key}", "declared")))
+    for kind, lic in globals_.items():
+        props.append(Property(f"aibom:mot:license.{kind}", lic.raw, lic.evidence))
+    return tuple(props)
+
+
+def _text(value: object) -> str:
+    """A scalar YAML value as text ('' for none); dates and numbers as YAML wrote them."""
+    return "" if value is None else str(value)

@@ -1,0 +1,342 @@
+"""The Model Openness Framework profile: MOF class, progress and blockers of a model, as MOT computes them.
+
+The MOF (LF AI & Data) names 17 components in three cumulative classes (III open model, II open
+tooling, I open science). The Model Openness Tool (MOT) is its reference implementation; its rules,
+reproduced here, are:
+
+- a component counts when it is included and its license is open: OSI-approved or FSF-libre, an open
+  data license (CC0, CC-BY, CC-BY-SA, CDLA, PDDL, ODC-By, ODbL, GFDL-1.3, OGL) or OpenMDW-1.0; a license
+  that is open but not meant for the component's content type is only a warning;
+- an included Research paper stands in for the Technical report;
+- progress of class c = open required components of classes c..III / their number, and 0 while a
+  lower class is incomplete; a class is reached when its progress is 100%.
+
+Which facts of a `Provenance` make each component: facts tagged with the component name
+(``Reference.comment``, as `aibom.collect.mot` writes them) or references by purpose; datasets
+(training → Datasets, evaluation → Evaluation data); and, for a component no such fact declares,
+what a collected model shows: weight files (Model parameters (Final)), modelling code or config
+(Model architecture), README (Model card), card metrics (Evaluation results), under the model's
+license. A license declared in a MOT file is judged exactly as written (MOT compares exact SPDX ids);
+other licenses by their resolved SPDX id or expression.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from license_expression import ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol, Licensing
+
+from aibom.model import Assessment, Evidence, Finding, License, Provenance, Status
+
+PROFILE = "mof"
+MOT_COLLECTOR = "mot"
+"""The collector name of facts read from a MOT file; their licenses are judged exactly as written."""
+RESEARCH_PAPER = "Research paper"
+TECHNICAL_REPORT = "Technical report"
+CLASS_LABELS = {0: "Unclassified", 1: "Class I - Open Science Model", 2: "Class II - Open Tooling Model",
+                3: "Class III - Open Model"}
+
+ComponentStatus = Literal["open", "missing", "unlicensed", "invalid"]
+
+PURPOSE_COMPONENTS: dict[str, str] = {
+    "data-preprocessing-code": "Data preprocessing code",
+    "model-architecture": "Model architecture",
+    "intermediate-checkpoints": "Model parameters (Intermediate)",
+    "training-code": "Training code",
+    "inference-code": "Inference code",
+    "evaluation-code": "Evaluation code",
+    "evaluation-data": "Evaluation data",
+    "evaluation-results": "Evaluation results",
+    "supporting-libraries": "Supporting libraries and tools",
+    "model-card": "Model card",
+    "data-card": "Data card",
+    "technical-report": "Technical report",
+    "research-paper": "Research paper",
+    "sample-outputs": "Sample model outputs",
+}
+"""Reference purposes that are MOF components by themselves (untagged references)."""
+
+COMPONENT_PURPOSES: dict[str, str] = {
+    **{name: purpose for purpose, name in PURPOSE_COMPONENTS.items()},
+    "Model parameters (Final)": "distribution",
+    "Model metadata": "other",
+}
+"""The reference purpose each non-dataset component is recorded under (tagged with its name)."""
+
+FIX_LICENSES = {
+    "code": "an OSI-approved license such as Apache-2.0 or MIT",
+    "data": "an open-data license such as CDLA-Permissive-2.0 or CC-BY-4.0",
+    "document": "an open content license such as CC-BY-4.0",
+}
+
+
+@dataclass(frozen=True)
+class Component:
+    """One MOF component: its content type (code, data, document), class and whether it is required."""
+
+    name: str
+    content_type: str
+    mof_class: int
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class ComponentState:
+    """How a model fares on one component: the licenses judged, the verdict and where they came from."""
+
+    component: Component
+    status: ComponentStatus
+    licenses: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    type_appropriate: bool = True
+
+
+@dataclass(frozen=True)
+class MofResult:
+    """The MOF class reached (0 = unclassified), progress per class in percent and blockers per class.
+
+    Blockers are ``Component(missing|unlicensed|invalid)`` strings in MOF component order.
+    """
+
+    mof_class: int
+    progress: tuple[tuple[int, float], ...]
+    blockers: tuple[tuple[int, tuple[str, ...]], ...]
+
+    @property
+    def label(self) -> str:
+        return CLASS_LABELS[self.mof_class]
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape: ``{"class", "progress": {"1": pct, ...}, "blockers": {"1": [...], ...}}``."""
+        return {
+            "class": self.mof_class,
+            "progress": {str(c): p for c, p in self.progress},
+            "blockers": {str(c): list(b) for c, b in self.blockers},
+        }
+
+
+@cache
+def components() -> tuple[Component, ...]:
+    """The 17 MOF components in MOT's order (package data copied from MOT's settings)."""
+    doc = json.loads(_data("mof-components.json"))
+    return tuple(
+        Component(c["name"], c["content_type"], c["class"], c["required"], c["description"])
+        for c in doc["components"]
+    )
+
+
+@cache
+def _license_lists() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    doc = json.loads(_data("mof-licenses.json"))
+    open_ids = frozenset(doc["osi_approved"]) | frozenset(doc["fsf_libre"]) | frozenset(doc["open_data"])
+    open_ids |= frozenset(doc["open_model"])
+    return open_ids, {t: frozenset(ids) for t, ids in doc["type_appropriate"].items()}
+
+
+def _data(name: str) -> str:
+    return resources.files("aibom").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def is_open(license_id: str) -> bool:
+    """MOT's openness test of one license id, exact and case-sensitive."""
+    return license_id in _license_lists()[0]
+
+
+def is_type_appropriate(license_id: str, content_type: str) -> bool:
+    """Whether MOT lists the license as meant for code, data or documents."""
+    return license_id in _license_lists()[1].get(content_type, frozenset())
+
+
+def classify(prov: Provenance) -> MofResult:
+    """The MOF class, progress and blockers of the model, as MOT would compute them."""
+    return _result(component_states(prov))
+
+
+def component_states(prov: Provenance) -> tuple[ComponentState, ...]:
+    """One state per MOF component, in MOT's order."""
+    facts = _declared_facts(prov)
+    for name, found in _collected_facts(prov):
+        facts.setdefault(name, found)
+    return tuple(_state(c, facts.get(c.name, ())) for c in components())
+
+
+Facts = tuple[tuple[tuple[License, ...], Evidence], ...]
+
+
+def _declared_facts(prov: Provenance) -> dict[str, Facts]:
+    """Facts that name their component: tagged or purposeful references, and datasets."""
+    names = {c.name for c in components()}
+    found: dict[str, list[tuple[tuple[License, ...], Evidence]]] = {}
+    for ref in prov.references:
+        name = ref.comment if ref.comment in names else PURPOSE_COMPONENTS.get(ref.purpose)
+        if name:
+            found.setdefault(name, []).append((ref.licenses, ref.evidence))
+    for ds in prov.datasets:
+        name = "Evaluation data" if ds.usage == "evaluation" else "Datasets"
+        found.setdefault(name, []).append((ds.licenses, ds.evidence))
+    return {name: tuple(items) for name, items in found.items()}
+
+
+def _collected_facts(prov: Provenance) -> Iterator[tuple[str, Facts]]:
+    """Components a collected model shows by itself, under the model's own license."""
+    lic = prov.licenses
+    weights = prov.weight_files
+    if weights:
+        yield "Model parameters (Final)", ((lic, weights[0].evidence),)
+    code = [f for f in prov.files if f.role == "code" and f.path.endswith(".py")]
+    config = [f for f in prov.files if f.path.rsplit("/", 1)[-1] == "config.json"]
+    architecture = code or config
+    if architecture:
+        yield "Model architecture", ((lic, architecture[0].evidence),)
+    elif prov.card.model_architecture is not None:
+        yield "Model architecture", ((lic, prov.card.model_architecture.evidence),)
+    readme = [f for f in prov.files if f.path.lower() == "readme.md"]
+    if readme:
+        yield "Model card", ((lic, readme[0].evidence),)
+    if prov.card.metrics:
+        yield "Evaluation results", ((lic, prov.card.metrics[0].evidence),)
+
+
+def _state(component: Component, facts: Facts) -> ComponentState:
+    if not facts:
+        return ComponentState(component, "missing")
+    evidence = tuple(dict.fromkeys(e for _, e in facts))
+    ids = tuple(_license_id(lic) for licenses, _ in facts for lic in licenses)
+    evidence += tuple(dict.fromkeys(lic.evidence for licenses, _ in facts for lic in licenses
+                                    if lic.evidence not in evidence))
+    if any(not licenses for licenses, _ in facts):
+        status: ComponentStatus = "unlicensed"
+    else:
+        status = "open"
+    if any(not _open(lic) for licenses, _ in facts for lic in licenses):
+        status = "invalid"
+    appropriate = status != "open" or all(_appropriate(i, component.content_type) for i in ids)
+    return ComponentState(component, status, ids, evidence, appropriate)
+
+
+def _license_id(lic: License) -> str:
+    """What MOT would compare: the string a MOT file declared, else the resolved SPDX id or expression."""
+    if lic.evidence.collector == MOT_COLLECTOR:
+        return lic.raw
+    return lic.spdx or lic.raw
+
+
+def _open(lic: License) -> bool:
+    text = _license_id(lic)
+    if lic.evidence.collector == MOT_COLLECTOR or is_open(text):
+        return is_open(text)
+    try:
+        parsed = Licensing().parse(text, validate=False)
+    except ExpressionError:
+        return False
+    return parsed is not None and _expression_open(parsed)
+
+
+def _expression_open(node: object) -> bool:
+    """An SPDX expression is open when every AND branch and at least one OR branch is."""
+    if isinstance(node, LicenseWithExceptionSymbol):
+        return is_open(node.license_symbol.key)
+    if isinstance(node, LicenseSymbol):
+        return is_open(node.key)
+    args = getattr(node, "args", ())
+    combine = all if type(node).__name__ == "AND" else any
+    return bool(args) and combine(_expression_open(a) for a in args)
+
+
+def _appropriate(license_id: str, content_type: str) -> bool:
+    return is_type_appropriate(license_id, content_type)
+
+
+def _result(states: Iterable[ComponentState]) -> MofResult:
+    status = {s.component.name: s.status for s in states}
+    stand_in = status.get(RESEARCH_PAPER) == "open"
+    progress: list[tuple[int, float]] = []
+    blockers: list[tuple[int, tuple[str, ...]]] = []
+    lower_complete = True
+    for mof_class in (3, 2, 1):
+        required = [c for c in components() if c.required and c.mof_class >= mof_class]
+        total, done, blocking = len(required), 0, []
+        for c in required:
+            if status[c.name] == "open":
+                done += 1
+            elif c.name == TECHNICAL_REPORT and stand_in:
+                # The paper counts for the report; in class I the paper is itself required, so the
+                # report is dropped from the count instead of counting the paper twice.
+                if mof_class == 1:
+                    total -= 1
+                else:
+                    done += 1
+            else:
+                blocking.append(f"{c.name}({status[c.name]})")
+        share = min(100.0, 100.0 * done / total) if lower_complete else 0.0
+        progress.append((mof_class, round(share, 2)))
+        blockers.append((mof_class, tuple(blocking)))
+        lower_complete = lower_complete and done >= total
+    reached = next((c for c, p in sorted(progress) if p == 100.0), 0)
+    return MofResult(reached, tuple(sorted(progress)), tuple(sorted(blockers)))
+
+
+def assess(prov: Provenance) -> Assessment:
+    """The MOF profile as findings: one per required component (and per optional one included)."""
+    states = component_states(prov)
+    result = _result(states)
+    stand_in = any(s.component.name == RESEARCH_PAPER and s.status == "open" for s in states)
+    unknown_fields = {u.field for u in prov.unknowns} | {u.subject for u in prov.unknowns}
+    findings = tuple(
+        _finding(s, stand_in, unknown_fields)
+        for s in states
+        if s.component.required or s.status != "missing"
+    )
+    summary: list[tuple[str, str]] = [("mof-class", str(result.mof_class)), ("mof-label", result.label)]
+    summary += [(f"progress.{c}", str(p)) for c, p in result.progress]
+    summary += [(f"blockers.{c}", ";".join(b)) for c, b in result.blockers]
+    warned = [s.component.name for s in states if not s.type_appropriate]
+    if warned:
+        summary.append(("not-type-appropriate", ";".join(warned)))
+    return Assessment(PROFILE, findings, tuple(summary))
+
+
+def requirement_id(component: Component) -> str:
+    """The requirement id of a component: ``mof-`` and its name in lower-case words joined by dashes."""
+    words = "".join(ch if ch.isalnum() else " " for ch in component.name.lower()).split()
+    return "mof-" + "-".join(words)
+
+
+def _finding(state: ComponentState, stand_in: bool, unknown_fields: set[str]) -> Finding:
+    c = state.component
+    status, reason, fix = _verdict(state, stand_in, unknown_fields)
+    return Finding(requirement_id(c), c.name, status, reason, fix, state.evidence)
+
+
+def _verdict(state: ComponentState, stand_in: bool, unknown_fields: set[str]) -> tuple[Status, str, str]:
+    """Status, reason and fix for one component."""
+    c = state.component
+    scope = f"required from {CLASS_LABELS[c.mof_class].split(' - ')[0]}" if c.required else "optional"
+    publish = f"publish the {c.name} under {FIX_LICENSES[c.content_type]}"
+    if state.status == "open":
+        warning = "" if state.type_appropriate else f"; open, but not meant for {c.content_type}"
+        return "met", f"included under {', '.join(state.licenses)} ({scope}){warning}", ""
+    if c.name == TECHNICAL_REPORT and stand_in:
+        return "met", f"the Research paper stands in for the Technical report ({state.status})", ""
+    if not c.required:
+        return "partial", f"included but {_problem(state)}; optional, it does not change the class", publish
+    if state.status != "missing":
+        return "unmet", f"included but {_problem(state)} ({scope})", publish
+    if c.name in unknown_fields or COMPONENT_PURPOSES.get(c.name) in unknown_fields:
+        return "unknown", f"could not tell whether the {c.name} is released ({scope})", \
+            f"declare the {c.name} and its license in aibom.yaml"
+    what = f"{c.name} ({c.description.lower()})"
+    return "unmet", f"not released ({scope})", f"publish the {what} under {FIX_LICENSES[c.content_type]}"
+
+
+def _problem(state: ComponentState) -> str:
+    if state.status == "unlicensed":
+        return "no license is stated"
+    closed = ", ".join(i for i in state.licenses if not is_open(i)) or ", ".join(state.licenses)
+    return f"{closed} is not OSI-approved, FSF-libre or an open-data license"
