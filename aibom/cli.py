@@ -170,6 +170,46 @@ def diff(old: str, new: str, fmt: str, fail_on: tuple[str, ...], profile: str | 
         raise PolicyFailure(f"changes under --fail-on {','.join(fail_on)}: {', '.join(hits)}")
 
 
+@cli.command()
+@click.argument("target")
+@click.option("--profile", type=click.Choice(PROFILES), default="core", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(("unmet", "unknown")),
+              help="Exit 1 when a requirement is unmet or partial (unmet), or also unknown (unknown).")
+@click.option("--allow-copyleft", is_flag=True, help="Count copyleft licenses as permissive.")
+@click.option("--declarations", type=click.Path(path_type=Path), help="A declarations file (aibom.yaml).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report here.")
+def score(target: str, profile: str, fmt: str, fail_on: str | None, allow_copyleft: bool,
+          declarations: Path | None, output: Path | None) -> None:
+    """How open TARGET is: a model folder, .gguf/.onnx file, declarations or MOT .yaml, repo id, or BOM .json.
+
+    A BOM is re-scored from the facts it holds; an assessment embedded in it is only compared.
+    """
+    from aibom.collect import declarations as decl
+    from aibom.collect.dispatch import load
+    from aibom.errors import PolicyFailure
+    from aibom.score import report
+    from aibom.score.profiles import evaluate
+
+    prov = load(target, _options(declarations=declarations))
+    is_bom = Path(target).suffix.lower() == ".json" and Path(target).is_file()
+    if is_bom and declarations is not None:
+        prov = decl.apply(prov, decl.load(declarations))
+    assessment = evaluate(prov, profile, allow_copyleft=allow_copyleft)
+    mof = None
+    if profile == "mof":
+        from aibom.score.mof import classify
+
+        result = classify(prov)
+        mof = {**result.to_dict(), "label": result.label}
+    notes = report.embedded_notes(prov.assessments, assessment) if is_bom else ()
+    document = report.build(prov, assessment, mof=mof, allow_copyleft=allow_copyleft, notes=notes)
+    write_output(report.RENDERERS[fmt](document), output)
+    failing = report.failing(assessment, fail_on)
+    if failing:
+        raise PolicyFailure(f"requirements not met under --fail-on {fail_on}: {', '.join(failing)}")
+
+
 def main() -> None:
     """Entry point: run the group, turning errors into one clear line and an exit code."""
     debug = "--debug" in sys.argv[1:] or os.environ.get("AIBOM_DEBUG", "") not in ("", "0")

@@ -1,0 +1,69 @@
+"""Openness profiles: named sets of requirements, applied to a Provenance to give an Assessment."""
+
+from __future__ import annotations
+
+from aibom.errors import InputError
+from aibom.model import STATUSES, Assessment, Finding, Provenance
+from aibom.score.osaid import osaid
+from aibom.score.requirements import Requirement, core
+
+PROFILES = ("core", "mof", "osaid")
+TITLES = {
+    "core": "aibom core openness",
+    "mof": "Model Openness Framework (MOF) 1.0",
+    "osaid": "OSI Open Source AI Definition 1.0",
+}
+SEVERITY = ("unmet", "partial", "unknown", "met")
+HEADLINE_ORDER = (
+    "permissive-license",
+    "parameters",
+    "open-weights",
+    "open-code",
+    "code",
+    "open-data",
+    "data-information",
+)
+"""Which failing requirement a verdict line names first: license terms worry reviewers most."""
+
+
+def requirements(profile: str, *, allow_copyleft: bool = False) -> tuple[Requirement, ...]:
+    """The requirements of `core` or `osaid` (MOF's seventeen components live in `aibom.score.mof`)."""
+    if profile == "core":
+        return core(allow_copyleft=allow_copyleft)
+    if profile == "osaid":
+        return osaid()
+    raise InputError(f"unknown profile {profile!r}", f"choose one of {', '.join(PROFILES)}")
+
+
+def evaluate(prov: Provenance, profile: str, *, allow_copyleft: bool = False) -> Assessment:
+    """Score `prov` against `profile` (core, mof or osaid): one finding per requirement, and a summary."""
+    if profile == "mof":
+        from aibom.score import mof
+
+        return mof.assess(prov)
+    findings = tuple(r.check(prov) for r in requirements(profile, allow_copyleft=allow_copyleft))
+    return Assessment(profile, findings, summary(findings))
+
+
+def summary(findings: tuple[Finding, ...]) -> tuple[tuple[str, str], ...]:
+    """Counts per status and the verdict line, as name/value pairs."""
+    counts = tuple((s, str(sum(f.status == s for f in findings))) for s in STATUSES)
+    return (*counts, ("verdict", verdict(findings)))
+
+
+def verdict(findings: tuple[Finding, ...]) -> str:
+    """One line a non-engineer understands: `Not open: License forbids commercial use (CC-BY-NC-4.0)`."""
+    if not findings:
+        return "Not scored: the profile has no requirements."
+    if all(f.status == "met" for f in findings):
+        return f"Open: all {len(findings)} requirements are met."
+    worst = min((f.status for f in findings if f.status != "met"), key=SEVERITY.index)
+    word = {"unmet": "Not open", "partial": "Partly open"}.get(worst, "Undetermined")
+    hits = sorted((f for f in findings if f.status == worst), key=_headline_rank)
+    more = f" (+{len(hits) - 1} more {worst})" if len(hits) > 1 else ""
+    return f"{word}: {hits[0].reason.rstrip('.')}{more}."
+
+
+def _headline_rank(finding: Finding) -> int:
+    rid = finding.requirement
+    return HEADLINE_ORDER.index(rid) if rid in HEADLINE_ORDER else len(HEADLINE_ORDER)

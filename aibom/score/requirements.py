@@ -1,0 +1,448 @@
+"""Requirements as data, and the four core requirements: open code, open weights, open data,
+permissive license.
+
+A requirement is an id, a title, the text of what satisfies it, and a judge that reads a
+`Provenance` and returns a `Verdict` (status, reason, fix, evidence); `Requirement.check` turns
+that into the model's `Finding`. Judges are pure: they only read the provenance. What could not
+be found is `unknown`, never `met`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from functools import partial
+
+from aibom import licenses as lic
+from aibom.model import (
+    PROP_ACCESS,
+    PROP_WEIGHTS_AVAILABLE,
+    Dataset,
+    Evidence,
+    FileEntry,
+    Finding,
+    License,
+    Provenance,
+    Status,
+)
+
+LicenseTest = Callable[[License], "bool | None"]
+
+TRAINING_CODE_PURPOSES = ("training-code", "repository")
+NON_TRAINING_USAGES = ("evaluation", "test", "testing", "validation")
+DERIVED_RELATIONS = ("fine-tune", "adapter", "merge")
+TRAINING_FILE = re.compile(
+    r"(?:^|/)(?:[\w.-]*[_-])?(?:train|pretrain|finetune|fine_tune|sft|dpo)[\w.-]*\.(?:py|sh|ipynb)$", re.I
+)
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+PERMISSIVE = "a permissive license such as Apache-2.0, MIT or BSD-3-Clause"
+OPEN = "an open license (OSI-approved, open-data or public domain)"
+RESTRICTS = {
+    "non-commercial": "forbids commercial use",
+    "proprietary-community": "restricts commercial use with user or revenue caps",
+    "rail-use-restricted": "restricts fields of use",
+    "research-only": "allows research use only",
+    "no-derivatives": "forbids derivative works",
+    "weak-copyleft": "requires changes to be shared under the same license",
+    "strong-copyleft": "requires derived works to be shared under the same license",
+    "network-copyleft": "requires source to be shared even for network use",
+    "proprietary": "is proprietary",
+    "restricted-data": "restricts use of the data",
+}
+"""What a license category restricts, in a reviewer's words (categories from `model.LICENSE_CATEGORIES`)."""
+DECLARE_LICENSE = "Declare the license with an SPDX id in aibom.yaml (model: {license: ...})."
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a judge decided: a status, a reason a reviewer can read, how to fix it, the evidence."""
+
+    status: Status
+    reason: str
+    fix: str = ""
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One openness requirement: what satisfies it (`text`) and the judge that decides it."""
+
+    id: str
+    title: str
+    text: str
+    judge: Callable[[Provenance], Verdict]
+
+    def check(self, prov: Provenance) -> Finding:
+        """The finding for `prov`; a met verdict carries no fix."""
+        v = self.judge(prov)
+        fix = "" if v.status == "met" else v.fix
+        return Finding(self.id, self.title, v.status, v.reason, fix, v.evidence)
+
+
+# -- reading licenses and evidence ---------------------------------------------------------------
+
+
+def cite(evidence: Evidence, quote: str) -> Evidence:
+    """`evidence` with a short quote of what was seen there (a quote it already has is kept)."""
+    return evidence if evidence.quote else replace(evidence, quote=quote)
+
+
+def label(license_: License) -> str:
+    """The name a person knows a license by: its SPDX id when it has one, else its name."""
+    if license_.spdx and not license_.spdx.startswith("LicenseRef-"):
+        return license_.spdx
+    return license_.name or license_.spdx or license_.raw
+
+
+def listing(names: Iterable[str], limit: int = 3) -> str:
+    """`a, b, c and 4 more`."""
+    items = list(dict.fromkeys(names))
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return ", ".join(items[:limit]) + more
+
+
+def describe(license_: License) -> str:
+    """What the license does, in words, then its name: `forbids commercial use (CC-BY-NC-4.0)`."""
+    what = RESTRICTS.get(license_.category) or f"is {lic.category_label(license_.category)}"
+    return f"{what} ({label(license_)})"
+
+
+def labels(licenses: Iterable[License]) -> str:
+    return listing((label(x) for x in licenses), limit=5)
+
+
+def license_evidence(licenses: Iterable[License]) -> tuple[Evidence, ...]:
+    return tuple(cite(x.evidence, f"license: {label(x)} [{x.category}]") for x in licenses)
+
+
+def unknowns_about(prov: Provenance, *fields: str) -> str:
+    """The reasons of recorded unknowns whose field is one of `fields`, joined ("" when none)."""
+    return "; ".join(f"{u.field}: {u.reason}" for u in prov.unknowns if u.field in fields)
+
+
+def is_open_license(license_: License) -> bool | None:
+    """Open for weights or data: OSI-approved, an open-data license, or public domain."""
+    if license_.category == "public-domain":
+        return True
+    answers = (lic.is_osi(license_), lic.is_open_data(license_))
+    if any(answers):
+        return True
+    return None if None in answers else False
+
+
+def judge_all(
+    licenses: Iterable[License], test: LicenseTest
+) -> tuple[list[License], list[License], list[License]]:
+    """The licenses that pass `test`, fail it, and cannot be judged."""
+    verdicts = [(x, test(x)) for x in licenses]
+    return (
+        [x for x, ok in verdicts if ok is True],
+        [x for x, ok in verdicts if ok is False],
+        [x for x, ok in verdicts if ok is None],
+    )
+
+
+def all_pass(licenses: Iterable[License], test: LicenseTest) -> bool | None:
+    """True when every license passes; False when one fails; None when none is given or one is unclear."""
+    good, bad, unsure = judge_all(licenses, test)
+    if bad:
+        return False
+    return None if unsure or not good else True
+
+
+def property_value(prov: Provenance, name: str) -> str | None:
+    return next((p.value for p in prov.properties if p.name == name), None)
+
+
+def property_evidence(prov: Provenance, *names: str) -> tuple[Evidence, ...]:
+    return tuple(cite(p.evidence, f"{p.name} = {p.value}") for p in prov.properties if p.name in names)
+
+
+def absence(prov: Provenance, what: str) -> tuple[Evidence, ...]:
+    """Evidence of absence: the model's identity source, quoting what was not found."""
+    return (cite(prov.identity, f"no {what} recorded for the model"),)
+
+
+# -- open-code -----------------------------------------------------------------------------------
+
+
+def training_files(prov: Provenance) -> tuple[FileEntry, ...]:
+    """Training scripts shipped with the model (role code, named like train*.py)."""
+    return tuple(f for f in prov.files if f.role == "code" and TRAINING_FILE.search(f.path))
+
+
+def code_verdict(prov: Provenance, purposes: tuple[str, ...], what: str) -> Verdict:
+    """Is `what` (training code, data-processing code) public under OSI-approved licenses?
+
+    Met: a linked repository whose licenses are all OSI-approved, or scripts shipped in the model
+    repository under an OSI-approved model license. Unmet: nothing published; the card names a script
+    that is not among the files; a license that is not OSI-approved. Unknown: code is linked but its
+    license was not recorded (code without a license grants nothing, so it is never taken as met;
+    declaring the license in aibom.yaml settles it).
+    """
+    refs = sorted(
+        (r for r in prov.references if r.purpose in purposes), key=lambda r: purposes.index(r.purpose)
+    )
+    urls = [r for r in refs if URL.match(r.url)]
+    present = {f.path for f in prov.files}
+    missing = [r for r in refs if not URL.match(r.url) and r.url.removeprefix("./") not in present]
+    shipped = list(training_files(prov)) if "training-code" in purposes else []
+    shipped_ok = all_pass(prov.licenses, lic.is_osi) if shipped else None
+
+    good = [
+        (r.url, cite(r.evidence, f"{r.url} under {labels(r.licenses)}"))
+        for r in urls
+        if all_pass(r.licenses, lic.is_osi) is True
+    ]
+    if shipped_ok:
+        good += [(f.path, cite(f.evidence, f"{f.path} under {labels(prov.licenses)}")) for f in shipped]
+    if good:
+        where = listing(name for name, _ in good)
+        return Verdict(
+            "met",
+            f"The {what} is public under an OSI-approved license: {where}.",
+            evidence=tuple(ev for _, ev in good),
+        )
+
+    publish = (
+        f"Publish the {what} under an OSI-approved license (e.g. Apache-2.0) and declare it in aibom.yaml: "
+        f"code: [{{url: ..., purpose: {purposes[0]}, license: Apache-2.0, commit: ...}}]."
+    )
+    if missing:
+        names = listing(r.url for r in missing)
+        return Verdict(
+            "unmet",
+            f"The card names {names}, but it is not among the model files.",
+            f"Add {names} to the model repository, or link where the {what} is published.",
+            tuple(cite(r.evidence, f"names {r.url}") for r in missing),
+        )
+    bad = [r for r in urls if all_pass(r.licenses, lic.is_osi) is False]
+    if bad or shipped_ok is False:
+        terms = [x for r in bad for x in r.licenses] + (list(prov.licenses) if shipped_ok is False else [])
+        names = [r.url for r in bad] + ([f.path for f in shipped] if shipped_ok is False else [])
+        ev = tuple(cite(r.evidence, r.url) for r in bad) + license_evidence(terms)
+        return Verdict(
+            "unmet",
+            f"The {what} ({listing(names)}) is not under an OSI-approved license: {labels(terms)}.",
+            publish,
+            ev,
+        )
+    if urls or shipped:
+        names = listing([f.path for f in shipped] + [r.url for r in urls])
+        ev = tuple(cite(f.evidence, f.path) for f in shipped) + tuple(cite(r.evidence, r.url) for r in urls)
+        direct = shipped or any(r.purpose == purposes[0] for r in urls)
+        return Verdict(
+            "unknown",
+            f"The {what} is linked ({names}) but its license is not known."
+            if direct
+            else f"Code is linked ({names}), but neither that it holds the {what} nor its license is known.",
+            f"Declare the license of the {what} in aibom.yaml: code: [{{url, purpose, license}}].",
+            ev,
+        )
+    return Verdict("unmet", f"No {what} is published or linked.", publish, absence(prov, what))
+
+
+def open_code(prov: Provenance) -> Verdict:
+    return code_verdict(prov, TRAINING_CODE_PURPOSES, "training code")
+
+
+# -- open-weights --------------------------------------------------------------------------------
+
+
+def weights_verdict(prov: Provenance, *, test: LicenseTest, terms: str, require_ungated: bool) -> Verdict:
+    """Are the weights released (optionally without a gate) under licenses that pass `test`?"""
+    weights = prov.weight_files
+    if not weights:
+        closed = (
+            property_value(prov, PROP_WEIGHTS_AVAILABLE) == "false"
+            or property_value(prov, PROP_ACCESS) == "api-only"
+        )
+        if closed:
+            return Verdict(
+                "unmet",
+                "The weights are not released (declared: API access only).",
+                f"Release the weights under {terms}.",
+                property_evidence(prov, PROP_WEIGHTS_AVAILABLE, PROP_ACCESS),
+            )
+        lost = unknowns_about(prov, "files", "weights", "siblings")
+        if lost:
+            return Verdict(
+                "unknown",
+                f"The model files could not be listed ({lost}).",
+                "Collect the model where its files can be read (a local folder, or the Hub with a token).",
+            )
+        return Verdict(
+            "unmet",
+            "No weight files were found.",
+            "Publish the weights with the model (e.g. .safetensors files).",
+            absence(prov, "weight files"),
+        )
+    ev = tuple(cite(f.evidence, f"weights: {f.path}") for f in weights[:5])
+    if require_ungated and prov.gated:
+        return Verdict(
+            "unmet",
+            "The weights are gated: downloading them requires accepting conditions.",
+            "Remove the access gate so anyone can download the weights.",
+            ev + absence(prov, "open access"),
+        )
+    if not prov.licenses:
+        return Verdict(
+            "unmet",
+            "The weights have no license, so all rights are reserved.",
+            f"Release the weights under {terms}.",
+            ev + absence(prov, "license"),
+        )
+    good, bad, unsure = judge_all(prov.licenses, test)
+    ev += license_evidence(prov.licenses)
+    if bad:
+        return Verdict(
+            "unmet",
+            f"The weights' license {'; '.join(map(describe, bad))}.",
+            f"Release the weights under {terms}.",
+            ev,
+        )
+    if unsure:
+        return Verdict(
+            "unknown", f"The weights' license could not be classified: {labels(unsure)}.", DECLARE_LICENSE, ev
+        )
+    return Verdict("met", f"{len(weights)} weight file(s) under {labels(good)}.", evidence=ev)
+
+
+def open_weights(prov: Provenance) -> Verdict:
+    return weights_verdict(prov, test=is_open_license, terms=OPEN, require_ungated=True)
+
+
+# -- open-data -----------------------------------------------------------------------------------
+
+
+def training_datasets(prov: Provenance) -> tuple[Dataset, ...]:
+    return tuple(d for d in prov.datasets if d.usage.lower() not in NON_TRAINING_USAGES)
+
+
+def dataset_open(d: Dataset) -> bool | None:
+    """True: obtainable under open licenses; False: restricted or gated; None: license not known."""
+    return False if d.gated else all_pass(d.licenses, is_open_license)
+
+
+def dataset_evidence(d: Dataset) -> tuple[Evidence, ...]:
+    terms = labels(d.licenses) or "license not known"
+    return (cite(d.evidence, f"dataset {d.id}: {terms}{', gated' if d.gated else ''}"),)
+
+
+def derived_from(prov: Provenance) -> tuple[str, ...]:
+    """Base models whose training is part of this model's (fine-tunes, adapters, merges)."""
+    return tuple(b.id for b in prov.base_models if b.relation in DERIVED_RELATIONS)
+
+
+def open_data(prov: Provenance) -> Verdict:
+    """Every training dataset identified and open.
+
+    All open → met; some → partial; none open and one restricted → unmet; no license known → unknown
+    (e.g. offline, no dataset card); undisclosed → unmet. A fine-tune, adapter or merge is at most
+    partial: its base model's training data is part of it and is not described here.
+    """
+    datasets = training_datasets(prov)
+    fix = (
+        "List every training dataset with its license and URL in aibom.yaml "
+        "(datasets: [{id, url, license, usage: training}]), released under open-data licenses."
+    )
+    if not datasets:
+        lost = unknowns_about(prov, "datasets", "card")
+        if lost:
+            return Verdict("unknown", f"The training data could not be read ({lost}).", fix)
+        return Verdict("unmet", "No training dataset is disclosed.", fix, absence(prov, "training dataset"))
+    judged = [(d.id, dataset_open(d)) for d in datasets]
+    good = [i for i, ok in judged if ok is True]
+    bad = [i for i, ok in judged if ok is False]
+    unsure = [i for i, ok in judged if ok is None]
+    ev = tuple(e for d in datasets for e in dataset_evidence(d))
+    groups = (("open", good), ("restricted or gated", bad), ("license not known", unsure))
+    detail = "; ".join(f"{name}: {', '.join(ids)}" for name, ids in groups if ids)
+    if len(good) == len(datasets):
+        bases = derived_from(prov)
+        if bases:
+            return Verdict(
+                "partial",
+                f"The {len(datasets)} listed training datasets are open, but the training "
+                f"data of the base model ({', '.join(bases)}) is not described here.",
+                "Check the base model's own score: this model's data is only as open as its base's.",
+                ev,
+            )
+        return Verdict("met", f"All {len(datasets)} training datasets are open ({detail}).", evidence=ev)
+    if good:
+        return Verdict(
+            "partial", f"{len(good)} of {len(datasets)} training datasets are open ({detail}).", fix, ev
+        )
+    if bad:
+        return Verdict("unmet", f"No training dataset is open ({detail}).", fix, ev)
+    return Verdict(
+        "unknown",
+        f"The licenses of the training datasets are not known ({detail}).",
+        "Declare each dataset's license in aibom.yaml, or collect from the Hub, whose dataset cards "
+        "state their licenses.",
+        ev,
+    )
+
+
+# -- permissive-license --------------------------------------------------------------------------
+
+
+def permissive_license(prov: Provenance, *, allow_copyleft: bool = False) -> Verdict:
+    """Every license of the model (and of a recorded base model it derives from) permits any use."""
+    fix = f"Release the model under {PERMISSIVE}."
+    if not prov.licenses:
+        lost = unknowns_about(prov, "license", "licenses", "card")
+        if lost:
+            return Verdict("unknown", f"The license could not be read ({lost}).", DECLARE_LICENSE)
+        return Verdict(
+            "unmet", "No license is declared, so all rights are reserved.", fix, absence(prov, "license")
+        )
+    inherited = tuple(x for b in prov.base_models if b.relation in DERIVED_RELATIONS for x in b.licenses)
+    every = prov.licenses + inherited
+    good, bad, unsure = judge_all(every, partial(lic.is_permissive, allow_copyleft=allow_copyleft))
+    ev = license_evidence(every)
+    if bad:
+        whose = "The base model's license" if all(x in inherited for x in bad) else "License"
+        return Verdict("unmet", f"{whose} {'; '.join(map(describe, bad))}.", fix, ev)
+    if unsure:
+        return Verdict(
+            "unknown", f"The license could not be classified: {labels(unsure)}.", DECLARE_LICENSE, ev
+        )
+    copyleft = any("copyleft" in x.category for x in good)
+    note = " (copyleft allowed by --allow-copyleft)" if copyleft else ""
+    return Verdict("met", f"Any use is permitted, commercial included: {labels(good)}{note}.", evidence=ev)
+
+
+def core(*, allow_copyleft: bool = False) -> tuple[Requirement, ...]:
+    """The toolkit's four core requirements, in report order."""
+    copyleft = " Copyleft licenses are accepted (--allow-copyleft)." if allow_copyleft else ""
+    return (
+        Requirement(
+            "open-code",
+            "Open training code",
+            "The training code is public under an OSI-approved license: a linked repository with "
+            "its license, or training scripts in the model repository under an OSI-approved license.",
+            open_code,
+        ),
+        Requirement(
+            "open-weights",
+            "Open weights",
+            "Weight files are present or downloadable, not gated, under an open license "
+            "(OSI-approved, open-data or public domain).",
+            open_weights,
+        ),
+        Requirement(
+            "open-data",
+            "Open training data",
+            "Every training dataset is identified and obtainable under an open-data license.",
+            open_data,
+        ),
+        Requirement(
+            "permissive-license",
+            "Permissive license",
+            "Every license of the model permits any use, commercial included, with no field-of-use, "
+            "user-count or revenue restriction." + copyleft,
+            partial(permissive_license, allow_copyleft=allow_copyleft),
+        ),
+    )
