@@ -1,0 +1,520 @@
+"""A model folder on disk: walk it safely, hash every file, read its card, config, licenses, index.
+
+`build_provenance` is shared with the Hub and cache collectors, so all three paths give the same
+answer for the same files. The model's identity comes from ``--repo-id``, the card's
+``model_name``, the README title or the folder name, in that order; never from
+``config.json:_name_or_path``, which is base-model evidence only.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import re
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+
+from aibom import licenses
+from aibom.collect import weights
+from aibom.collect.cards import CardInfo, looks_like_hub_id, parse_model_card
+from aibom.collect.options import CollectOptions
+from aibom.errors import InputError
+from aibom.hashing import hash_files
+from aibom.model import (
+    BaseModel,
+    CardFacts,
+    Evidence,
+    Fact,
+    FileEntry,
+    FileRole,
+    License,
+    Property,
+    Provenance,
+    Reference,
+    Relation,
+    Unknown,
+    hf_purl,
+)
+
+COLLECTOR = "local"
+CARD_LIMIT = 1024 * 1024
+"""Bytes of README.md read; the rest of a larger card is ignored (and said so)."""
+CONFIG_LIMIT = 4 * 1024 * 1024
+LICENSE_LIMIT = 256 * 1024
+INDEX_LIMIT = 16 * 1024 * 1024
+MAX_DEPTH = 64
+
+_TOKENIZER_NAMES = re.compile(
+    r"^(tokenizer(_config)?\.json|tokenizer\.model|special_tokens_map\.json|added_tokens\.json|vocab\.(txt|json)"
+    r"|merges\.txt|spiece\.model|sentencepiece.*\.model|.*\.tiktoken|tekken\.json)$"
+)
+_LICENSE_NAMES = re.compile(r"^(licen[sc]e|copying|notice|use[_-]policy)([._-].*)?$")
+_NOT_WEIGHTS = re.compile(r"^(training_args|optimizer|scheduler|rng_state.*)\.(bin|pt|pth)$")
+_CODE_SUFFIXES = (
+    ".py",
+    ".ipynb",
+    ".sh",
+    ".c",
+    ".cc",
+    ".cpp",
+    ".cu",
+    ".h",
+    ".js",
+    ".ts",
+    ".rs",
+    ".go",
+    ".java",
+)
+_DOC_SUFFIXES = (".md", ".rst", ".txt", ".pdf", ".html")
+_CONFIG_SUFFIXES = (".json", ".yaml", ".yml", ".toml", ".cfg", ".ini")
+_INDEX_SUFFIXES = (".safetensors.index.json", ".bin.index.json")
+_MODEL_CARD_PREFIX = re.compile(r"^(model card (for|of)\s+)|(\s+model card)$", re.I)
+
+
+def file_role(rel: str) -> FileRole:
+    """What a file of a model repo is, from its relative POSIX path."""
+    name = PurePosixPath(rel).name.lower()
+    if _LICENSE_NAMES.match(name):
+        return "license"
+    if name.endswith(_INDEX_SUFFIXES):
+        return "config"
+    if name.endswith(weights.WEIGHT_SUFFIXES) and not _NOT_WEIGHTS.match(name):
+        return "weights"
+    if _TOKENIZER_NAMES.match(name):
+        return "tokenizer"
+    if name.endswith(_CODE_SUFFIXES):
+        return "code"
+    if name.startswith(("readme", "citation")) or name.endswith(_DOC_SUFFIXES):
+        return "doc"
+    if name.endswith(_CONFIG_SUFFIXES):
+        return "config"
+    return "other"
+
+
+# -- walking --------------------------------------------------------------------------------------
+
+
+def walk(root: Path, *, allow_links_into: Path | None = None) -> list[tuple[str, Path]]:
+    """Every regular file under `root`, sorted: (relative POSIX path, real path).
+
+    ``.git/`` is skipped. A symlink may point anywhere inside `root` (or inside `allow_links_into`,
+    where the HF cache keeps its blobs); one that leaves them, dangles or loops is an `InputError`,
+    and so is a FIFO, socket or device, or a file this user cannot read.
+    """
+    if not root.is_dir():
+        what = "does not exist" if not root.exists() and not root.is_symlink() else "is not a folder"
+        raise InputError(f"{root} {what}")
+    real_root = root.resolve()
+    allowed = [real_root] + ([allow_links_into.resolve()] if allow_links_into is not None else [])
+    found: list[tuple[str, Path]] = []
+    _walk_dir(root, real_root, "", allowed, (real_root,), found)
+    if not found:
+        raise InputError(f"{root} has no files to describe", "give the folder that holds the model files")
+    return sorted(found)
+
+
+def _walk_dir(
+    shown: Path,
+    real: Path,
+    prefix: str,
+    allowed: list[Path],
+    chain: tuple[Path, ...],
+    found: list[tuple[str, Path]],
+) -> None:
+    if len(chain) > MAX_DEPTH:
+        raise InputError(f"{shown} is nested more than {MAX_DEPTH} folders deep")
+    try:
+        entries = sorted(os.scandir(real), key=lambda e: e.name)
+    except PermissionError as exc:
+        raise InputError(f"cannot read folder {shown}: permission denied") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read folder {shown}: {exc.strerror or exc}") from exc
+    for entry in entries:
+        if entry.name == ".git":
+            continue
+        rel = f"{prefix}{entry.name}"
+        path = shown / entry.name
+        target = _target(path, Path(entry.path), allowed) if entry.is_symlink() else Path(entry.path)
+        try:
+            mode = target.stat().st_mode
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        if stat.S_ISDIR(mode):
+            if target in chain:
+                raise InputError(f"{path} is a symlink loop (it points back to {target})")
+            _walk_dir(path, target, f"{rel}/", allowed, (*chain, target), found)
+        elif stat.S_ISREG(mode):
+            if not os.access(target, os.R_OK):
+                raise InputError(
+                    f"cannot read {path}: permission denied",
+                    "make every file of the model folder readable, or remove it",
+                )
+            found.append((rel, target))
+        else:
+            raise InputError(
+                f"{path} is not a regular file (a FIFO, socket or device)", "remove it from the model folder"
+            )
+
+
+def _target(shown: Path, link: Path, allowed: list[Path]) -> Path:
+    """Where a symlink really points; an InputError when it dangles, loops or leaves the folder."""
+    try:
+        target = link.resolve(strict=True)
+    except RuntimeError as exc:  # Python < 3.13 reports loops this way
+        raise InputError(f"{shown} is a symlink loop") from exc
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP
+            raise InputError(f"{shown} is a symlink loop") from exc
+        raise InputError(f"{shown} is a broken symlink ({os.readlink(link)})") from exc
+    if not any(target == base or target.is_relative_to(base) for base in allowed):
+        raise InputError(
+            f"{shown} is a symlink to {target}, outside the model folder",
+            "copy the file into the folder; aibom never follows links out of it",
+        )
+    return target
+
+
+# -- collecting -----------------------------------------------------------------------------------
+
+
+def collect_folder(path: Path, options: CollectOptions) -> Provenance:
+    """Walk, hash, inspect and describe the model folder at `path`."""
+    walked = walk(path)
+    hashed = hash_files([p for _, p in walked], jobs=options.jobs, progress=options.progress)
+    files = [
+        FileEntry(
+            rel,
+            hashed[p].size,
+            hashed[p].sha256,
+            file_role(rel),
+            Evidence(COLLECTOR, rel, "computed"),
+            weights.inspect(p, rel, COLLECTOR),
+        )
+        for rel, p in walked
+    ]
+    return build_provenance(
+        path,
+        files,
+        collector=COLLECTOR,
+        repo_id=options.repo_id,
+        revision=options.revision,
+        fallback_name=path.resolve().name,
+    )
+
+
+def build_provenance(
+    root: Path,
+    files: Sequence[FileEntry],
+    *,
+    collector: str,
+    repo_id: str | None,
+    revision: str | None,
+    fallback_name: str,
+) -> Provenance:
+    """Combine already-hashed `files` with what README.md, config.json, LICENSE* and shard indexes
+    under `root` say. Only files listed in `files` are read."""
+    present = {f.path: f for f in files}
+    unknowns: list[Unknown] = []
+    card = _card(root, present, collector, unknowns)
+    config = _config(root, present, collector, unknowns)
+
+    name, identity = _identity(card, collector, repo_id, fallback_name)
+    own = {n.lower() for n in (repo_id, name) if n}
+    bases = _lineage(card.base_models, config.base, own, present)
+
+    lics = _licenses(card.licenses, root, present, collector, unknowns)
+    props = [*config.properties, *_indexes(root, present, collector, unknowns)]
+    parameters = _parameters(files, collector, props)
+    datasets = card.datasets  # one per id: the card parser deduplicates
+    references = _hub_references(card.references, repo_id, revision, present, collector)
+
+    if not lics:
+        unknowns.append(
+            Unknown("model", "license", "no license in the card's front matter or a LICENSE file")
+        )
+    if not datasets:
+        unknowns.append(Unknown("model", "datasets", "the card names no training datasets"))
+    if parameters is None:
+        unknowns.append(Unknown("model", "parameters", "no safetensors header to count parameters from"))
+    return Provenance(
+        name=name,
+        identity=identity,
+        source=collector,
+        repo_id=repo_id,
+        revision=revision,
+        purl=hf_purl(repo_id, revision) if repo_id else None,
+        description=card.description,
+        files=tuple(sorted(files, key=lambda f: f.path)),
+        licenses=lics,
+        datasets=datasets,
+        base_models=bases,
+        references=references,
+        card=CardFacts(
+            task=card.card.task,
+            architecture_family=config.family,
+            model_architecture=config.architecture,
+            library=card.card.library,
+            languages=card.card.languages,
+            tags=card.card.tags,
+            metrics=card.card.metrics,
+            considerations=card.card.considerations,
+        ),
+        parameters=parameters,
+        properties=tuple(props),
+        unknowns=tuple(dict.fromkeys([*card.unknowns, *unknowns])),
+    )
+
+
+# -- the parts ------------------------------------------------------------------------------------
+
+
+def _read(root: Path, rel: str, limit: int) -> tuple[bytes, bool]:
+    """At most `limit` bytes of `rel` under `root`, and whether the file was longer."""
+    path = root / rel
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except PermissionError as exc:
+        raise InputError(f"cannot read {path}: permission denied") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return data[:limit], len(data) > limit
+
+
+def _card(root: Path, present: dict[str, FileEntry], collector: str, unknowns: list[Unknown]) -> CardInfo:
+    """The model card. A card that is not UTF-8 is an InputError: guessing its encoding could put
+    mangled license names and dataset ids into a BOM, and the Hub itself requires UTF-8."""
+    rel = next((r for r in sorted(present) if r.lower() == "readme.md"), None)
+    if rel is None or not (root / rel).is_file():
+        unknowns.append(Unknown("model", "card", "no README.md model card"))
+        return CardInfo()
+    data, truncated = _read(root, rel, CARD_LIMIT)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        text = decoder.decode(data, final=not truncated)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{root / rel} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            "save the model card as UTF-8",
+        ) from exc
+    if truncated:
+        unknowns.append(
+            Unknown("model", "card", f"{rel} is larger than {CARD_LIMIT} bytes; only the start was read")
+        )
+    return parse_model_card(text, collector=collector, location=rel)
+
+
+@dataclass(frozen=True)
+class _Config:
+    """What config.json says: architecture, family, a base-model hint, dtype."""
+
+    architecture: Fact[str] | None = None
+    family: Fact[str] | None = None
+    base: BaseModel | None = None
+    properties: tuple[Property, ...] = field(default=())
+
+
+def _config(root: Path, present: dict[str, FileEntry], collector: str, unknowns: list[Unknown]) -> _Config:
+    if "config.json" not in present or not (root / "config.json").is_file():
+        return _Config()
+    data, truncated = _read(root, "config.json", CONFIG_LIMIT)
+    if truncated:
+        unknowns.append(
+            Unknown("model", "config", f"config.json is larger than {CONFIG_LIMIT} bytes; not read")
+        )
+        return _Config()
+    try:
+        config = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        unknowns.append(Unknown("model", "config", f"config.json is not valid JSON ({exc})"))
+        return _Config()
+    if not isinstance(config, dict):
+        unknowns.append(Unknown("model", "config", "config.json is not a JSON object"))
+        return _Config()
+
+    def evidence(key: str) -> Evidence:
+        return Evidence(collector, f"config.json:{key}", "declared")
+
+    def text(key: str) -> str | None:
+        value = config.get(key)
+        return value if isinstance(value, str) and value.strip() else None
+
+    archs = config.get("architectures")
+    archs_ok = isinstance(archs, list) and archs and all(isinstance(a, str) for a in archs)
+    family, dtype, hint = text("model_type"), text("torch_dtype"), text("_name_or_path")
+    base = None
+    if hint is not None and _is_hub_reference(hint):
+        base = BaseModel(
+            id=hint,
+            relation="unknown",
+            evidence=evidence("_name_or_path"),
+            purl=hf_purl(hint) if "/" in hint else None,
+        )
+    return _Config(
+        architecture=Fact(", ".join(archs), evidence("architectures")) if archs_ok else None,  # type: ignore[arg-type]
+        family=Fact(family, evidence("model_type")) if family else None,
+        base=base,
+        properties=(Property("aibom:torch_dtype", dtype, evidence("torch_dtype")),) if dtype else (),
+    )
+
+
+def _is_hub_reference(value: str) -> bool:
+    """A Hub id, not a local path (``/data/ckpt``, ``./out``, ``C:\\runs``, ``~/m``)."""
+    return (
+        looks_like_hub_id(value)
+        and value.count("/") <= 1
+        and not value.startswith((".", "~"))
+        and ":" not in value
+        and "\\" not in value
+    )
+
+
+def _title_name(title: str) -> str:
+    return _MODEL_CARD_PREFIX.sub("", title).strip() or title
+
+
+def _identity(card: CardInfo, collector: str, repo_id: str | None, fallback: str) -> tuple[str, Evidence]:
+    if repo_id:
+        return repo_id, Evidence(collector, "repo-id", "declared")
+    if card.model_name:
+        return card.model_name, Evidence(collector, "README.md#front-matter:model_name", "declared")
+    if card.title:
+        return _title_name(card.title), Evidence(collector, "README.md#title", "inferred", card.title)
+    return fallback, Evidence(collector, "folder name", "inferred", fallback)
+
+
+def _is_own(model_id: str, own: set[str]) -> bool:
+    low = model_id.lower()
+    return low in own or low.rsplit("/", 1)[-1] in {o.rsplit("/", 1)[-1] for o in own}
+
+
+def _lineage(
+    declared: tuple[BaseModel, ...], hint: BaseModel | None, own: set[str], present: dict[str, FileEntry]
+) -> tuple[BaseModel, ...]:
+    """Card base models (relations the Hub's way when the card gives none), then the config hint if
+    it names another model. A model is never its own ancestor."""
+    bases = [b for b in declared if b.id.lower() not in own]
+    card_declared = [b for b in bases if b.evidence.method == "declared"]
+    relation: Relation
+    if any(PurePosixPath(p).name == "adapter_config.json" for p in present):
+        relation = "adapter"
+    elif any(p.lower().endswith(".gguf") for p in present):
+        relation = "quantized"
+    elif len(card_declared) > 1:
+        relation = "merge"
+    else:
+        relation = "fine-tune"
+    bases = [
+        replace(b, relation=relation) if b.relation == "unknown" and b.evidence.method == "declared" else b
+        for b in bases
+    ]
+    if (
+        hint is not None
+        and not _is_own(hint.id, own)
+        and hint.id.lower() not in {b.id.lower() for b in bases}
+    ):
+        bases.append(hint)
+    return tuple(bases)
+
+
+def _licenses(
+    card_licenses: tuple[License, ...],
+    root: Path,
+    present: dict[str, FileEntry],
+    collector: str,
+    unknowns: list[Unknown],
+) -> tuple[License, ...]:
+    """The card's licenses, then each top-level LICENSE/LICENCE/COPYING file recognised by its text."""
+    out = list(card_licenses)
+    for rel in sorted(present):
+        if "/" in rel or not re.match(r"^(licen[sc]e|copying)", rel.lower()) or not (root / rel).is_file():
+            continue
+        data, _ = _read(root, rel, LICENSE_LIMIT)
+        found = licenses.from_text(
+            data.decode("utf-8", errors="replace"), Evidence(collector, rel, "inferred")
+        )
+        if found is None:
+            unknowns.append(Unknown("model", "license", f"{rel}: the text is not a license aibom recognises"))
+        elif not any(lic.spdx and lic.spdx == found.spdx for lic in out):
+            out.append(found)
+    return tuple(out)
+
+
+def _indexes(
+    root: Path, present: dict[str, FileEntry], collector: str, unknowns: list[Unknown]
+) -> list[Property]:
+    """Sharded checkpoints: every shard an index lists must be present; its total_size is kept."""
+    props: list[Property] = []
+    for rel in sorted(p for p in present if p.endswith(_INDEX_SUFFIXES)):
+        if not (root / rel).is_file():
+            continue
+        data, truncated = _read(root, rel, INDEX_LIMIT)
+        try:
+            index = None if truncated else json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            index = None
+        weight_map = index.get("weight_map") if isinstance(index, dict) else None
+        if not isinstance(weight_map, dict):
+            unknowns.append(Unknown("model", "weights", f"{rel} is not a readable shard index"))
+            continue
+        folder = PurePosixPath(rel).parent
+        shards = sorted(
+            {str(folder / s) if str(folder) != "." else s for s in weight_map.values() if isinstance(s, str)}
+        )
+        unknowns.extend(
+            Unknown("model", "weights", f"{rel} lists shard {s}, which is not among the model's files")
+            for s in shards
+            if s not in present
+        )
+        meta = index.get("metadata") if isinstance(index, dict) else None
+        total = meta.get("total_size") if isinstance(meta, dict) else None
+        evidence = Evidence(collector, f"{rel}:metadata.total_size", "declared")
+        if isinstance(total, int | float) and not isinstance(total, bool):
+            props.append(Property("aibom:weights:total-size", str(int(total)), evidence))
+        props.append(Property("aibom:weights:shards", str(len(shards)), Evidence(collector, rel, "computed")))
+    return props
+
+
+def _parameters(files: Sequence[FileEntry], collector: str, props: list[Property]) -> Fact[int] | None:
+    """Parameters summed over every safetensors header (per dtype as properties)."""
+    headers = [
+        f
+        for f in files
+        if f.weights is not None and f.weights.format == "safetensors" and f.weights.parameters
+    ]
+    if not headers:
+        return None
+    per_dtype: dict[str, int] = {}
+    for f in headers:
+        for dtype, n in f.weights.parameters:  # type: ignore[union-attr]
+            per_dtype[dtype] = per_dtype.get(dtype, 0) + n
+    where = headers[0].path if len(headers) == 1 else f"{len(headers)} safetensors headers"
+    evidence = Evidence(collector, f"{where}#header" if len(headers) == 1 else where, "computed")
+    props.extend(
+        Property(f"aibom:parameters:{dtype}", str(n), evidence) for dtype, n in sorted(per_dtype.items())
+    )
+    return Fact(sum(per_dtype.values()), evidence)
+
+
+def _hub_references(
+    refs: tuple[Reference, ...],
+    repo_id: str | None,
+    revision: str | None,
+    present: dict[str, FileEntry],
+    collector: str,
+) -> tuple[Reference, ...]:
+    """The card's links, plus the Hub page and card when the model's Hub identity is known."""
+    if not repo_id:
+        return refs
+    ev = Evidence(collector, "repo-id", "declared")
+    out = [Reference(f"https://huggingface.co/{repo_id}", "website", ev)]
+    if any(p.lower() == "readme.md" for p in present):
+        out.append(
+            Reference(
+                f"https://huggingface.co/{repo_id}/blob/{revision or 'main'}/README.md", "model-card", ev
+            )
+        )
+    return (*out, *(r for r in refs if r.url not in {o.url for o in out}))
