@@ -70,6 +70,7 @@ REFERENCE_TYPES = {
     "evaluation-results": ExternalReferenceType.QUALITY_METRICS,
     "intermediate-checkpoints": ExternalReferenceType.DISTRIBUTION,
     "sample-outputs": ExternalReferenceType.OTHER,
+    "model-architecture": ExternalReferenceType.VCS,
     "website": ExternalReferenceType.WEBSITE,
     "distribution": ExternalReferenceType.DISTRIBUTION,
 }

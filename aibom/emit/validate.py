@@ -8,6 +8,7 @@ from typing import Any
 
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
+from jsonschema.exceptions import best_match
 
 SCHEMA_VERSIONS = {"1.6": SchemaVersion.V1_6, "1.7": SchemaVersion.V1_7}
 BOM_LINK = "urn:cdx:"
@@ -37,7 +38,10 @@ def _schema_problems(text: str, version: str) -> list[str]:
     lines = []
     for error in errors:
         detail = error.data  # a jsonschema ValidationError
-        lines.append(f"{detail.json_path}: {_first_line(detail.message)}")
+        message = _first_line(detail.message)
+        if detail.context:  # anyOf/oneOf: say which alternative came closest and why it failed
+            message += f" (closest: {_first_line(best_match(detail.context).message)})"
+        lines.append(f"{detail.json_path}: {message}")
     return sorted(set(lines))
 
 

@@ -1,0 +1,304 @@
+"""Provenance -> CycloneDX: golden files (validated first), the mapping at JSON paths, determinism."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from emit_cases import CARD, CASES, TIMESTAMP, assessed, fine_tune, llama_license, sharded, unknown_license
+
+from aibom import model as m
+from aibom.emit.cyclonedx import from_json, to_json
+from aibom.emit.validate import problems
+from aibom.errors import InputError
+
+GOLDEN = Path(__file__).parent / "golden"
+REGEN = os.environ.get("AIBOM_REGEN_GOLDEN") == "1"
+
+
+def emit(prov: m.Provenance, version: str = "1.6") -> dict[str, Any]:
+    text = to_json(prov, spec_version=version, timestamp=TIMESTAMP, serial=None)
+    assert problems(text) == []
+    return json.loads(text)
+
+
+def components(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {c["bom-ref"]: c for c in doc.get("components", [])}
+
+
+def props(obj: dict[str, Any], name: str) -> list[str]:
+    return [p["value"] for p in obj.get("properties", []) if p["name"] == name]
+
+
+@pytest.mark.parametrize("version", ["1.6", "1.7"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_golden(case: str, version: str) -> None:
+    text = to_json(CASES[case](), spec_version=version, timestamp=TIMESTAMP, serial=None)
+    assert problems(text) == []
+    golden = GOLDEN / f"{case}-{version}.cdx.json"
+    if REGEN:
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert golden.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("version", ["1.6", "1.7"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_reads_back_losslessly(case: str, version: str) -> None:
+    text = to_json(CASES[case](), spec_version=version, timestamp=TIMESTAMP, serial=None)
+    assert to_json(from_json(text), spec_version=version, timestamp=TIMESTAMP, serial=None) == text
+
+
+def test_read_back_restores_the_facts_score_and_diff_use() -> None:
+    original = assessed()
+    back = from_json(to_json(original, timestamp=TIMESTAMP, serial=None))
+    assert (
+        back.purl == original.purl and back.revision == original.revision and back.repo_id == original.repo_id
+    )
+    assert back.licenses == original.licenses
+    assert {d.id: d for d in back.datasets} == {d.id: d for d in original.datasets}
+    assert back.base_models == original.base_models
+    assert sorted(back.files, key=lambda f: f.path) == sorted(original.files, key=lambda f: f.path)
+    assert back.card.metrics == original.card.metrics
+    assert sorted(back.card.considerations, key=repr) == sorted(original.card.considerations, key=repr)
+    assert back.parameters == original.parameters
+    assert back.unknowns == original.unknowns
+    assert back.assessments == original.assessments
+    assert back.identity == original.identity
+
+
+def test_model_identity_and_purl() -> None:
+    model = emit(fine_tune())["metadata"]["component"]
+    assert model["type"] == "machine-learning-model"
+    assert (
+        model["purl"] == "pkg:huggingface/example-org/tiny-llama-ft@0123456789abcdef0123456789abcdef01234567"
+    )
+    assert model["bom-ref"] == model["purl"]
+    assert model["version"] == "0123456789abcdef0123456789abcdef01234567"
+    assert model["authors"] == [{"name": "example-org"}]
+
+
+def test_model_without_purl_gets_a_stable_local_ref() -> None:
+    assert emit(sharded())["metadata"]["component"]["bom-ref"] == "model:sharded-bert"
+
+
+def test_every_dataset_is_a_data_component_referenced_from_the_model_card() -> None:
+    doc = emit(fine_tune())
+    model = doc["metadata"]["component"]
+    refs = [d["ref"] for d in model["modelCard"]["modelParameters"]["datasets"]]
+    assert refs == ["dataset:allenai/c4", "dataset:HuggingFaceH4/ultrachat_200k", "dataset:gsm8k"]
+    comps = components(doc)
+    for ref in refs:
+        assert comps[ref]["type"] == "data"
+        assert comps[ref]["data"][0]["type"] == "dataset"
+    assert comps["dataset:allenai/c4"]["data"][0]["name"] == "C4"
+    assert (
+        comps["dataset:allenai/c4"]["data"][0]["contents"]["url"]
+        == "https://huggingface.co/datasets/allenai/c4"
+    )
+    assert comps["dataset:allenai/c4"]["licenses"] == [{"license": {"id": "ODC-By-1.0"}}]
+    assert "licenses" not in comps["dataset:gsm8k"]
+    assert props(comps["dataset:gsm8k"], "aibom:dataset:usage") == ["evaluation"]
+    edges = {d["ref"]: d.get("dependsOn", []) for d in doc["dependencies"]}
+    assert edges[model["bom-ref"]] == sorted(refs)
+
+
+def test_base_model_is_an_ancestor_never_the_identity() -> None:
+    model = emit(fine_tune())["metadata"]["component"]
+    ancestor = model["pedigree"]["ancestors"][0]
+    assert ancestor["name"] == "meta-llama/Llama-2-7b-hf"
+    assert ancestor["type"] == "machine-learning-model"
+    assert ancestor["purl"] == "pkg:huggingface/meta-llama/Llama-2-7b-hf"
+    assert props(ancestor, "aibom:lineage:relation") == ["fine-tune"]
+    assert ancestor["licenses"] == [
+        {
+            "license": {
+                "name": "Llama 2 Community License Agreement",
+                "url": "https://ai.meta.com/llama/license/",
+            }
+        }
+    ]
+    assert "fine-tune of meta-llama/Llama-2-7b-hf" in model["pedigree"]["notes"]
+    assert model["name"] == "tiny-llama-ft" and model["purl"] != ancestor["purl"]
+
+
+def test_license_ids_are_spdx_case_exact() -> None:
+    lower = m.License("apache-2.0", CARD, spdx="apache-2.0", category="permissive")
+    doc = emit(unknown_license().with_changes(licenses=(lower,)))
+    assert doc["metadata"]["component"]["licenses"] == [{"license": {"id": "Apache-2.0"}}]
+    assert 'apache-2.0"' not in json.dumps(doc["metadata"]["component"]["licenses"])
+
+
+def test_unknown_license_is_never_an_id() -> None:
+    doc = emit(unknown_license())
+    model = doc["metadata"]["component"]
+    assert "licenses" not in model
+    assert props(model, "aibom:unknown") == ["model|license|the card says 'other' and names no license"]
+    assert '"id": "unknown"' not in json.dumps(doc) and '"id": "other"' not in json.dumps(doc)
+
+
+def test_named_license_with_url() -> None:
+    model = emit(llama_license())["metadata"]["component"]
+    assert model["licenses"] == [
+        {
+            "license": {
+                "name": "Llama 2 Community License Agreement",
+                "url": "https://ai.meta.com/llama/license/",
+            }
+        }
+    ]
+    assert props(model, "aibom:gated") == ["true"]
+
+
+def test_expression_alone_and_mixed_with_ids() -> None:
+    expr = m.License("mit OR apache-2.0", CARD, spdx="MIT OR Apache-2.0", category="permissive")
+    mit = m.License("mit", CARD, spdx="MIT", category="permissive")
+    alone = emit(unknown_license().with_changes(licenses=(expr,)))["metadata"]["component"]["licenses"]
+    assert alone == [{"expression": "MIT OR Apache-2.0"}]
+    mixed = emit(unknown_license().with_changes(licenses=(expr, mit)), "1.7")["metadata"]["component"][
+        "licenses"
+    ]
+    assert sorted(json.dumps(x, sort_keys=True) for x in mixed) == [
+        '{"license": {"id": "MIT"}}',
+        '{"license": {"name": "MIT OR Apache-2.0"}}',
+    ]
+
+
+def test_files_are_nested_file_components_with_sha256() -> None:
+    model = emit(sharded())["metadata"]["component"]
+    files = {c["name"]: c for c in model["components"]}
+    assert [c["name"] for c in model["components"]] == sorted(files)
+    shard = files["model-00001-of-00002.safetensors"]
+    assert shard["type"] == "file" and shard["bom-ref"] == "file:model-00001-of-00002.safetensors"
+    assert shard["hashes"] == [{"alg": "SHA-256", "content": "5" * 64}]
+    assert props(shard, "aibom:file:role") == ["weights"]
+    assert props(shard, "aibom:file:size") == ["500001"]
+    assert props(shard, "aibom:weights:parameters:BF16") == ["4096"]
+    assert props(shard, "aibom:weights:parameters:F32") == ["70000"]
+    pickle = files["training_args.bin"]
+    assert "hashes" not in pickle
+    assert props(pickle, "aibom:risk") == ["pickle imports os.system"]
+    assert props(model, "aibom:parameters:total") == ["134096"]
+
+
+@pytest.mark.parametrize(
+    ("count", "human"),
+    [
+        (134_096, "0.134M"),
+        (1_100_048_384, "1.1B"),
+        (8_030_261_248, "8.03B"),
+        (70_553_706_496, "70.6B"),
+        (1_000_000_000_000, "1T"),
+    ],
+)
+def test_parameter_count_uses_the_taxonomy_form(count: int, human: str) -> None:
+    prov = sharded().with_changes(parameters=m.Fact(count, CARD))
+    model = emit(prov)["metadata"]["component"]
+    assert props(model, "cdx:ai-ml:model:parameter:count") == [human]
+    assert props(model, "aibom:parameters:total") == [str(count)]
+
+
+def test_model_card_parameters_metrics_and_considerations() -> None:
+    card = emit(fine_tune())["metadata"]["component"]["modelCard"]
+    assert card["modelParameters"]["task"] == "text-generation"
+    assert card["modelParameters"]["architectureFamily"] == "llama"
+    assert card["modelParameters"]["modelArchitecture"] == "LlamaForCausalLM"
+    assert card["quantitativeAnalysis"]["performanceMetrics"][0] == {
+        "type": "accuracy",
+        "value": "0.412",
+        "slice": "gsm8k (test)",
+    }
+    cons = card["considerations"]
+    assert cons["useCases"] == ["Chat assistants for English and French."]
+    assert cons["technicalLimitations"] == [
+        "Hallucinates facts; not for medical advice.",
+        "Context limited to 4096 tokens.",
+    ]
+    assert cons["ethicalConsiderations"] == [{"name": "May reproduce biases present in web text."}]
+    assert cons["environmentalConsiderations"]["properties"] == [
+        {"name": "aibom:consideration:environmental", "value": "About 120 kg CO2eq."}
+    ]
+    assert props(card, "aibom:consideration:hyperparameters") == ["learning_rate: 2e-4 | batch_size: 64"]
+    assert props(card, "aibom:consideration:hardware") == ["8x A100 80GB"]
+    assert props(card, "cdx:ai-ml:model:languages") == ["en,fr"]
+
+
+def test_references_map_to_external_reference_types() -> None:
+    refs = emit(fine_tune())["metadata"]["component"]["externalReferences"]
+    by_url = {r["url"]: r for r in refs}
+    assert by_url["https://github.com/example-org/train-tiny"]["type"] == "vcs"
+    assert by_url["https://github.com/example-org/train-tiny"]["comment"].startswith(
+        "training-code @ 9f8e7d6c"
+    )
+    assert by_url["https://arxiv.org/abs/2307.09288"] == {
+        "type": "documentation",
+        "url": "https://arxiv.org/abs/2307.09288",
+        "comment": "research-paper: Llama 2 paper",
+    }
+    assert by_url["https://huggingface.co/example-org/tiny-llama-ft"]["type"] == "model-card"
+
+
+def test_assessment_becomes_standard_and_declarations() -> None:
+    doc = emit(assessed())
+    standard = doc["definitions"]["standards"][0]
+    assert standard["name"] == "core"
+    assert {r["identifier"] for r in standard["requirements"]} == {
+        "open-code",
+        "open-weights",
+        "open-data",
+        "permissive-license",
+    }
+    decl = doc["declarations"]
+    attestation = decl["attestations"][0]
+    assert attestation["assessor"] == decl["assessors"][0]["bom-ref"]
+    scores = {e["requirement"]: e.get("conformance", {}).get("score") for e in attestation["map"]}
+    assert scores == {
+        "requirement:core:open-code": 1,
+        "requirement:core:open-weights": 1,
+        "requirement:core:open-data": 0.5,
+        "requirement:core:permissive-license": None,
+    }
+    claims = {c["bom-ref"]: c for c in decl["claims"]}
+    assert claims["claim:core:open-data"]["predicate"] == "open-data: partial"
+    assert all(c["target"] == doc["metadata"]["component"]["bom-ref"] for c in claims.values())
+    evidence = {e["bom-ref"]: e for e in decl["evidence"]}
+    assert evidence["evidence:core:open-weights:0"]["data"][0]["name"] == "computed|local|model.safetensors"
+
+
+def test_spec_version_1_7_is_declared_and_other_versions_refused() -> None:
+    doc = emit(fine_tune(), "1.7")
+    assert doc["specVersion"] == "1.7"
+    assert doc["$schema"].endswith("bom-1.7.schema.json")
+    with pytest.raises(InputError, match=r"1\.5"):
+        to_json(fine_tune(), spec_version="1.5", timestamp=TIMESTAMP, serial=None)
+
+
+def test_serial_derives_from_content_and_honours_an_explicit_one() -> None:
+    a = to_json(fine_tune(), timestamp=TIMESTAMP, serial=None)
+    assert a == to_json(fine_tune(), timestamp=TIMESTAMP, serial=None)
+    b = to_json(fine_tune().with_changes(revision="feedface"), timestamp=TIMESTAMP, serial=None)
+    c = to_json(fine_tune(), timestamp=TIMESTAMP + timedelta(seconds=1), serial=None)
+    serials = {json.loads(x)["serialNumber"] for x in (a, b, c)}
+    assert len(serials) == 3
+    explicit = "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79"
+    assert json.loads(to_json(fine_tune(), timestamp=TIMESTAMP, serial=explicit))["serialNumber"] == explicit
+    with pytest.raises(InputError):
+        to_json(fine_tune(), timestamp=TIMESTAMP, serial="not-a-uuid")
+
+
+def test_input_order_of_files_does_not_change_the_output() -> None:
+    prov = sharded()
+    shuffled = prov.with_changes(files=tuple(reversed(prov.files)))
+    assert to_json(prov, timestamp=TIMESTAMP, serial=None) == to_json(
+        shuffled, timestamp=TIMESTAMP, serial=None
+    )
+
+
+def test_pretty_printed_with_a_trailing_newline() -> None:
+    text = to_json(fine_tune(), timestamp=TIMESTAMP, serial=None)
+    assert text.endswith("}\n") and text.startswith('{\n  "$schema"')
+    assert list(json.loads(text))[:5] == ["$schema", "bomFormat", "specVersion", "serialNumber", "version"]
