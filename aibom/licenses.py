@@ -21,6 +21,7 @@ from license_expression import (
     ExpressionError,
     LicenseSymbol,
     LicenseWithExceptionSymbol,
+    Licensing,
     get_spdx_licensing,
 )
 
@@ -337,10 +338,16 @@ def _clip(text: str) -> str:
     return text if len(text) <= MAX_INPUT else text[: MAX_INPUT - 1] + "…"
 
 
+@cache
+def _licensing() -> Licensing:
+    """license-expression's SPDX licensing; building it reads its license index (~40 ms), so once."""
+    return get_spdx_licensing()
+
+
 def _expression(text: str) -> _Part | None:
     """An SPDX expression with every symbol resolved, or None if any symbol is not a license."""
     try:
-        parsed = get_spdx_licensing().parse(text, validate=False)
+        parsed = _licensing().parse(text, validate=False)
     except (ExpressionError, TypeError, ValueError):
         return None
     if parsed is None:
@@ -393,7 +400,7 @@ def _symbol(key: str) -> _Part | None:
 
 
 def _known(key: str) -> str | None:
-    symbol = get_spdx_licensing().known_symbols_lowercase.get(key.lower())
+    symbol = _licensing().known_symbols_lowercase.get(key.lower())
     return symbol.key if symbol is not None else None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 
 import pytest
@@ -20,7 +21,7 @@ from aibom.licenses import (
     restrictiveness,
 )
 from aibom.model import LICENSE_CATEGORIES, Evidence, License
-from tests.conftest import REAL, SHARED
+from tests.conftest import MOT, REAL, SHARED
 
 EV = Evidence("test", "README.md#front-matter", "declared")
 REFERENCE = list(csv.DictReader((SHARED / "reference" / "hf-licenses.csv").open(encoding="utf-8")))
@@ -322,3 +323,19 @@ def test_is_osi():
     assert is_osi(resolve("llama3", EV)) is False
     assert is_osi(resolve("MIT OR LicenseRef-acme", EV)) is True
     assert is_osi(resolve("other", EV, name="acme")) is None
+
+
+def test_osi_flags_and_ids_agree_with_the_spdx_license_list():
+    """MOT ships a copy of the SPDX license list; every SPDX-listed id in our table must agree with it."""
+    listed = {
+        entry["licenseId"]: entry
+        for entry in json.loads((MOT / "rules" / "licenses.json").read_text(encoding="utf-8"))["licenses"]
+    }
+    checked = 0
+    for row in licenses.table():
+        if row.spdx is None or row.spdx.startswith("LicenseRef-") or row.spdx not in listed:
+            continue
+        checked += 1
+        assert row.osi_approved is bool(listed[row.spdx].get("isOsiApproved")), row.spdx
+        assert not listed[row.spdx].get("isDeprecatedLicenseId"), row.spdx
+    assert checked >= 70

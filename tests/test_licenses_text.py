@@ -6,6 +6,7 @@ import pytest
 
 from aibom.licenses import MAX_TEXT, from_text
 from aibom.model import Evidence
+from tests.conftest import MOT
 
 EV = Evidence("local", "LICENSE", "computed")
 
@@ -219,3 +220,9 @@ def test_only_the_first_64_kb_is_read():
 
 def test_non_text_input_is_none():
     assert from_text(None, EV) is None  # type: ignore[arg-type]
+
+
+def test_a_real_mit_license_file():
+    text = (MOT / "LICENSE").read_text(encoding="utf-8")  # the Model Openness Tool's own LICENSE
+    lic = from_text(text, EV)
+    assert (lic.spdx, lic.category, lic.osi_approved) == ("MIT", "permissive", True)
