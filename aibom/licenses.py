@@ -25,7 +25,7 @@ from license_expression import (
     get_spdx_licensing,
 )
 
-from aibom.model import LICENSE_CATEGORIES, Evidence, License
+from aibom.model import Evidence, License
 
 MAX_INPUT = 512
 """Longest license string worth parsing; longer input is kept (clipped) as an unknown name."""
@@ -216,7 +216,7 @@ def _table() -> tuple[LicenseFacts, ...]:
                 spdx=r["spdx"] or None,
                 name=r["name"],
                 url=r["url"] or None,
-                category=r["category"] if r["category"] in LICENSE_CATEGORIES else "unknown",
+                category=r["category"],
                 osi_approved=osi,
                 commercial_use=r["commercial_use"],
                 restrictions=r["restrictions"],
@@ -246,7 +246,6 @@ def _key(text: str) -> str:
             continue
         words.append(re.sub(r"(?:\.0)+$", "", token) if token[0].isdigit() else token)
     return " ".join(words)
-
 
 
 @cache
@@ -290,7 +289,7 @@ def resolve(raw: str, evidence: Evidence, *, name: str | None = None, url: str |
         return License(raw=_clip("" if raw is None else str(raw)), evidence=evidence, url=link)
     name = name.strip() if isinstance(name, str) and name.strip() else None
     text = raw.strip()
-    kept = _clip(raw)
+    kept = raw if len(raw) <= MAX_INPUT else _clip(raw)
     if text.lower() in _PLACEHOLDERS:
         if name is None:
             return License(raw=kept, evidence=evidence, url=link)

@@ -339,3 +339,42 @@ def test_osi_flags_and_ids_agree_with_the_spdx_license_list():
         assert row.osi_approved is bool(listed[row.spdx].get("isOsiApproved")), row.spdx
         assert not listed[row.spdx].get("isDeprecatedLicenseId"), row.spdx
     assert checked >= 70
+
+
+def test_raw_is_kept_exactly_as_the_source_wrote_it():
+    lic = resolve(" Apache 2.0\n", EV)
+    assert (lic.raw, lic.spdx) == (" Apache 2.0\n", "Apache-2.0")
+
+
+def _dataset_licenses() -> list[tuple[str, str]]:
+    found = []
+    for readme in sorted((REAL / "datasetcards").glob("*/README.md")):
+        text = readme.read_text(encoding="utf-8")
+        match = re.match(r"\s*---\n(.*?)\n---\s*\n", text, re.S)
+        meta = yaml.safe_load(match.group(1)) if match else None
+        value = meta.get("license") if isinstance(meta, dict) else None
+        for raw in value if isinstance(value, list) else [value] if value else []:
+            found.append((readme.parent.name, str(raw)))
+    return found
+
+
+def test_real_dataset_card_licenses():
+    expected = {
+        "mit": "permissive",
+        "apache-2.0": "permissive",
+        "cc-by-sa-3.0": "open-data-share-alike",
+        "cc-by-4.0": "open-data-permissive",
+        "cc-by-3.0": "open-data-permissive",
+        "cc-by-2.0": "open-data-permissive",
+        "cc0-1.0": "public-domain",
+        "odc-by": "open-data-permissive",
+        "gfdl": "open-data-share-alike",
+        "unknown": "unknown",
+        "other": "unknown",
+    }
+    seen = _dataset_licenses()
+    assert len(seen) >= 15
+    for card, raw in seen:
+        lic = resolve(raw, EV)
+        assert lic.category == expected[raw], card
+        assert is_open_data(lic) is (None if expected[raw] == "unknown" else True), card
