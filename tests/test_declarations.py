@@ -1,0 +1,233 @@
+"""Declarations (aibom.yaml): what a release pipeline knows and a model card omits."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from aibom.collect import declarations as decl
+from aibom.errors import InputError
+from aibom.licenses import resolve
+from aibom.model import (
+    PROP_ACCESS,
+    PROP_WEIGHTS_AVAILABLE,
+    Dataset,
+    Evidence,
+    License,
+    Provenance,
+    Unknown,
+    hf_purl,
+)
+from tests.conftest import MOT, REPO
+
+SCHEMA = json.loads((REPO / "schemas" / "declarations.schema.json").read_text())
+
+FULL = """\
+aibom: 1
+model:
+  name: granite-7b-lab
+  repo_id: instructlab/granite-7b-lab
+  version: 1.0
+  description: A LAB-aligned model
+  author: IBM Research
+  license: apache-2.0
+code:
+  - url: https://github.com/instructlab/training
+    purpose: training-code
+    license: Apache-2.0
+    commit: 0123456789abcdef0123456789abcdef01234567
+  - url: https://github.com/instructlab/sdg
+    purpose: data-preprocessing-code
+    license: apache-2.0
+datasets:
+  - id: allenai/olmo-mix-1124
+    url: https://huggingface.co/datasets/allenai/olmo-mix-1124
+    license: odc-by
+    usage: training
+  - id: cais/mmlu
+    license: mit
+    usage: evaluation
+synthetic_datasets:
+  - id: instructlab/skills-synthetic
+    generator: mistralai/Mixtral-8x7B-Instruct-v0.1
+    seed_source: https://github.com/instructlab/taxonomy
+    license: cc-by-4.0
+base_models:
+  - id: ibm/granite-7b-base
+    relation: fine-tune
+    license: apache-2.0
+papers:
+  - https://arxiv.org/abs/2403.01081
+technical_report: {url: https://example.org/granite-report.pdf, title: Granite report}
+data_card: https://example.org/data-card
+intermediate_checkpoints: https://huggingface.co/instructlab/granite-7b-lab/tree/checkpoints
+evaluation:
+  code: [https://github.com/instructlab/eval]
+  results: [{url: https://example.org/results.json}]
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "aibom.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_full_declarations_validate_and_read_into_declared_facts(tmp_path: Path) -> None:
+    jsonschema.validate(yaml.safe_load(FULL), SCHEMA)
+    prov = decl.to_provenance(decl.load(write(tmp_path, FULL)))
+
+    assert (prov.name, prov.repo_id, prov.purl) == (
+        "granite-7b-lab",
+        "instructlab/granite-7b-lab",
+        "pkg:huggingface/instructlab/granite-7b-lab",
+    )
+    assert prov.source == "declarations"
+    assert prov.identity == Evidence("declarations", "aibom.yaml#/model", "declared")
+    assert [x.spdx for x in prov.licenses] == ["Apache-2.0"]
+    assert prov.licenses[0].evidence.location == "aibom.yaml#/model/license"
+    assert ("aibom:version", "1.0") in [(p.name, p.value) for p in prov.properties]
+
+    purposes = {(r.purpose, r.url) for r in prov.references}
+    assert ("training-code", "https://github.com/instructlab/training") in purposes
+    assert ("data-preprocessing-code", "https://github.com/instructlab/sdg") in purposes
+    assert ("research-paper", "https://arxiv.org/abs/2403.01081") in purposes
+    assert ("technical-report", "https://example.org/granite-report.pdf") in purposes
+    assert ("data-card", "https://example.org/data-card") in purposes
+    assert ("evaluation-code", "https://github.com/instructlab/eval") in purposes
+    assert ("evaluation-results", "https://example.org/results.json") in purposes
+    training = next(r for r in prov.references if r.purpose == "training-code")
+    assert training.commit == "0123456789abcdef0123456789abcdef01234567"
+    assert training.evidence.location == "aibom.yaml#/code/0"
+    assert [x.spdx for x in training.licenses] == ["Apache-2.0"]
+
+    by_id = {d.id: d for d in prov.datasets}
+    assert by_id["allenai/olmo-mix-1124"].evidence.location == "aibom.yaml#/datasets/0"
+    assert by_id["allenai/olmo-mix-1124"].licenses[0].spdx == "ODC-By-1.0"
+    assert by_id["cais/mmlu"].usage == "evaluation"
+    synthetic = by_id["instructlab/skills-synthetic"]
+    assert synthetic.generator == "mistralai/Mixtral-8x7B-Instruct-v0.1"
+    assert synthetic.seed_source == "https://github.com/instructlab/taxonomy"
+    assert synthetic.usage == "training"
+    assert synthetic.evidence.location == "aibom.yaml#/synthetic_datasets/0"
+
+    (base,) = prov.base_models
+    assert (base.id, base.relation, base.purl) == (
+        "ibm/granite-7b-base",
+        "fine-tune",
+        hf_purl("ibm/granite-7b-base"),
+    )
+    assert all(e.method == "declared" for e in [prov.identity, *(d.evidence for d in prov.datasets)])
+
+
+def test_closed_model_declares_api_only_access(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        model: {name: closed-llm, author: Example Corp, license: proprietary, access: api-only}
+        weights: {available: false}
+        """,
+    )
+    prov = decl.to_provenance(decl.load(path))
+    props = {p.name: (p.value, p.evidence.location) for p in prov.properties}
+    assert props[PROP_WEIGHTS_AVAILABLE] == ("false", "aibom.yaml#/weights/available")
+    assert props[PROP_ACCESS] == ("api-only", "aibom.yaml#/model/access")
+    assert prov.gated is True
+    assert prov.files == () and prov.datasets == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "pointer"),
+    [
+        ("datasets:\n  - {id: x, usage: trainng}\n", "/datasets/0/usage"),
+        ("code:\n  - {url: https://github.com/a/b}\n", "/code/0"),
+        ("code:\n  - {url: not-a-url, purpose: training-code}\n", "/code/0/url"),
+        ("model: {name: m, licence: mit}\n", "/model"),
+        ("synthetic_datasets:\n  - {id: s, seed_source: https://x.org/t}\n", "/synthetic_datasets/0"),
+        ("datasets:\n  - {id: x, colour: red}\n", "/datasets/0"),
+        ("weights: {available: 'no'}\n", "/weights/available"),
+    ],
+)
+def test_schema_violations_name_the_bad_field(tmp_path: Path, text: str, pointer: str) -> None:
+    with pytest.raises(InputError) as err:
+        decl.load(write(tmp_path, text))
+    assert f": {pointer}: " in err.value.message
+    assert str(tmp_path / "aibom.yaml") in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("model: {name: [unclosed\n", "not valid YAML at line"),
+        ("- just\n- a list\n", "must be a YAML mapping"),
+        ("", "must be a YAML mapping"),
+    ],
+)
+def test_broken_yaml_is_bad_input(tmp_path: Path, text: str, needle: str) -> None:
+    with pytest.raises(InputError, match=needle):
+        decl.load(write(tmp_path, text))
+
+
+def test_missing_file_is_bad_input(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot read"):
+        decl.load(tmp_path / "nope.yaml")
+
+
+def collected() -> Provenance:
+    card = Evidence("local", "README.md#front-matter", "declared")
+    return Provenance(
+        name="folder-name",
+        identity=Evidence("local", "README.md", "inferred"),
+        source="local",
+        licenses=(License("other", card, category="unknown"),),
+        datasets=(Dataset("allenai/olmo-mix-1124", card), Dataset("bookcorpus", card)),
+        unknowns=(
+            Unknown("folder-name", "datasets", "dataset cards not read offline"),
+            Unknown("folder-name", "parameters", "no safetensors header"),
+        ),
+    )
+
+
+def test_apply_merges_declared_facts_into_collected_ones(tmp_path: Path) -> None:
+    prov = decl.apply(collected(), decl.load(write(tmp_path, FULL)))
+
+    assert prov.name == "granite-7b-lab"  # no Hub identity was collected, so the declared name wins
+    assert prov.repo_id == "instructlab/granite-7b-lab"
+    assert [x.spdx for x in prov.licenses] == ["Apache-2.0"]  # replaces the unclassifiable "other"
+    by_id = {d.id: d for d in prov.datasets}
+    assert set(by_id) == {"allenai/olmo-mix-1124", "bookcorpus", "cais/mmlu", "instructlab/skills-synthetic"}
+    olmo = by_id["allenai/olmo-mix-1124"]
+    assert olmo.licenses[0].spdx == "ODC-By-1.0"
+    assert olmo.url == "https://huggingface.co/datasets/allenai/olmo-mix-1124"
+    assert olmo.evidence.location == "aibom.yaml#/datasets/0"
+    assert by_id["bookcorpus"].evidence.location == "README.md#front-matter"  # kept as collected
+    assert [u.field for u in prov.unknowns] == ["parameters"]  # declared datasets answer the other unknown
+
+
+def test_apply_keeps_a_hub_identity_and_classified_licenses(tmp_path: Path) -> None:
+    card = Evidence("hf-hub", "README.md#front-matter", "declared")
+    hub = Provenance(
+        name="Llama-2-7b-hf",
+        identity=Evidence("hf-hub", "https://huggingface.co/x", "computed"),
+        source="hf-hub",
+        repo_id="meta-llama/Llama-2-7b-hf",
+        licenses=(resolve("llama2", card),),
+    )
+    path = write(tmp_path, "model: {name: renamed, license: mit}\n")
+    prov = decl.apply(hub, decl.load(path))
+    assert (prov.name, prov.repo_id) == ("Llama-2-7b-hf", "meta-llama/Llama-2-7b-hf")
+    assert [x.raw for x in prov.licenses] == ["llama2", "mit"]  # a declaration cannot hide the card's license
+
+
+def test_mot_yaml_is_delegated_to_the_mot_reader() -> None:
+    path = MOT / "models" / "Amber.yml"
+    loaded = decl.load(path)
+    assert loaded.mot
+    prov = decl.to_provenance(loaded)
+    assert prov.name == "Amber"
+    assert any(r.url == "https://github.com/LLM360/amber-train" for r in prov.references)

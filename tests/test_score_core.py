@@ -1,0 +1,367 @@
+"""Core openness verdicts: real model cards in model folders, declarations, and the edge cases."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import struct
+from pathlib import Path
+
+import pytest
+
+from aibom.collect import declarations as decl
+from aibom.collect.cards import parse_model_card
+from aibom.licenses import resolve
+from aibom.model import (
+    Assessment,
+    BaseModel,
+    Dataset,
+    Evidence,
+    FileEntry,
+    Finding,
+    Provenance,
+    Reference,
+    Unknown,
+)
+from aibom.score.profiles import evaluate, verdict
+from tests.conftest import REAL
+
+CARDS = REAL / "modelcards"
+CARD = Evidence("local", "README.md#front-matter", "declared")
+
+
+def tiny_safetensors(path: Path) -> None:
+    """A real, minimal safetensors file: one F32 tensor of two values."""
+    header = json.dumps({"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}).encode()
+    path.write_bytes(struct.pack("<Q", len(header)) + header + b"\0" * 8)
+
+
+def model_folder(
+    tmp_path: Path, card: str, *, weights: bool = True, extra: dict[str, str] | None = None
+) -> Path:
+    """A model folder holding a real card, a small real weights file and any `extra` files."""
+    folder = tmp_path / card
+    folder.mkdir()
+    shutil.copy(CARDS / card / "README.md", folder / "README.md")
+    if weights:
+        tiny_safetensors(folder / "model.safetensors")
+    for name, text in (extra or {}).items():
+        (folder / name).write_text(text)
+    return folder
+
+
+def collect(folder: Path) -> Provenance:
+    """The folder's provenance as the local collector sees it (card, files), then its aibom.yaml."""
+    info = parse_model_card((folder / "README.md").read_text(), collector="local")
+    roles = {".safetensors": "weights", ".py": "code", ".md": "doc"}
+    files = tuple(
+        FileEntry(
+            p.name,
+            p.stat().st_size,
+            None,
+            roles.get(p.suffix, "other"),  # type: ignore[arg-type]
+            Evidence("local", p.name, "computed"),
+        )
+        for p in sorted(folder.iterdir())
+    )
+    prov = Provenance(
+        name=folder.name,
+        identity=Evidence("local", "README.md", "inferred"),
+        source="local",
+        files=files,
+        licenses=info.licenses,
+        datasets=info.datasets,
+        base_models=info.base_models,
+        references=info.references,
+        unknowns=info.unknowns,
+    )
+    if (folder / "aibom.yaml").is_file():
+        prov = decl.apply(prov, decl.load(folder / "aibom.yaml"))
+    return prov
+
+
+def findings(prov: Provenance, profile: str = "core", **kw: bool) -> dict[str, Finding]:
+    return {f.requirement: f for f in evaluate(prov, profile, **kw).findings}
+
+
+@pytest.mark.parametrize(
+    ("card", "phrase", "license_name"),
+    [
+        ("TheBloke__Llama-2-7B-Chat-GGUF", "restricts commercial use", "Llama 2"),
+        ("meta-llama__Meta-Llama-3-8B-Instruct", "restricts commercial use", "Llama 3"),
+        ("google__gemma-2b", "restricts commercial use", "Gemma"),
+        ("CarperAI__stable-vicuna-13b-delta", "forbids commercial use", "CC-BY-NC-SA-4.0"),
+        ("upstage__SOLAR-10.7B-Instruct-v1.0", "forbids commercial use", "CC-BY-NC-4.0"),
+        ("runwayml__stable-diffusion-v1-5", "restricts fields of use", "OpenRAIL"),
+        ("stabilityai__stable-diffusion-2-1", "restricts fields of use", "Rail++"),
+        ("bigscience__bloom", "restricts fields of use", "RAIL"),
+    ],
+)
+def test_restrictive_licenses_fail_permissive_license_and_open_weights(
+    tmp_path: Path, card: str, phrase: str, license_name: str
+) -> None:
+    found = findings(collect(model_folder(tmp_path, card)))
+    lic = found["permissive-license"]
+    assert lic.status == "unmet"
+    assert phrase in lic.reason and license_name in lic.reason
+    assert lic.fix and "Apache-2.0" in lic.fix
+    assert any(e.location == "README.md#front-matter" for e in lic.evidence)
+    assert found["open-weights"].status == "unmet"
+    assert phrase in found["open-weights"].reason
+
+
+def test_llama2_card_without_a_license_key_reserves_all_rights(tmp_path: Path) -> None:
+    # the early meta-llama/Llama-2-7b-hf card carries no license key at all
+    found = findings(collect(model_folder(tmp_path, "meta-llama__Llama-2-7b-hf")))
+    assert found["permissive-license"].status == "unmet"
+    assert "all rights are reserved" in found["permissive-license"].reason
+    assert found["open-weights"].status == "unmet"
+    assert found["open-data"].status == "unmet"
+
+
+@pytest.mark.parametrize(
+    ("card", "spdx"),
+    [
+        ("mistralai__Mistral-7B-v0.1", "Apache-2.0"),
+        ("microsoft__phi-2", "MIT"),
+        ("openai-community__gpt2", "MIT"),
+        ("EleutherAI__pythia-160m", "Apache-2.0"),
+    ],
+)
+def test_permissive_cards_meet_license_and_weights(tmp_path: Path, card: str, spdx: str) -> None:
+    found = findings(collect(model_folder(tmp_path, card)))
+    assert found["permissive-license"].status == "met"
+    assert spdx in found["permissive-license"].reason
+    assert found["permissive-license"].fix == ""
+    assert found["open-weights"].status == "met"
+
+
+def test_weights_missing_from_the_folder_are_unmet(tmp_path: Path) -> None:
+    found = findings(collect(model_folder(tmp_path, "mistralai__Mistral-7B-v0.1", weights=False)))
+    assert found["open-weights"].status == "unmet"
+    assert "No weight files" in found["open-weights"].reason
+
+
+def test_mistral_card_discloses_no_code_and_no_data(tmp_path: Path) -> None:
+    found = findings(collect(model_folder(tmp_path, "mistralai__Mistral-7B-v0.1")))
+    assert found["open-code"].status == "unmet"
+    assert found["open-data"].status == "unmet"
+    assert "No training dataset" in found["open-data"].reason
+
+
+def test_olmo2_datasets_without_known_licenses_are_unknown_offline(tmp_path: Path) -> None:
+    # OLMo 2 names its two pretraining mixes, but their licenses live in dataset cards aibom
+    # cannot read offline: the honest answer is unknown (never met), with both datasets cited.
+    found = findings(collect(model_folder(tmp_path, "allenai__OLMo-2-1124-13B")))
+    data = found["open-data"]
+    assert data.status == "unknown"
+    quotes = " ".join(e.quote for e in data.evidence)
+    assert "allenai/dolmino-mix-1124" in quotes and "allenai/olmo-mix-1124" in quotes
+    assert found["permissive-license"].status == "met"
+    assert found["open-weights"].status == "met"
+    # its training code is linked, but the license of that repository is not in the card
+    assert found["open-code"].status == "unknown"
+    assert "github.com/allenai/OLMo" in found["open-code"].reason
+
+
+OLMO_DECLARED = """\
+code:
+  - {url: https://github.com/allenai/OLMo, purpose: training-code, license: Apache-2.0}
+datasets:
+  - {id: allenai/olmo-mix-1124, license: odc-by, url: https://huggingface.co/datasets/allenai/olmo-mix-1124}
+  - {id: allenai/dolmino-mix-1124, license: odc-by}
+"""
+
+
+def test_olmo2_with_declared_dataset_and_code_licenses_is_fully_open(tmp_path: Path) -> None:
+    folder = model_folder(tmp_path, "allenai__OLMo-2-1124-13B", extra={"aibom.yaml": OLMO_DECLARED})
+    assessment = evaluate(collect(folder), "core")
+    assert {f.requirement: f.status for f in assessment.findings} == {
+        "open-code": "met",
+        "open-weights": "met",
+        "open-data": "met",
+        "permissive-license": "met",
+    }
+    data = next(f for f in assessment.findings if f.requirement == "open-data")
+    assert any(e.location == "aibom.yaml#/datasets/0" for e in data.evidence)
+    assert verdict(assessment.findings) == "Open: all 4 requirements are met."
+
+
+def test_olmo2_with_one_dataset_license_known_is_partial(tmp_path: Path) -> None:
+    text = "datasets:\n  - {id: allenai/olmo-mix-1124, license: odc-by}\n"
+    folder = model_folder(tmp_path, "allenai__OLMo-2-1124-13B", extra={"aibom.yaml": text})
+    data = findings(collect(folder))["open-data"]
+    assert data.status == "partial"
+    assert "1 of 2" in data.reason
+
+
+def test_a_non_commercial_dataset_makes_open_data_unmet(tmp_path: Path) -> None:
+    text = (
+        "datasets:\n  - {id: allenai/olmo-mix-1124, license: cc-by-nc-4.0}\n"
+        "  - {id: allenai/dolmino-mix-1124, license: cc-by-nc-4.0}\n"
+    )
+    folder = model_folder(tmp_path, "allenai__OLMo-2-1124-13B", extra={"aibom.yaml": text})
+    assert findings(collect(folder))["open-data"].status == "unmet"
+
+
+def test_training_script_in_the_model_repo_counts_as_open_code(tmp_path: Path) -> None:
+    folder = model_folder(
+        tmp_path, "sentence-transformers__all-MiniLM-L6-v2", extra={"train_script.py": "print('training')\n"}
+    )
+    code = findings(collect(folder))["open-code"]
+    assert code.status == "met"
+    assert "train_script.py" in code.reason
+
+
+CLOSED = """\
+model:
+  name: closed-llm
+  author: Example Corp
+  license: proprietary
+  access: api-only
+weights: {available: false}
+papers: [https://example.com/closed-llm-report.pdf]
+"""
+
+
+def test_closed_model_from_declarations_alone_is_unmet_on_weights_data_and_code(tmp_path: Path) -> None:
+    (tmp_path / "closed.yaml").write_text(CLOSED)
+    prov = decl.to_provenance(decl.load(tmp_path / "closed.yaml"))
+    found = findings(prov)
+    assert found["open-weights"].status == "unmet"
+    assert "not released" in found["open-weights"].reason
+    assert {e.location for e in found["open-weights"].evidence} == {
+        "closed.yaml#/weights/available",
+        "closed.yaml#/model/access",
+    }
+    assert found["open-data"].status == "unmet"
+    assert found["open-code"].status == "unmet"
+    assert found["permissive-license"].status == "unmet"
+    assert "proprietary" in found["permissive-license"].reason
+    osaid = findings(prov, "osaid")
+    assert {k: f.status for k, f in osaid.items()} == {
+        "data-information": "unmet",
+        "code": "unmet",
+        "parameters": "unmet",
+    }
+
+
+# -- hand-built provenance for the rules no real card exercises -----------------------------------
+
+
+def prov_with(**changes: object) -> Provenance:
+    weights = FileEntry(
+        "model.safetensors", 8, "0" * 64, "weights", Evidence("local", "model.safetensors", "computed")
+    )
+    base = Provenance(
+        name="m",
+        identity=Evidence("local", "README.md", "inferred"),
+        source="local",
+        files=(weights,),
+        licenses=(resolve("apache-2.0", CARD),),
+    )
+    return base.with_changes(**changes)
+
+
+def test_copyleft_fails_permissive_unless_allowed() -> None:
+    prov = prov_with(licenses=(resolve("gpl-3.0", CARD),))
+    assert findings(prov)["permissive-license"].status == "unmet"
+    allowed = findings(prov, allow_copyleft=True)["permissive-license"]
+    assert allowed.status == "met"
+    assert "--allow-copyleft" in allowed.reason
+    assert findings(prov)["open-weights"].status == "met"  # GPL is OSI-approved
+
+
+def test_an_unclassifiable_license_is_unknown_never_met() -> None:
+    prov = prov_with(licenses=(resolve("other", CARD),))
+    found = findings(prov)
+    assert found["permissive-license"].status == "unknown"
+    assert found["open-weights"].status == "unknown"
+
+
+def test_gated_weights_fail_core_but_not_osaid() -> None:
+    prov = prov_with(gated=True)
+    assert findings(prov)["open-weights"].status == "unmet"
+    assert "gated" in findings(prov)["open-weights"].reason
+    assert findings(prov, "osaid")["parameters"].status == "met"
+
+
+def test_a_named_training_script_missing_from_the_files_is_unmet() -> None:
+    ref = Reference("train.py", "training-code", Evidence("local", "README.md#L40", "inferred"))
+    code = findings(prov_with(references=(ref,)))["open-code"]
+    assert code.status == "unmet"
+    assert "train.py" in code.reason and "not among the model files" in code.reason
+
+
+def test_training_code_under_a_non_osi_license_is_unmet() -> None:
+    ref = Reference(
+        "https://github.com/x/train", "training-code", CARD, licenses=(resolve("cc-by-nc-4.0", CARD),)
+    )
+    assert findings(prov_with(references=(ref,)))["open-code"].status == "unmet"
+
+
+def test_unreadable_card_gives_unknown_license_and_data() -> None:
+    prov = prov_with(licenses=(), unknowns=(Unknown("m", "card", "README.md could not be fetched (gated)"),))
+    found = findings(prov)
+    assert found["permissive-license"].status == "unknown"
+    assert found["open-data"].status == "unknown"
+    assert "gated" in found["open-data"].reason
+
+
+def test_a_fine_tune_with_open_data_is_partial_and_inherits_the_base_license() -> None:
+    data = Dataset("HuggingFaceH4/ultrachat_200k", CARD, licenses=(resolve("mit", CARD),))
+    base = BaseModel("meta-llama/Llama-2-7b-hf", "fine-tune", CARD, licenses=(resolve("llama2", CARD),))
+    found = findings(prov_with(datasets=(data,), base_models=(base,)))
+    assert found["open-data"].status == "partial"
+    assert "meta-llama/Llama-2-7b-hf" in found["open-data"].reason
+    assert found["permissive-license"].status == "unmet"
+    assert found["permissive-license"].reason.startswith("The base model's license")
+
+
+def test_evaluation_datasets_do_not_count_as_training_data() -> None:
+    data = Dataset("cais/mmlu", CARD, licenses=(resolve("mit", CARD),), usage="evaluation")
+    assert findings(prov_with(datasets=(data,)))["open-data"].status == "unmet"
+
+
+def test_gated_dataset_is_not_open() -> None:
+    data = Dataset("bigcode/the-stack-dedup", CARD, licenses=(resolve("other", CARD),), gated=True)
+    assert findings(prov_with(datasets=(data,)))["open-data"].status == "unmet"
+
+
+def test_osaid_code_needs_data_processing_code_too() -> None:
+    apache = (resolve("apache-2.0", CARD),)
+    train = Reference("https://github.com/x/train", "training-code", CARD, licenses=apache)
+    prep = Reference("https://github.com/x/prep", "data-preprocessing-code", CARD, licenses=apache)
+    assert findings(prov_with(references=(train,)), "osaid")["code"].status == "partial"
+    assert findings(prov_with(references=(train, prep)), "osaid")["code"].status == "met"
+
+
+def test_osaid_data_information_counts_described_datasets() -> None:
+    named = Dataset("allenai/olmo-mix-1124", CARD)
+    prose = Dataset(
+        "a new mix of publicly available online data", Evidence("local", "README.md#L9", "inferred")
+    )
+    assert findings(prov_with(datasets=(named,)), "osaid")["data-information"].status == "met"
+    assert findings(prov_with(datasets=(named, prose)), "osaid")["data-information"].status == "partial"
+
+
+def test_verdict_names_the_license_first() -> None:
+    prov = prov_with(licenses=(resolve("cc-by-nc-4.0", CARD),))
+    line = verdict(evaluate(prov, "core").findings)
+    assert line.startswith("Not open: License forbids commercial use (CC-BY-NC-4.0)")
+    assert line.endswith("(+3 more unmet).")
+
+
+def test_verdict_wording_for_partial_and_unknown() -> None:
+    ev = Evidence("x", "y", "declared")
+    partial = (Finding("a", "A", "met", "ok"), Finding("b", "B", "partial", "Half of it.", "", (ev,)))
+    assert verdict(partial) == "Partly open: Half of it."
+    unknown = (Finding("a", "A", "unknown", "Not known."),)
+    assert verdict(unknown) == "Undetermined: Not known."
+
+
+def test_mof_profile_is_delegated_to_the_mof_module(tmp_path: Path) -> None:
+    prov = decl.to_provenance(decl.load(REAL.parent.parent / "conformance" / "mot" / "models" / "Amber.yml"))
+    assessment = evaluate(prov, "mof")
+    assert isinstance(assessment, Assessment) and assessment.profile == "mof"
+    assert ("mof-class", "1") in assessment.summary
