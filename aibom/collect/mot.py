@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -135,8 +136,15 @@ def _component_license(item: dict[str, Any], component: Component, globals_: dic
 
 
 def _license(raw: str, evidence: Evidence, url: str) -> License:
-    lic = resolve(raw, evidence, url=url or None)
-    return lic if lic.raw == raw else replace(lic, raw=raw)
+    """The license as written (`raw` untouched), resolved for SPDX id and category."""
+    lic = _resolved(raw)
+    return replace(lic, raw=raw, evidence=evidence, url=url or lic.url)
+
+
+@cache
+def _resolved(raw: str) -> License:
+    """Resolution depends on the text alone; MOT files repeat a few dozen license names."""
+    return resolve(raw, Evidence(MOT_COLLECTOR, "", "declared"))
 
 
 def _links(release: dict[str, Any], location: str) -> list[Reference]:
