@@ -222,8 +222,7 @@ def build_provenance(
     config = _config(root, present, collector, unknowns)
 
     name, identity = _identity(card, collector, repo_id, fallback_name)
-    own = {n.lower() for n in (repo_id, name) if n}
-    bases = _lineage(card.base_models, config.base, own, present)
+    bases = _lineage(card.base_models, config.base, repo_id or name, bool(repo_id), present)
 
     lics = _licenses(card.licenses, root, present, collector, unknowns)
     props = [*config.properties, *_indexes(root, present, collector, unknowns)]
@@ -386,17 +385,23 @@ def _identity(card: CardInfo, collector: str, repo_id: str | None, fallback: str
     return fallback, Evidence(collector, "folder name", "inferred", fallback)
 
 
-def _is_own(model_id: str, own: set[str]) -> bool:
-    low = model_id.lower()
-    return low in own or low.rsplit("/", 1)[-1] in {o.rsplit("/", 1)[-1] for o in own}
+def _is_own(model_id: str, own: str, hub_identity: bool) -> bool:
+    """`model_id` names the model itself: the same Hub id, or (when the identity is only a card or
+    folder name) the same name under any owner."""
+    low, own = model_id.lower(), own.lower()
+    return low == own or (not hub_identity and low.rsplit("/", 1)[-1] == own.rsplit("/", 1)[-1])
 
 
 def _lineage(
-    declared: tuple[BaseModel, ...], hint: BaseModel | None, own: set[str], present: dict[str, FileEntry]
+    declared: tuple[BaseModel, ...],
+    hint: BaseModel | None,
+    own: str,
+    hub_identity: bool,
+    present: dict[str, FileEntry],
 ) -> tuple[BaseModel, ...]:
     """Card base models (relations the Hub's way when the card gives none), then the config hint if
     it names another model. A model is never its own ancestor."""
-    bases = [b for b in declared if b.id.lower() not in own]
+    bases = [b for b in declared if not _is_own(b.id, own, hub_identity)]
     card_declared = [b for b in bases if b.evidence.method == "declared"]
     relation: Relation
     if any(PurePosixPath(p).name == "adapter_config.json" for p in present):
@@ -413,7 +418,7 @@ def _lineage(
     ]
     if (
         hint is not None
-        and not _is_own(hint.id, own)
+        and not _is_own(hint.id, own, hub_identity)
         and hint.id.lower() not in {b.id.lower() for b in bases}
     ):
         bases.append(hint)

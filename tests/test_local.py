@@ -1,0 +1,358 @@
+"""The local folder collector on the project's fixtures and on real cards placed in folders."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aibom.collect.local import build_provenance, collect_folder, file_role, walk
+from aibom.collect.options import CollectOptions
+from aibom.model import Evidence, FileEntry
+from tests.conftest import FIXTURES, REAL
+
+TINY = FIXTURES / "models" / "tiny-llama-ft"
+BERT = FIXTURES / "models" / "sharded-bert"
+CARDS = REAL / "modelcards"
+FACTS = {r["repo_id"]: r for r in csv.DictReader((REAL / "facts.csv").open(encoding="utf-8"))}
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def folder_with(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
+    root = tmp_path / "model"
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    return root
+
+
+def test_tiny_llama_fixture() -> None:
+    prov = collect_folder(TINY, CollectOptions())
+    assert prov.name == "tiny-llama-ft"
+    assert (prov.identity.location, prov.identity.method) == ("README.md#title", "inferred")
+    assert prov.purl is None and prov.repo_id is None
+    on_disk = sorted(p.name for p in TINY.iterdir())
+    assert [f.path for f in prov.files] == on_disk
+    for f in prov.files:
+        assert f.sha256 == sha256(TINY / f.path) and f.size == (TINY / f.path).stat().st_size
+    roles = {f.path: f.role for f in prov.files}
+    assert roles == {
+        "LICENSE": "license",
+        "README.md": "doc",
+        "config.json": "config",
+        "generation_config.json": "config",
+        "model.safetensors": "weights",
+        "tokenizer.json": "tokenizer",
+        "tokenizer_config.json": "tokenizer",
+    }
+    # 5 matrices of 32x16, 2 of 16x16, 2 of 8x16, 3 norms of 16
+    assert prov.parameters is not None and prov.parameters.value == 5 * 512 + 2 * 256 + 2 * 128 + 3 * 16
+    assert prov.parameters.evidence.method == "computed"
+    props = {p.name: p.value for p in prov.properties}
+    assert (props["aibom:parameters:BF16"], props["aibom:parameters:F16"], props["aibom:parameters:F32"]) == (
+        "2304",
+        "1024",
+        "48",
+    )
+    assert props["aibom:torch_dtype"] == "float16"
+    assert [(lic.spdx, lic.evidence.location) for lic in prov.licenses] == [("MIT", "README.md#front-matter")]
+    assert [d.id for d in prov.datasets] == [
+        "HuggingFaceH4/ultrachat_200k",
+        "databricks/databricks-dolly-15k",
+    ]
+    # the card and config.json:_name_or_path name the same base: one ancestor, the card's
+    assert [(b.id, b.relation, b.evidence.location) for b in prov.base_models] == [
+        ("TinyLlama/TinyLlama-1.1B-Chat-v1.0", "fine-tune", "README.md#front-matter")
+    ]
+    assert (
+        prov.card.model_architecture is not None and prov.card.model_architecture.value == "LlamaForCausalLM"
+    )
+    assert prov.card.architecture_family is not None and prov.card.architecture_family.value == "llama"
+    assert prov.card.task is not None and prov.card.task.value == "text-generation"
+    assert [(m.type, m.value) for m in prov.card.metrics] == [("acc_norm", "31.2"), ("acc_norm", "48.5")]
+    kinds = [c.kind for c in prov.card.considerations]
+    assert kinds == [
+        "use-cases",
+        "limitations",
+        "limitations",
+        "training-procedure",
+        "hyperparameters",
+        "hardware",
+    ]
+    assert [(r.url, r.purpose) for r in prov.references] == [
+        ("https://github.com/huggingface/alignment-handbook", "training-code")
+    ]
+    assert prov.unknowns == ()
+
+
+def test_repo_id_gives_identity_purl_and_hub_links() -> None:
+    options = CollectOptions(repo_id="Acme/Tiny-Llama-FT", revision="0123ABCDEF")
+    prov = collect_folder(TINY, options)
+    assert (prov.name, prov.repo_id, prov.revision) == (
+        "Acme/Tiny-Llama-FT",
+        "Acme/Tiny-Llama-FT",
+        "0123ABCDEF",
+    )
+    assert prov.purl == "pkg:huggingface/Acme/Tiny-Llama-FT@0123abcdef"
+    assert prov.identity.method == "declared"
+    urls = {r.purpose: r.url for r in prov.references}
+    assert urls["website"] == "https://huggingface.co/Acme/Tiny-Llama-FT"
+    assert urls["model-card"] == "https://huggingface.co/Acme/Tiny-Llama-FT/blob/0123ABCDEF/README.md"
+
+
+def test_sharded_bert_fixture() -> None:
+    prov = collect_folder(BERT, CollectOptions())
+    assert prov.name == "sharded-bert"
+    weights = [f.path for f in prov.weight_files]
+    assert weights == ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"]
+    index = json.loads((BERT / "model.safetensors.index.json").read_text())
+    assert sorted(set(index["weight_map"].values())) == weights
+    props = {p.name: p.value for p in prov.properties}
+    assert props["aibom:weights:total-size"] == str(index["metadata"]["total_size"])
+    assert props["aibom:weights:shards"] == "2"
+    # F32 everywhere: total_size bytes / 4 is the parameter count of both headers together
+    assert prov.parameters is not None and prov.parameters.value == index["metadata"]["total_size"] // 4
+    assert prov.parameters.evidence.location == "2 safetensors headers"
+    assert [(lic.spdx, lic.category) for lic in prov.licenses] == [("CC-BY-NC-4.0", "non-commercial")]
+    assert [(d.id, d.url) for d in prov.datasets] == [
+        ("wikimedia/wikipedia", "https://huggingface.co/datasets/wikimedia/wikipedia")
+    ]
+    assert prov.base_models == ()  # config.json:_name_or_path is a local path, not a model
+    assert prov.unknowns == ()
+
+
+def test_missing_shard_is_an_unknown(tmp_path: Path) -> None:
+    root = tmp_path / "bert"
+    shutil.copytree(BERT, root)
+    (root / "model-00002-of-00002.safetensors").unlink()
+    prov = collect_folder(root, CollectOptions())
+    assert [u.reason for u in prov.unknowns if u.field == "weights"] == [
+        "model.safetensors.index.json lists shard model-00002-of-00002.safetensors, which is not among the "
+        "model's files"
+    ]
+
+
+def test_fixture_script_is_deterministic(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, str(FIXTURES / "make_fixtures.py"), str(tmp_path)], check=True, capture_output=True
+    )
+    made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    committed = sorted(
+        p.relative_to(FIXTURES / "models") for p in (FIXTURES / "models").rglob("*") if p.is_file()
+    )
+    assert made == committed
+    for rel in made:
+        assert (tmp_path / rel).read_bytes() == (FIXTURES / "models" / rel).read_bytes(), rel
+    assert sum((tmp_path / rel).stat().st_size for rel in made) < 200_000
+
+
+@pytest.mark.parametrize(
+    "repo_id",
+    [
+        "HuggingFaceH4/zephyr-7b-beta",
+        "ibm-granite/granite-3.0-8b-instruct",
+        "tiiuae/falcon-7b",
+        "teknium/OpenHermes-2.5-Mistral-7B",
+    ],
+)
+def test_real_card_in_a_folder(tmp_path: Path, repo_id: str) -> None:
+    src = CARDS / repo_id.replace("/", "__")
+    root = folder_with(tmp_path, {"README.md": (src / "README.md").read_bytes()})
+    prov = collect_folder(root, CollectOptions(repo_id=repo_id))
+    facts = FACTS[repo_id]
+    assert prov.name == repo_id
+    assert [lic.raw for lic in prov.licenses] == [facts["license"]]
+    assert [d.id for d in prov.datasets] == [d for d in facts["datasets"].split(";") if d]
+    assert [b.id for b in prov.base_models if b.evidence.method == "declared"] == [
+        b for b in facts["base_model"].split(";") if b
+    ]
+    assert all(b.relation == "fine-tune" for b in prov.base_models if b.evidence.method == "declared")
+    assert [f.path for f in prov.files] == ["README.md"]
+    assert sorted(u.field for u in prov.unknowns) == (["datasets"] if not prov.datasets else []) + [
+        "parameters"
+    ]
+
+
+def test_card_naming_itself_as_base_model_is_not_its_own_ancestor(tmp_path: Path) -> None:
+    text = (CARDS / "Qwen__Qwen2.5-VL-72B-Instruct" / "README.md").read_bytes()
+    root = folder_with(
+        tmp_path, {"README.md": text, "config.json": '{"_name_or_path": "Qwen/Qwen2.5-VL-72B-Instruct"}'}
+    )
+    assert collect_folder(root, CollectOptions(repo_id="Qwen/Qwen2.5-VL-72B-Instruct")).base_models == ()
+    assert collect_folder(root, CollectOptions(repo_id="qwen/qwen2.5-vl-72b-instruct")).base_models == ()
+    # without --repo-id the title "Qwen2.5-VL-72B-Instruct" is the identity: still not an ancestor of itself
+    prov = collect_folder(root, CollectOptions())
+    assert prov.name == "Qwen2.5-VL-72B-Instruct" and prov.base_models == ()
+
+
+def test_llama2_card_without_license_records_an_unknown(tmp_path: Path) -> None:
+    root = folder_with(
+        tmp_path, {"README.md": (CARDS / "meta-llama__Llama-2-7b-hf" / "README.md").read_bytes()}
+    )
+    prov = collect_folder(root, CollectOptions(repo_id="meta-llama/Llama-2-7b-hf"))
+    assert prov.licenses == ()
+    assert ("model", "license") in [(u.subject, u.field) for u in prov.unknowns]
+
+
+def test_name_or_path_is_base_model_evidence_only(tmp_path: Path) -> None:
+    config = {
+        "_name_or_path": "Org/Base-7B",
+        "architectures": ["MistralForCausalLM"],
+        "model_type": "mistral",
+    }
+    root = folder_with(tmp_path, {"config.json": json.dumps(config), "README.md": "# my-tune\n\nText.\n"})
+    prov = collect_folder(root, CollectOptions())
+    assert prov.name == "my-tune"
+    assert [(b.id, b.relation, b.evidence.location, b.evidence.method, b.purl) for b in prov.base_models] == [
+        ("Org/Base-7B", "unknown", "config.json:_name_or_path", "declared", "pkg:huggingface/Org/Base-7B")
+    ]
+    # the same id given as --repo-id is the model itself, not its ancestor
+    assert collect_folder(root, CollectOptions(repo_id="Org/Base-7B")).base_models == ()
+
+
+@pytest.mark.parametrize(
+    "hint", ["/home/me/checkpoints/run-3", "./out", "../base", "C:\\runs\\m", "~/m", "a/b/c", ""]
+)
+def test_local_paths_in_name_or_path_are_not_models(tmp_path: Path, hint: str) -> None:
+    root = folder_with(tmp_path, {"config.json": json.dumps({"_name_or_path": hint})})
+    assert collect_folder(root, CollectOptions()).base_models == ()
+
+
+def test_identity_order(tmp_path: Path) -> None:
+    card = "---\nmodel_name: Named\n---\n# Title\n"
+    root = folder_with(tmp_path, {"README.md": card})
+    assert collect_folder(root, CollectOptions()).name == "Named"
+    (root / "README.md").write_text("# Model Card for Titled\n")
+    assert collect_folder(root, CollectOptions()).name == "Titled"
+    (root / "README.md").unlink()
+    (root / "weights.bin.txt").write_text("x")
+    prov = collect_folder(root, CollectOptions())
+    assert (prov.name, prov.identity.location) == ("model", "folder name")
+    assert "card" in [u.field for u in prov.unknowns]
+
+
+def test_license_file_alone_is_recognised(tmp_path: Path) -> None:
+    mit = (TINY / "LICENSE").read_text()
+    root = folder_with(tmp_path, {"LICENSE.txt": mit, "README.md": "# m\n"})
+    prov = collect_folder(root, CollectOptions())
+    assert [(lic.spdx, lic.evidence.location, lic.evidence.method) for lic in prov.licenses] == [
+        ("MIT", "LICENSE.txt", "inferred")
+    ]
+    (root / "LICENSE.txt").write_text("You may look at these weights on Tuesdays.\n")
+    prov = collect_folder(root, CollectOptions())
+    assert prov.licenses == ()
+    assert "LICENSE.txt: the text is not a license aibom recognises" in [u.reason for u in prov.unknowns]
+
+
+@pytest.mark.parametrize(
+    ("config", "reason"),
+    [
+        ("{not json", "config.json is not valid JSON"),
+        ("[1, 2]", "config.json is not a JSON object"),
+        (b"\xff\xfe{}", "config.json is not valid JSON"),
+    ],
+)
+def test_broken_config_is_an_unknown(tmp_path: Path, config: str | bytes, reason: str) -> None:
+    prov = collect_folder(folder_with(tmp_path, {"config.json": config}), CollectOptions())
+    assert [u.reason[: len(reason)] for u in prov.unknowns if u.field == "config"] == [reason]
+
+
+def test_broken_front_matter_keeps_going(tmp_path: Path) -> None:
+    root = folder_with(tmp_path, {"README.md": "---\nlicense: [mit\n---\n# t\n\n## Limitations\n\nSlow.\n"})
+    prov = collect_folder(root, CollectOptions())
+    assert "card.front-matter" in [u.field for u in prov.unknowns]
+    assert [c.text for c in prov.card.considerations] == ["Slow."]
+
+
+def test_huge_readme_is_read_bounded(tmp_path: Path) -> None:
+    body = "---\nlicense: mit\n---\n# big\n\n" + "word " * 1_000_000  # 5 MB
+    prov = collect_folder(folder_with(tmp_path, {"README.md": body}), CollectOptions())
+    assert [lic.spdx for lic in prov.licenses] == ["MIT"]
+    assert any(u.field == "card" and "only the start was read" in u.reason for u in prov.unknowns)
+
+
+def test_build_provenance_reads_only_listed_files(tmp_path: Path) -> None:
+    """The Hub collector lists files it did not download: they are described, not read."""
+    root = folder_with(tmp_path, {"README.md": "---\nlicense: mit\n---\n# hub-model\n", "config.json": "{}"})
+    ev = Evidence("hf-hub", "https://hub.example/api", "declared")
+    files = [
+        FileEntry("README.md", 36, None, "doc", ev),
+        FileEntry("model.safetensors", 10**9, "ab" * 32, "weights", ev),
+    ]
+    prov = build_provenance(root, files, collector="hf-hub", repo_id="o/n", revision="abc", fallback_name="n")
+    assert [f.path for f in prov.files] == ["README.md", "model.safetensors"]
+    assert prov.card.model_architecture is None  # config.json was not among the files
+    assert prov.source == "hf-hub" and prov.purl == "pkg:huggingface/o/n@abc"
+    assert [lic.evidence.collector for lic in prov.licenses] == ["hf-hub"]
+
+
+@pytest.mark.parametrize(
+    ("rel", "role"),
+    [
+        ("model.safetensors", "weights"),
+        ("model-00001-of-00002.safetensors", "weights"),
+        ("pytorch_model.bin", "weights"),
+        ("model.Q4_K_M.gguf", "weights"),
+        ("onnx/model.onnx", "weights"),
+        ("training_args.bin", "other"),
+        ("model.safetensors.index.json", "config"),
+        ("config.json", "config"),
+        ("generation_config.json", "config"),
+        ("tokenizer.json", "tokenizer"),
+        ("tokenizer.model", "tokenizer"),
+        ("vocab.txt", "tokenizer"),
+        ("merges.txt", "tokenizer"),
+        ("special_tokens_map.json", "tokenizer"),
+        ("modeling_custom.py", "code"),
+        ("README.md", "doc"),
+        ("docs/usage.md", "doc"),
+        ("LICENSE", "license"),
+        ("LICENSE.txt", "license"),
+        ("LICENCE", "license"),
+        ("USE_POLICY.md", "license"),
+        ("NOTICE", "license"),
+        (".gitattributes", "other"),
+        ("images/logo.png", "other"),
+    ],
+)
+def test_file_roles(rel: str, role: str) -> None:
+    assert file_role(rel) == role
+
+
+def test_walk_is_sorted_skips_git_and_follows_inner_links(tmp_path: Path) -> None:
+    root = folder_with(
+        tmp_path, {"b.txt": "b", "a/z.json": "{}", "a/y.txt": "y", ".git/HEAD": "ref", ".gitattributes": "*"}
+    )
+    (root / "link.txt").symlink_to("a/y.txt")
+    (root / "alias").symlink_to("a", target_is_directory=True)
+    found = walk(root)
+    assert [rel for rel, _ in found] == [
+        ".gitattributes",
+        "a/y.txt",
+        "a/z.json",
+        "alias/y.txt",
+        "alias/z.json",
+        "b.txt",
+        "link.txt",
+    ]
+    assert dict(found)["link.txt"] == (root / "a" / "y.txt").resolve()
+
+
+def test_links_into_an_allowed_blob_store(tmp_path: Path) -> None:
+    repo = folder_with(tmp_path, {"blobs/abc": "weights"})
+    snap = repo / "snapshots" / "c0ffee"
+    snap.mkdir(parents=True)
+    (snap / "model.bin").symlink_to("../../blobs/abc")
+    with pytest.raises(Exception, match="outside the model folder"):
+        walk(snap)
+    assert walk(snap, allow_links_into=repo) == [("model.bin", (repo / "blobs" / "abc").resolve())]
