@@ -167,6 +167,17 @@ _STOPWORDS = frozenset(
 _PUNCT = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"',
                         "\u201d": '"', "*": None, "#": None, "\u00a0": " "})
 
+# License pages -> what to resolve (str.format of the match groups; ``_`` becomes ``.``).
+_URL_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^creativecommons\.org/licenses/(by(?:-nc)?(?:-sa|-nd)?)/(\d\.\d)"), "cc-{}-{}"),
+    (re.compile(r"^creativecommons\.org/publicdomain/zero/1\.0"), "cc0-1.0"),
+    (re.compile(r"^spdx\.org/licenses/([a-z0-9.+-]+?)(?:\.html|\.json)?$"), "{}"),
+    (re.compile(r"^opensource\.org/licenses?/([a-z0-9.+-]+?)(?:\.php|\.html)?$"), "{}"),
+    (re.compile(r"^apache\.org/licenses/license-2\.0(?:\.txt|\.html)?$"), "apache-2.0"),
+    (re.compile(r"^gnu\.org/licenses/((?:a|l)?gpl)-(\d\.\d)(?:\.html|\.txt|\.en\.html)?$"), "{}-{}"),
+    (re.compile(r"^(?:llama\.meta\.com|llama\.com)/llama(\d(?:_\d)?)/license$"), "llama{}"),
+)
+
 _CC_TEXT = re.compile(
     r"attribution(-noncommercial|-non commercial)?(-sharealike|-share alike|-noderivatives|-noderivs)?"
     r" (\d\.\d)\b"
@@ -292,11 +303,41 @@ def resolve(raw: str, evidence: Evidence, *, name: str | None = None, url: str |
     kept = raw if len(raw) <= MAX_INPUT else _clip(raw)
     if text.lower() in _PLACEHOLDERS:
         if name is None:
-            return License(raw=kept, evidence=evidence, url=link)
-        found = _resolve_text(name, kept, evidence, link)
+            return _resolve_link(link, kept, evidence) or License(raw=kept, evidence=evidence, url=link)
+        found = _resolve_text(name, kept, evidence, link) or _resolve_link(link, kept, evidence)
         return found or License(raw=kept, evidence=evidence, name=_clip(name), url=link)
     found = _resolve_text(text, kept, evidence, link)
     return found or License(raw=kept, evidence=evidence, name=name or _clip(text), url=link)
+
+
+def _resolve_link(link: str | None, raw: str, evidence: Evidence) -> License | None:
+    """What a ``license_link`` names: a table URL, or a CC / SPDX / OSI / GNU / Apache / Llama page."""
+    if link is None:
+        return None
+    page = _page(link)
+    row = _index_urls().get(page)
+    if row is not None:
+        return _from_row(row, raw, evidence, link)
+    for pattern, form in _URL_FORMS:
+        match = pattern.search(page)
+        if match:
+            return _resolve_text(form.format(*match.groups()).replace("_", "."), raw, evidence, link)
+    return None
+
+
+def _page(url: str) -> str:
+    """A URL without scheme, ``www.``, query, fragment or trailing slash, lower case."""
+    page = re.sub(r"^https?://(?:www\.)?", "", url.strip().lower())
+    return re.split(r"[?#]", page, maxsplit=1)[0].rstrip("/")
+
+
+@cache
+def _index_urls() -> dict[str, LicenseFacts]:
+    by_url: dict[str, LicenseFacts] = {}
+    for row in _table():
+        if row.url:
+            by_url.setdefault(_page(row.url), row)
+    return by_url
 
 
 def _resolve_text(text: str, raw: str, evidence: Evidence, link: str | None) -> License | None:

@@ -378,3 +378,37 @@ def test_real_dataset_card_licenses():
         lic = resolve(raw, EV)
         assert lic.category == expected[raw], card
         assert is_open_data(lic) is (None if expected[raw] == "unknown" else True), card
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "spdx", "category"),
+    [
+        (None, "https://creativecommons.org/licenses/by-nc/4.0/", "CC-BY-NC-4.0", "non-commercial"),
+        (None, "https://creativecommons.org/licenses/by-sa/4.0/legalcode", "CC-BY-SA-4.0",
+         "open-data-share-alike"),
+        (None, "https://creativecommons.org/publicdomain/zero/1.0/", "CC0-1.0", "public-domain"),
+        ("acme", "https://ai.google.dev/gemma/terms", "LicenseRef-scancode-gemma-tou-2024-04-01",
+         "proprietary-community"),
+        (None, "https://spdx.org/licenses/MIT.html", "MIT", "permissive"),
+        (None, "https://opensource.org/licenses/BSD-3-Clause", "BSD-3-Clause", "permissive"),
+        (None, "http://www.apache.org/licenses/LICENSE-2.0", "Apache-2.0", "permissive"),
+        (None, "https://www.gnu.org/licenses/agpl-3.0.html", "AGPL-3.0-only", "network-copyleft"),
+        (None, "https://www.llama.com/llama3_1/license/", "LicenseRef-scancode-llama-3.1-license-2024",
+         "proprietary-community"),
+        (None, "https://ai.meta.com/llama/license/", "LicenseRef-scancode-llama-2-license-2023",
+         "proprietary-community"),
+        (None, "https://huggingface.co/stabilityai/stable-diffusion-xl-base-1.0/blob/main/LICENSE.md",
+         "LicenseRef-hf-openrail-pp", "rail-use-restricted"),
+        (None, "https://example.com/our-license", None, "unknown"),
+        (None, "https://spdx.org/licenses/NOT-A-LICENSE-1.0.html", None, "unknown"),
+    ],
+)
+def test_other_without_a_known_name_falls_back_to_its_license_link(name, url, spdx, category):
+    lic = resolve("other", EV, name=name, url=url)
+    assert (lic.spdx, lic.category, lic.url) == (spdx, category, url)
+
+
+def test_a_known_name_wins_over_the_link_and_a_known_id_ignores_it():
+    link = "https://creativecommons.org/licenses/by-nc/4.0/"
+    assert resolve("other", EV, name="gemma", url=link).category == "proprietary-community"
+    assert resolve("mit", EV, url=link).spdx == "MIT"
