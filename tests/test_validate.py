@@ -1,0 +1,140 @@
+"""validate.problems: strict schema of the declared version with formats, unique refs, no dangling refs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from conftest import REAL
+from emit_cases import TIMESTAMP, assessed
+
+from aibom.emit.cyclonedx import to_json
+from aibom.emit.validate import problems
+
+OWASP = REAL / "reference" / "owasp-aibom-generator__cyclonedx-1.6-outputs"
+
+
+def bom(version: str = "1.6") -> dict[str, Any]:
+    return json.loads(to_json(assessed(), spec_version=version, timestamp=TIMESTAMP, serial=None))
+
+
+def break_with(change: Callable[[dict[str, Any]], None], version: str = "1.6") -> list[str]:
+    doc = bom(version)
+    change(doc)
+    return problems(json.dumps(doc))
+
+
+def test_aibom_output_is_valid_in_both_versions() -> None:
+    assert problems(json.dumps(bom("1.6"))) == []
+    assert problems(json.dumps(bom("1.7"))) == []
+
+
+def test_bad_enum_is_reported_with_its_path() -> None:
+    found = break_with(lambda d: d["components"][0].update(type="dataset"))
+    assert len(found) == 1
+    assert found[0].startswith("$.components[0].type: 'dataset' is not one of")
+
+
+def test_unknown_field_fails_the_strict_schema() -> None:
+    found = break_with(lambda d: d["metadata"]["component"].update(modelcard={}))
+    assert found and found[0].startswith("$.metadata.component: Additional properties are not allowed")
+
+
+def test_format_checks_are_on() -> None:
+    found = break_with(lambda d: d["metadata"].update(timestamp="yesterday"))
+    assert found == ["$.metadata.timestamp: 'yesterday' is not a 'date-time'"]
+    found = break_with(
+        lambda d: d["components"][0]["externalReferences"][0].update(url="http://exa mple.org/<x>")
+    )
+    assert len(found) == 1 and found[0].startswith("$.components[0].externalReferences[0].url:")
+
+
+def test_version_specific_schema_is_used() -> None:
+    def cite(d: dict[str, Any]) -> None:
+        d["components"][0]["externalReferences"][0]["type"] = "citation"  # new in 1.7
+
+    assert break_with(cite, "1.7") == []
+    found = break_with(cite, "1.6")
+    assert len(found) == 1 and "'citation' is not one of" in found[0]
+
+
+def test_duplicate_bom_ref() -> None:
+    def dup(d: dict[str, Any]) -> None:
+        d["metadata"]["component"]["components"][0]["bom-ref"] = d["components"][0]["bom-ref"]
+
+    found = break_with(dup)
+    assert len(found) == 1
+    assert "bom-ref 'dataset:HuggingFaceH4/ultrachat_200k' is not unique" in found[0]
+
+
+@pytest.mark.parametrize(
+    ("where", "change"),
+    [
+        ("$.dependencies[", lambda d: d["dependencies"][-1]["dependsOn"].append("dataset:nowhere")),
+        (
+            "$.metadata.component.modelCard.modelParameters.datasets[3].ref",
+            lambda d: d["metadata"]["component"]["modelCard"]["modelParameters"]["datasets"].append(
+                {"ref": "dataset:nowhere"}
+            ),
+        ),
+        (
+            "$.declarations.claims[0].target",
+            lambda d: d["declarations"]["claims"][0].update(target="dataset:nowhere"),
+        ),
+        (
+            "$.declarations.attestations[0].map[0].requirement",
+            lambda d: d["declarations"]["attestations"][0]["map"][0].update(requirement="dataset:nowhere"),
+        ),
+        (
+            "$.declarations.claims[0].evidence[2]",
+            lambda d: d["declarations"]["claims"][0]["evidence"].append("dataset:nowhere"),
+        ),
+        (
+            "$.compositions[0].assemblies[0]",
+            lambda d: d.update(compositions=[{"aggregate": "complete", "assemblies": ["dataset:nowhere"]}]),
+        ),
+    ],
+)
+def test_dangling_references(where: str, change: Callable[[dict[str, Any]], None]) -> None:
+    found = break_with(change)
+    assert len(found) == 1
+    assert found[0].startswith(where)
+    assert "'dataset:nowhere' points at no bom-ref" in found[0]
+
+
+def test_bom_links_are_not_dangling() -> None:
+    found = break_with(
+        lambda d: d["dependencies"][-1]["dependsOn"].append(
+            "urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1#dataset:x"
+        )
+    )
+    assert found == []
+
+
+def test_owasp_generator_output_has_a_dangling_dependency() -> None:
+    found = problems((OWASP / "google-bert_bert-base-uncased_ai_sbom_1_6.json").read_text())
+    assert found == [
+        "$.dependencies[0].ref: reference 'pkg:generic/google-bert/bert-base-uncased@86b5e093' "
+        "points at no bom-ref in this BOM"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("{", "not JSON: "),
+        ("[1, 2]", "not a CycloneDX BOM"),
+        ('{"bomFormat": "CycloneDX", "specVersion": "1.4"}', "$.specVersion: '1.4' is not a supported"),
+        ('{"bomFormat": "CycloneDX"}', "$.specVersion: None is not a supported"),
+    ],
+)
+def test_unreadable_documents_give_one_problem(text: str, expected: str) -> None:
+    found = problems(text)
+    assert len(found) == 1 and found[0].startswith(expected)
+
+
+def test_missing_required_field() -> None:
+    found = break_with(lambda d: d.pop("bomFormat"))
+    assert found == ["$: 'bomFormat' is a required property"]
