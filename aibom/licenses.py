@@ -1,7 +1,8 @@
 """License knowledge: what a card, a BOM or a LICENSE file says, resolved to SPDX and a category.
 
 The facts live in ``aibom/data/licenses.csv`` (every Hugging Face license id, common
-``license: other`` names, and SPDX ids seen in model repos). SPDX expressions are parsed with
+``license: other`` names, and SPDX ids seen in model repos) and ``aibom/data/spdx-osi.csv`` (the OSI
+flag of every id on the SPDX License List of 2024-05-21). SPDX expressions are parsed with
 license-expression. Nothing here raises on odd input: what cannot be resolved is category
 ``unknown``, never an SPDX id of ``unknown``.
 """
@@ -433,10 +434,16 @@ def _symbol(key: str) -> _Part | None:
     exact = _known(key)
     if exact is not None:
         family = next((cat for prefix, cat in _FAMILIES if exact.startswith(prefix)), "unknown")
-        return _Part(exact, family, None)
+        return _Part(exact, family, _spdx_osi().get(exact))
     if key.lower().startswith("licenseref-") and re.fullmatch(r"[A-Za-z0-9.\-]+", key):
         return _Part(key, "unknown", None)
     return None
+
+
+@cache
+def _spdx_osi() -> dict[str, bool]:
+    text = resources.files("aibom").joinpath("data/spdx-osi.csv").read_text(encoding="utf-8")
+    return {r["spdx_id"]: r["osi_approved"] == "True" for r in csv.DictReader(io.StringIO(text))}
 
 
 def _known(key: str) -> str | None:

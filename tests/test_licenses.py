@@ -412,3 +412,18 @@ def test_a_known_name_wins_over_the_link_and_a_known_id_ignores_it():
     link = "https://creativecommons.org/licenses/by-nc/4.0/"
     assert resolve("other", EV, name="gemma", url=link).category == "proprietary-community"
     assert resolve("mit", EV, url=link).spdx == "MIT"
+
+
+@pytest.mark.parametrize(
+    ("raw", "spdx", "category", "osi"),
+    [
+        ("lgpl-2.0-only", "LGPL-2.0-only", "weak-copyleft", True),
+        ("BSD-1-Clause", "BSD-1-Clause", "permissive", True),
+        ("cc-by-nc-nd-2.5", "CC-BY-NC-ND-2.5", "non-commercial", False),
+        ("Beerware", "Beerware", "unknown", False),
+        ("MIT AND Beerware", "MIT AND Beerware", "unknown", False),
+    ],
+)
+def test_spdx_ids_outside_the_table_get_family_category_and_spdx_list_osi_flag(raw, spdx, category, osi):
+    lic = resolve(raw, EV)
+    assert (lic.spdx, lic.category, lic.osi_approved) == (spdx, category, osi)
