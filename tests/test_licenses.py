@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from functools import cache
 
 import pytest
 import yaml
@@ -24,6 +25,8 @@ from aibom.model import LICENSE_CATEGORIES, Evidence, License
 from tests.conftest import MOT, REAL, SHARED
 
 EV = Evidence("test", "README.md#front-matter", "declared")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SPDX = get_spdx_licensing()
 REFERENCE = list(csv.DictReader((SHARED / "reference" / "hf-licenses.csv").open(encoding="utf-8")))
 HF_IDS = [r for r in REFERENCE if not r["hf_license_name"]]
 
@@ -51,7 +54,7 @@ def test_every_reference_row_resolves_to_its_researched_facts(ref):
 def _exact_spdx(spdx_id: str) -> bool:
     if spdx_id.startswith("LicenseRef-"):
         return re.fullmatch(r"LicenseRef-[A-Za-z0-9.\-]+", spdx_id) is not None
-    return spdx_id in get_spdx_licensing().known_symbols or cdx_spdx.fixup_id(spdx_id) == spdx_id
+    return spdx_id in SPDX.known_symbols or cdx_spdx.fixup_id(spdx_id) == spdx_id
 
 
 @pytest.mark.parametrize("row", licenses.table(), ids=lambda r: r.license_name or r.hf_id or r.spdx)
@@ -176,7 +179,7 @@ def test_other_with_unknown_name_keeps_the_name():
 def test_spdx_expressions_honour_and_or_with(raw, spdx, category, osi):
     lic = resolve(raw, EV)
     assert (lic.spdx, lic.category, lic.osi_approved) == (spdx, category, osi)
-    assert get_spdx_licensing().parse(lic.spdx, validate=False).render() == lic.spdx
+    assert SPDX.parse(lic.spdx, validate=False).render() == lic.spdx
 
 
 @pytest.mark.parametrize(
@@ -197,10 +200,11 @@ def test_non_string_input_does_not_raise():
     assert resolve(["mit"], EV, name=3).category == "unknown"  # type: ignore[arg-type]
 
 
+@cache
 def _front_matter(card: str) -> dict:
     text = (REAL / "modelcards" / card / "README.md").read_text(encoding="utf-8")
     found = re.match(r"\s*---\n(.*?)\n---\s*\n", text, re.S)
-    return yaml.safe_load(found.group(1)) if found else {}
+    return yaml.load(found.group(1), Loader=_LOADER) if found else {}
 
 
 CARD_CATEGORIES = {
@@ -351,7 +355,7 @@ def _dataset_licenses() -> list[tuple[str, str]]:
     for readme in sorted((REAL / "datasetcards").glob("*/README.md")):
         text = readme.read_text(encoding="utf-8")
         match = re.match(r"\s*---\n(.*?)\n---\s*\n", text, re.S)
-        meta = yaml.safe_load(match.group(1)) if match else None
+        meta = yaml.load(match.group(1), Loader=_LOADER) if match else None
         value = meta.get("license") if isinstance(meta, dict) else None
         for raw in value if isinstance(value, list) else [value] if value else []:
             found.append((readme.parent.name, str(raw)))
