@@ -210,13 +210,9 @@ class _Part:
     compound: str = ""
 
 
+@cache
 def table() -> tuple[LicenseFacts, ...]:
     """Every row of the packaged license table, in file order."""
-    return _table()
-
-
-@cache
-def _table() -> tuple[LicenseFacts, ...]:
     text = resources.files("aibom").joinpath("data/licenses.csv").read_text(encoding="utf-8")
     rows = []
     for r in csv.DictReader(io.StringIO(text)):
@@ -266,7 +262,7 @@ def _index() -> tuple[dict[str, LicenseFacts], dict[str, LicenseFacts], dict[str
     by_hf: dict[str, LicenseFacts] = {}
     by_spdx: dict[str, LicenseFacts] = {}
     by_key: dict[str, LicenseFacts] = {}
-    for row in _table():
+    for row in table():
         if row.hf_id and row.hf_id != "other":
             by_hf.setdefault(row.hf_id, row)
         if row.license_name:
@@ -335,7 +331,7 @@ def _page(url: str) -> str:
 @cache
 def _index_urls() -> dict[str, LicenseFacts]:
     by_url: dict[str, LicenseFacts] = {}
-    for row in _table():
+    for row in table():
         if row.url:
             by_url.setdefault(_page(row.url), row)
     return by_url
@@ -485,7 +481,6 @@ def _flatten(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-
 def _bsd_variant(flat: str) -> str:
     if "no express or implied licenses to any party's patent rights" in flat:
         return "bsd-3-clause-clear"
@@ -515,8 +510,7 @@ def _effective(lic: License) -> License:
 
 def is_osi(lic: License) -> bool | None:
     """OSI-approved (for an expression: any OR branch, every AND term); None when unknown."""
-    eff = _effective(lic)
-    return None if eff.category == "unknown" and eff.osi_approved is None else eff.osi_approved
+    return _effective(lic).osi_approved
 
 
 def is_open_data(lic: License) -> bool | None:
