@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from conftest import REAL
-from emit_cases import TIMESTAMP, assessed
+from emit_cases import CARD, TIMESTAMP, assessed
 
+from aibom import model as m
 from aibom.emit.cyclonedx import to_json
 from aibom.emit.validate import problems
 
@@ -138,3 +140,32 @@ def test_unreadable_documents_give_one_problem(text: str, expected: str) -> None
 def test_missing_required_field() -> None:
     found = break_with(lambda d: d.pop("bomFormat"))
     assert found == ["$: 'bomFormat' is a required property"]
+
+
+@pytest.mark.parametrize(
+    ("url", "valid"),
+    [
+        ("https://huggingface.co/datasets/allenai/c4", True),
+        ("https://例え.jp/パス?q=ü", True),
+        ("relative/path#frag", True),
+        ("http://[::1]:80/", True),
+        ("http://exa mple.org/<x>", False),
+        ("https://x.org/%zz", False),
+        ("https://a.b/c|d", False),
+    ],
+)
+def test_iri_reference_format(url: str, valid: bool) -> None:
+    found = break_with(lambda d: d["components"][0]["externalReferences"][0].update(url=url))
+    assert (found == []) is valid
+
+
+def test_many_urls_validate_quickly() -> None:
+    prov = assessed()
+    datasets = tuple(
+        m.Dataset(f"org/set-{i}", CARD, url=f"https://huggingface.co/datasets/org/set-{i}")
+        for i in range(300)
+    )
+    text = to_json(prov.with_changes(datasets=datasets), timestamp=TIMESTAMP, serial=None)
+    start = time.monotonic()
+    assert problems(text) == []
+    assert time.monotonic() - start < 15  # the Earley IRI parser took ~0.5 s per URL: minutes here

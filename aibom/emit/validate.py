@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
+from jsonschema import Draft7Validator, FormatChecker
 from jsonschema.exceptions import best_match
+from jsonschema.protocols import Validator
+from rfc3986_validator import validate_rfc3986
 
 SCHEMA_VERSIONS = {"1.6": SchemaVersion.V1_6, "1.7": SchemaVersion.V1_7}
 BOM_LINK = "urn:cdx:"
@@ -28,21 +32,49 @@ def problems(text: str) -> list[str]:
             f"$.specVersion: {version!r} is not a supported CycloneDX version "
             f"(supported: {', '.join(SCHEMA_VERSIONS)})"
         ]
-    found = _schema_problems(text, version)
+    found = _schema_problems(doc, version)
     return found + _reference_problems(doc)
 
 
-def _schema_problems(text: str, version: str) -> list[str]:
-    """The strict schema with format checks (the library's validator enables jsonschema's FORMAT_CHECKER)."""
-    errors = JsonStrictValidator(SCHEMA_VERSIONS[version]).validate_str(text, all_errors=True) or ()
+def _schema_problems(doc: dict[str, Any], version: str) -> list[str]:
+    """The library's strict schema, with every format checked."""
     lines = []
-    for error in errors:
-        detail = error.data  # a jsonschema ValidationError
-        message = _first_line(detail.message)
-        if detail.context:  # anyOf/oneOf: say which alternative came closest and why it failed
-            message += f" (closest: {_first_line(best_match(detail.context).message)})"
-        lines.append(f"{detail.json_path}: {message}")
+    for error in _validator(version).iter_errors(doc):
+        message = _first_line(error.message)
+        if error.context:  # anyOf/oneOf: say which alternative came closest and why it failed
+            message += f" (closest: {_first_line(best_match(error.context).message)})"
+        lines.append(f"{error.json_path}: {message}")
     return sorted(set(lines))
+
+
+def _iri_as_uri(value: str) -> str:
+    """RFC 3987 §3.1: an IRI maps to a URI by percent-encoding its non-ASCII characters as UTF-8."""
+    return "".join(c if c.isascii() else "".join(f"%{b:02X}" for b in c.encode()) for c in value)
+
+
+FORMATS = FormatChecker()
+FORMATS.checkers = dict(Draft7Validator.FORMAT_CHECKER.checkers)
+
+
+@FORMATS.checks("iri", raises=ValueError)
+def _is_iri(value: object) -> bool:
+    return not isinstance(value, str) or bool(validate_rfc3986(_iri_as_uri(value), rule="URI"))
+
+
+@FORMATS.checks("iri-reference", raises=ValueError)
+def _is_iri_reference(value: object) -> bool:
+    return not isinstance(value, str) or bool(validate_rfc3986(_iri_as_uri(value), rule="URI_reference"))
+
+
+@cache
+def _validator(version: str) -> Validator:
+    """The library's strict validator for `version`, with a faster IRI check.
+
+    jsonschema checks `iri`/`iri-reference` with an Earley parser that takes about half a second
+    per URL; the RFC 3987 mapping to a URI and an RFC 3986 check give the same answer quickly.
+    """
+    strict = JsonStrictValidator(SCHEMA_VERSIONS[version])
+    return strict._validator.evolve(format_checker=FORMATS)  # the library's schema and $ref registry
 
 
 def _first_line(message: str, limit: int = 300) -> str:

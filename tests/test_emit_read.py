@@ -1,0 +1,159 @@
+"""from_json on other tools' BOMs and hostile input: map what maps, the rest is unknown, never crash."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import REAL
+from emit_cases import TIMESTAMP
+
+from aibom.emit.cyclonedx import from_json, to_json
+from aibom.emit.validate import problems
+from aibom.errors import InputError
+
+OWASP = REAL / "reference" / "owasp-aibom-generator__cyclonedx-1.6-outputs"
+
+
+def test_owasp_bert_maps_model_license_datasets_and_card() -> None:
+    prov = from_json((OWASP / "google-bert_bert-base-uncased_ai_sbom_1_6.json").read_text())
+    assert prov.name == "google-bert/bert-base-uncased"
+    assert prov.purl == "pkg:huggingface/google-bert/bert-base-uncased@86b5e093"
+    assert prov.repo_id == "google-bert/bert-base-uncased"
+    assert prov.revision == "86b5e093"
+    assert prov.author == "google-bert"
+    assert [(lic.spdx, lic.category) for lic in prov.licenses] == [("Apache-2.0", "permissive")]
+    assert [(d.id, d.url) for d in prov.datasets] == [
+        ("bookcorpus", "https://huggingface.co/datasets/bookcorpus"),
+        ("wikipedia", "https://huggingface.co/datasets/wikipedia"),
+    ]
+    assert prov.card.task is not None and prov.card.task.value == "fill-mask"
+    assert prov.card.model_architecture is not None and prov.card.model_architecture.value == "bert"
+    assert [c.kind for c in prov.card.considerations] == ["limitations"]
+    assert prov.identity.collector == "cyclonedx"
+    assert {r.purpose for r in prov.references} >= {"website", "distribution", "repository"}
+    assert ("genai:aibom:modelcard:vocabSize", "30522") in {(p.name, p.value) for p in prov.properties}
+
+
+def test_owasp_llama_named_license_is_resolved_not_trusted_as_an_id() -> None:
+    prov = from_json((OWASP / "meta-llama_Llama-3.1-8B-Instruct_ai_sbom_1_6.json").read_text())
+    (lic,) = prov.licenses
+    assert lic.raw == "llama3.1"
+    assert lic.category == "proprietary-community"
+
+
+@pytest.mark.parametrize("path", sorted(OWASP.glob("*.json")), ids=lambda p: p.name)
+def test_other_tools_boms_read_and_re_emit_valid(path) -> None:  # type: ignore[no-untyped-def]
+    prov = from_json(path.read_text())
+    assert prov.name and prov.purl and prov.purl.startswith("pkg:huggingface/")
+    for version in ("1.6", "1.7"):
+        assert problems(to_json(prov, spec_version=version, timestamp=TIMESTAMP, serial=None)) == []
+
+
+def test_unmapped_parts_become_unknowns() -> None:
+    doc = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "metadata": {
+            "component": {
+                "type": "machine-learning-model",
+                "name": "m",
+                "modelCard": {
+                    "modelParameters": {"task": "image-classification", "approach": {"type": "supervised"}},
+                    "quantitativeAnalysis": {
+                        "performanceMetrics": [{"type": "accuracy", "value": "0.9", "slice": "val"}]
+                    },
+                    "considerations": {
+                        "useCases": ["sorting photos"],
+                        "ethicalConsiderations": [{"name": "faces"}],
+                    },
+                },
+                "components": [{"type": "library", "name": "torch"}],
+            }
+        },
+        "services": [{"name": "api"}],
+        "components": [
+            {"type": "library", "name": "numpy"},
+            {"type": "data", "bom-ref": "d", "name": "imagenet"},
+        ],
+    }
+    prov = from_json(json.dumps(doc))
+    fields = {u.field for u in prov.unknowns}
+    assert "$.services" in fields
+    assert "$.components[0]" in fields
+    assert "$.metadata.component.components[0]" in fields
+    assert [d.id for d in prov.datasets] == ["imagenet"]
+    assert [(m.type, m.value, m.dataset) for m in prov.card.metrics] == [("accuracy", "0.9", "val")]
+    assert [(c.kind, c.text) for c in prov.card.considerations] == [
+        ("use-cases", "sorting photos"),
+        ("ethical-considerations", "faces"),
+    ]
+
+
+def test_bom_without_a_model_component_records_that() -> None:
+    doc = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.5",
+        "metadata": {"component": {"type": "application", "name": "app"}},
+    }
+    prov = from_json(json.dumps(doc))
+    assert prov.name == "app"
+    assert ("model", "type") in {(u.subject, u.field) for u in prov.unknowns}
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"bomFormat": "CycloneDX", "specVersion": "1.6"},
+        {
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.6",
+            "metadata": [],
+            "components": "x",
+            "dependencies": 3,
+        },
+        {
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.6",
+            "components": [1, None, "x", {"type": "data"}],
+            "metadata": {
+                "component": {
+                    "type": "machine-learning-model",
+                    "name": 5,
+                    "licenses": [{"license": 1}, {}],
+                    "properties": [{"value": "x"}, {"name": "aibom:file:size"}, 3],
+                    "modelCard": {
+                        "modelParameters": {"datasets": [{"ref": "missing"}, 7]},
+                        "considerations": {"useCases": "not a list"},
+                    },
+                    "pedigree": {"ancestors": [{"name": "base"}, None]},
+                    "externalReferences": [{"type": "vcs"}, {"url": 5}],
+                }
+            },
+        },
+        {
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.7",
+            "declarations": {"attestations": [{"map": [{}]}, 4]},
+            "definitions": {"standards": "x"},
+        },
+    ],
+)
+def test_hostile_shapes_never_crash(doc: dict) -> None:  # type: ignore[type-arg]
+    prov = from_json(json.dumps(doc))
+    assert problems(to_json(prov, timestamp=TIMESTAMP, serial=None)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[]", "not a CycloneDX BOM"),
+        ('{"spdxVersion": "SPDX-2.3"}', "not a CycloneDX BOM"),
+        ('{"bomFormat": "CycloneDX", "specVersion": "1.2"}', "'1.2' is not supported"),
+        ('{"bomFormat": "CycloneDX"}', "None is not supported"),
+    ],
+)
+def test_not_a_readable_bom_is_an_input_error(text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        from_json(text)
