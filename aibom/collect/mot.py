@@ -27,6 +27,7 @@ DATASET_USAGE = {"Datasets": "training", "Evaluation data": "evaluation"}
 RELEASE_PROPERTIES = ("version", "date", "type", "architecture", "treatment", "origin", "contact")
 GLOBAL_LICENSES = ("distribution", "code", "data", "document")
 HF_REPO = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?P<repo>[\w.-]+/[\w.-]+)/?$")
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
 MAX_BYTES = 4 * 1024 * 1024
 
 
@@ -77,7 +78,7 @@ def from_mot(data: dict[str, Any], location: str) -> Provenance:
         at = f"{location}#release.components[{i}]"
         evidence = Evidence(MOT_COLLECTOR, at, "declared", quote=_text(item.get("description")))
         licenses = _component_license(item, component, globals_, at)
-        url = _text(item.get("component_path"))
+        url = _url(item.get("component_path"))
         if component.name in DATASET_USAGE:
             datasets.append(Dataset(id=url or f"{name}: {component.name}", evidence=evidence,
                                     name=component.name, url=url or None, licenses=licenses,
@@ -117,7 +118,7 @@ def _global_licenses(value: object, location: str) -> dict[str, License]:
         entry = value.get(kind)
         if isinstance(entry, dict) and isinstance(entry.get("name"), str) and entry["name"]:
             evidence = Evidence(MOT_COLLECTOR, f"{location}#release.license.{kind}", "declared")
-            found[kind] = _license(entry["name"], evidence, _text(entry.get("path")))
+            found[kind] = _license(entry["name"], evidence, _url(entry.get("path")))
     return found
 
 
@@ -130,7 +131,7 @@ def _component_license(item: dict[str, Any], component: Component, globals_: dic
         if own == "unlicensed":
             return ()
         return (_license(own, Evidence(MOT_COLLECTOR, f"{at}.license", "declared"),
-                         _text(item.get("license_path"))),)
+                         _url(item.get("license_path"))),)
     inherited = globals_.get(component.content_type) or globals_.get("distribution")
     return (inherited,) if inherited else ()
 
@@ -150,7 +151,7 @@ def _resolved(raw: str) -> License:
 def _links(release: dict[str, Any], location: str) -> list[Reference]:
     links = []
     for key, purpose in (("repository", "repository"), ("huggingface", "website")):
-        url = _text(release.get(key))
+        url = _url(release.get(key))
         if url:
             links.append(Reference(url=url, purpose=purpose,
                                    evidence=Evidence(MOT_COLLECTOR, f"{location}#release.{key}", "declared")))
@@ -173,6 +174,12 @@ def _properties(release: dict[str, Any], globals_: dict[str, License], location:
     for kind, lic in globals_.items():
         props.append(Property(f"aibom:mot:license.{kind}", lic.raw, lic.evidence))
     return tuple(props)
+
+
+def _url(value: object) -> str:
+    """A link as MOT files give it; anything that is not a URL (``arxiv license``) is no link."""
+    text = _text(value).strip()
+    return text if URL.match(text) else ""
 
 
 def _text(value: object) -> str:
