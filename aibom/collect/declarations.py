@@ -15,7 +15,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-import jsonschema
 import yaml
 
 from aibom.collect.dispatch import read_text
@@ -133,6 +132,8 @@ def _schema() -> dict[str, Any]:
 
 
 def _validate(data: dict[str, Any], path: Path) -> None:
+    import jsonschema  # slow to import (its format checkers compile grammars): only when validating
+
     validator = jsonschema.Draft202012Validator(_schema())
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:

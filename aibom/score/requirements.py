@@ -105,7 +105,8 @@ def listing(names: Iterable[str], limit: int = 3) -> str:
 def describe(license_: License) -> str:
     """What the license does, in words, then its name: `forbids commercial use (CC-BY-NC-4.0)`."""
     what = RESTRICTS.get(license_.category) or f"is {lic.category_label(license_.category)}"
-    return f"{what} ({label(license_)})"
+    name = label(license_)
+    return what if name.lower() in what.lower() else f"{what} ({name})"
 
 
 def labels(licenses: Iterable[License]) -> str:

@@ -1,0 +1,123 @@
+"""`aibom score` as a user runs it: formats, schema-valid JSON, exit codes under --fail-on."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from aibom.cli import main
+from tests.conftest import MOT, REPO
+
+SCHEMA = json.loads((REPO / "schemas" / "score-report.schema.json").read_text())
+
+CLOSED = """\
+model: {name: closed-llm, author: Example Corp, license: proprietary, access: api-only}
+weights: {available: false}
+"""
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "aibom", "score", *args],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=120,
+    )
+
+
+def score(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
+) -> tuple[int, str, str]:
+    """Run `aibom score ARGS` in this process (as `main` does): exit code, stdout, stderr."""
+    monkeypatch.setattr(sys, "argv", ["aibom", "score", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def closed(tmp_path: Path) -> Path:
+    path = tmp_path / "closed.yaml"
+    path.write_text(CLOSED)
+    return path
+
+
+def test_closed_model_json_validates_and_fails_under_fail_on_unmet(tmp_path: Path) -> None:
+    proc = run(str(closed(tmp_path)), "--format", "json", "--fail-on", "unmet")
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "open-code, open-weights, open-data, permissive-license" in proc.stderr
+    doc = json.loads(proc.stdout)  # the report is still written before the policy says no
+    jsonschema.validate(doc, SCHEMA)
+    assert {r["id"]: r["status"] for r in doc["requirements"]} == {
+        "open-code": "unmet",
+        "open-weights": "unmet",
+        "open-data": "unmet",
+        "permissive-license": "unmet",
+    }
+    assert doc["model"]["name"] == "closed-llm"
+
+
+def test_without_fail_on_the_exit_code_is_zero_and_markdown_has_the_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "report.md"
+    code, stdout, err = score(
+        capsys, monkeypatch, str(closed(tmp_path)), "--format", "markdown", "-o", str(out)
+    )
+    assert code == 0, err
+    assert stdout == ""
+    md = out.read_text()
+    assert "**Not open: License is proprietary (+3 more unmet).**" in md
+    assert "| Requirement | Status | Why | How to fix |" in md
+    row = (
+        "| Open weights (`open-weights`) | ❌ unmet | "
+        "The weights are not released (declared: API access only)"
+    )
+    assert row in md
+
+
+def test_mot_file_scores_mof_class_like_the_model_openness_tool() -> None:
+    expected = {row["file"]: row for row in csv.DictReader((MOT / "expected_classes.csv").open())}
+    proc = run(
+        str(MOT / "models" / "Amber.yml"), "--profile", "mof", "--format", "json", "--fail-on", "unmet"
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["mof"]["class"] == int(expected["Amber.yml"]["mof_class"]) == 1
+    assert doc["verdict"].startswith("MOF class I reached")
+
+
+def test_unclassified_mot_file_fails_under_fail_on_and_names_its_blockers(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, err = score(
+        capsys, monkeypatch, str(MOT / "models" / "AraGPT2.yml"), "--profile", "mof", "--fail-on", "unmet"
+    )
+    assert code == 1
+    assert "aibom: error: requirements not met under --fail-on unmet" in err
+    assert "MOF class: none" in out
+    assert "Model architecture(missing)" in out
+
+
+def test_bad_declarations_are_bad_input_with_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "aibom.yaml"
+    bad.write_text("datasets:\n  - {id: x, usage: trainng}\n")
+    code, out, err = score(capsys, monkeypatch, str(bad))
+    assert code == 2
+    assert out == ""
+    assert err.startswith("aibom: error: ") and "/datasets/0/usage" in err
