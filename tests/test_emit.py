@@ -302,3 +302,25 @@ def test_pretty_printed_with_a_trailing_newline() -> None:
     text = to_json(fine_tune(), timestamp=TIMESTAMP, serial=None)
     assert text.endswith("}\n") and text.startswith('{\n  "$schema"')
     assert list(json.loads(text))[:5] == ["$schema", "bomFormat", "specVersion", "serialNumber", "version"]
+
+
+def test_synthetic_dataset_depends_on_its_generator() -> None:
+    synthetic = m.Dataset(
+        "example-org/synthetic-skills",
+        CARD,
+        usage="fine-tuning",
+        generator="mistralai/Mixtral-8x7B-Instruct-v0.1",
+        seed_source="https://github.com/instructlab/taxonomy",
+    )
+    prov = fine_tune().with_changes(datasets=(synthetic,))
+    doc = emit(prov)
+    edges = {d["ref"]: d.get("dependsOn", []) for d in doc["dependencies"]}
+    assert edges["dataset:example-org/synthetic-skills"] == ["generator:mistralai/Mixtral-8x7B-Instruct-v0.1"]
+    generator = components(doc)["generator:mistralai/Mixtral-8x7B-Instruct-v0.1"]
+    assert generator["type"] == "machine-learning-model"
+    assert props(components(doc)["dataset:example-org/synthetic-skills"], "aibom:dataset:seed-source") == [
+        "https://github.com/instructlab/taxonomy"
+    ]
+    back = from_json(json.dumps(doc))
+    assert back.datasets == (synthetic,)
+    assert back.unknowns == prov.unknowns

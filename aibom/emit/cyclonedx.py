@@ -110,12 +110,19 @@ def to_json(prov: m.Provenance, *, spec_version: str = "1.6", timestamp: datetim
         tags=prov.card.tags,
     )
     tool = Component(type=ComponentType.APPLICATION, name="aibom", version=__version__, bom_ref="tool:aibom")
+    generators = {
+        g: Component(type=ComponentType.MACHINE_LEARNING_MODEL, name=g, bom_ref=P.GENERATOR_REF + g)
+        for g in sorted({ds.generator for ds in prov.datasets if ds.generator})
+    }
     bom = Bom(
         metadata=BomMetaData(component=model, timestamp=timestamp, tools=ToolRepository(components=[tool])),
-        components=datasets,
+        components=[*datasets, *generators.values()],
         definitions=_definitions(prov.assessments),
     )
     bom.register_dependency(model, datasets)
+    for ds, comp in zip(prov.datasets, datasets, strict=True):
+        if ds.generator:
+            bom.register_dependency(comp, [generators[ds.generator]])
     doc: dict[str, Any] = json.loads(outputter(bom).output_as_string())
     extras: dict[str, dict[str, Any]] = {
         ref: {"data": [modelcard.dataset_data(ds)]}

@@ -42,6 +42,9 @@ DATASET_USAGE = "aibom:dataset:usage"
 DATASET_GENERATOR = "aibom:dataset:generator"
 DATASET_SEED_SOURCE = "aibom:dataset:seed-source"
 
+# Top-level components for the models that generated synthetic datasets (bom-ref prefix).
+GENERATOR_REF = "generator:"
+
 # On pedigree ancestors.
 RELATION = "aibom:lineage:relation"
 

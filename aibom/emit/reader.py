@@ -121,7 +121,8 @@ class _Reader:
         for key in sorted(set(self.doc) - MAPPED_TOP):
             self.not_mapped(f"$.{key}", key)
         for i, other in enumerate(top):
-            if other is not comp and other.get("type") not in ("data", "file"):
+            generator = self.own and str(other.get("bom-ref", "")).startswith(P.GENERATOR_REF)
+            if other is not comp and other.get("type") not in ("data", "file") and not generator:
                 self.not_mapped(f"$.components[{i}]", f"component {_name(other)!r} ({other.get('type')})")
         total = _first(props, P.PARAMETERS_TOTAL)
         gated = _first(props, P.GATED)
