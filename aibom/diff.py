@@ -15,7 +15,7 @@ Severity of each kind of change (H = high, M = medium, L = low, I = info):
     dataset-license     as license, for a dataset present on both sides
     weight-format    H  a weight format that runs code when loaded (pickle) appeared
                      M  any other change of weight formats;  I  the code-running format went away
-    weight-risk      H  a weight file has a new risk;  I  a risk went away
+    weight-risk      H  a weight file (changed or added) has a new risk;  I  a risk went away
     base-model       H  base model swapped;  M  added, removed, relation changed;  L  its revision changed
     dataset-added    M
     dataset-removed  M
@@ -297,13 +297,13 @@ def _weights(old: tuple[FileEntry, ...], new: tuple[FileEntry, ...]) -> list[Cha
         found.append(_change("weight-format", "weights", before, after, severity, message))
     risks_old = {f.path: set(f.weights.risks) for f in old if f.weights is not None}
     for entry in new:
-        if entry.weights is None or entry.path not in risks_old:
+        if entry.weights is None:
             continue
-        path, risks = entry.path, set(entry.weights.risks)
+        path, risks, before = entry.path, set(entry.weights.risks), risks_old.get(entry.path, set())
         found += [_change("weight-risk", path, None, r, "high", f"{path}: new risk: {r}")
-                  for r in sorted(risks - risks_old[path])]
+                  for r in sorted(risks - before)]
         found += [_change("weight-risk", path, r, None, "info", f"{path}: risk gone: {r}")
-                  for r in sorted(risks_old[path] - risks)]
+                  for r in sorted(before - risks)]
     return found
 
 

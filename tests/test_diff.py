@@ -210,6 +210,18 @@ def test_new_weight_risk_is_high() -> None:
     assert (c.severity, c.new) == ("high", "header declares executable code")
 
 
+def test_risks_of_an_added_file_are_new_and_of_a_removed_file_are_not_reported() -> None:
+    old = base_prov()
+    info = WeightInfo("pickle", EV, risks=("pickle-executable-on-load",))
+    pickled = FileEntry("pytorch_model.bin", 70, SHA_B, "weights", EV, info)
+    added = compare(old, old.with_changes(files=(*old.files, pickled)))
+    c = only(added, "weight-risk")
+    assert (c.subject, c.old, c.severity) == ("pytorch_model.bin", None, "high")
+    assert c.new == "pickle-executable-on-load"
+    removed = compare(old.with_changes(files=(*old.files, pickled)), old)
+    assert [x.kind for x in removed.changes] == ["weight-format", "file-removed"]
+
+
 def test_dtype_change() -> None:
     old = base_prov()
     half = weights_file("model.safetensors", params=(("BF16", 250),))
