@@ -202,6 +202,10 @@ def test_collected_model_maps_files_card_references_and_datasets_to_components()
     assert got["Research paper"] == "unlicensed"
     assert got["Data card"] == "missing"
     assert classify(prov).mof_class == 0
+    findings = {f.title: f for f in assess(prov).findings}
+    # the paper's link was not followed: its license is unknown, not absent
+    assert (findings["Research paper"].status, findings["Data card"].status) == ("unknown", "unmet")
+    assert findings["Research paper"].fix == "declare the license of the Research paper in aibom.yaml"
 
 
 def test_collected_model_under_a_community_license_is_not_open() -> None:

@@ -38,8 +38,12 @@ MOT_COLLECTOR = "mot"
 """The collector name of facts read from a MOT file; their licenses are judged exactly as written."""
 RESEARCH_PAPER = "Research paper"
 TECHNICAL_REPORT = "Technical report"
-CLASS_LABELS = {0: "Unclassified", 1: "Class I - Open Science Model", 2: "Class II - Open Tooling Model",
-                3: "Class III - Open Model"}
+CLASS_LABELS = {
+    0: "Unclassified",
+    1: "Class I - Open Science Model",
+    2: "Class II - Open Tooling Model",
+    3: "Class III - Open Model",
+}
 
 ComponentStatus = Literal["open", "missing", "unlicensed", "invalid"]
 
@@ -95,6 +99,7 @@ class ComponentState:
     licenses: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     type_appropriate: bool = True
+    license_unknown: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,21 +171,38 @@ def component_states(prov: Provenance) -> tuple[ComponentState, ...]:
     return tuple(_state(c, facts.get(c.name, ())) for c in components())
 
 
-Facts = tuple[tuple[tuple[License, ...], Evidence], ...]
+@dataclass(frozen=True)
+class _Fact:
+    """One fact that shows a component: its licenses, where it was seen, and whether a license was sought.
+
+    A MOT file or the model's own files state licenses (none means unlicensed); a link found in a
+    card was not followed, so no license there means the license is unknown.
+    """
+
+    licenses: tuple[License, ...]
+    evidence: Evidence
+    license_sought: bool = True
+
+
+Facts = tuple[_Fact, ...]
 
 
 def _declared_facts(prov: Provenance) -> dict[str, Facts]:
     """Facts that name their component: tagged or purposeful references, and datasets."""
     names = {c.name for c in components()}
-    found: dict[str, list[tuple[tuple[License, ...], Evidence]]] = {}
+    found: dict[str, list[_Fact]] = {}
     for ref in prov.references:
         name = ref.comment if ref.comment in names else PURPOSE_COMPONENTS.get(ref.purpose)
         if name:
-            found.setdefault(name, []).append((ref.licenses, ref.evidence))
+            found.setdefault(name, []).append(_fact(ref.licenses, ref.evidence))
     for ds in prov.datasets:
         name = "Evaluation data" if ds.usage == "evaluation" else "Datasets"
-        found.setdefault(name, []).append((ds.licenses, ds.evidence))
+        found.setdefault(name, []).append(_fact(ds.licenses, ds.evidence))
     return {name: tuple(items) for name, items in found.items()}
+
+
+def _fact(licenses: tuple[License, ...], evidence: Evidence) -> _Fact:
+    return _Fact(licenses, evidence, license_sought=evidence.collector == MOT_COLLECTOR)
 
 
 def _collected_facts(prov: Provenance) -> Iterator[tuple[str, Facts]]:
@@ -188,36 +210,34 @@ def _collected_facts(prov: Provenance) -> Iterator[tuple[str, Facts]]:
     lic = prov.licenses
     weights = prov.weight_files
     if weights:
-        yield "Model parameters (Final)", ((lic, weights[0].evidence),)
+        yield "Model parameters (Final)", (_Fact(lic, weights[0].evidence),)
     code = [f for f in prov.files if f.role == "code" and f.path.endswith(".py")]
     config = [f for f in prov.files if f.path.rsplit("/", 1)[-1] == "config.json"]
     architecture = code or config
     if architecture:
-        yield "Model architecture", ((lic, architecture[0].evidence),)
+        yield "Model architecture", (_Fact(lic, architecture[0].evidence),)
     elif prov.card.model_architecture is not None:
-        yield "Model architecture", ((lic, prov.card.model_architecture.evidence),)
+        yield "Model architecture", (_Fact(lic, prov.card.model_architecture.evidence),)
     readme = [f for f in prov.files if f.path.lower() == "readme.md"]
     if readme:
-        yield "Model card", ((lic, readme[0].evidence),)
+        yield "Model card", (_Fact(lic, readme[0].evidence),)
     if prov.card.metrics:
-        yield "Evaluation results", ((lic, prov.card.metrics[0].evidence),)
+        yield "Evaluation results", (_Fact(lic, prov.card.metrics[0].evidence),)
 
 
 def _state(component: Component, facts: Facts) -> ComponentState:
     if not facts:
         return ComponentState(component, "missing")
-    evidence = tuple(dict.fromkeys(e for _, e in facts))
-    ids = tuple(_license_id(lic) for licenses, _ in facts for lic in licenses)
-    evidence += tuple(dict.fromkeys(lic.evidence for licenses, _ in facts for lic in licenses
-                                    if lic.evidence not in evidence))
-    if any(not licenses for licenses, _ in facts):
-        status: ComponentStatus = "unlicensed"
-    else:
-        status = "open"
-    if any(not _open(lic) for licenses, _ in facts for lic in licenses):
+    licenses = [lic for f in facts for lic in f.licenses]
+    evidence = tuple(dict.fromkeys([f.evidence for f in facts] + [lic.evidence for lic in licenses]))
+    ids = tuple(_license_id(lic) for lic in licenses)
+    unlicensed = [f for f in facts if not f.licenses]
+    status: ComponentStatus = "unlicensed" if unlicensed else "open"
+    if any(not _open(lic) for lic in licenses):
         status = "invalid"
-    appropriate = status != "open" or all(_appropriate(i, component.content_type) for i in ids)
-    return ComponentState(component, status, ids, evidence, appropriate)
+    appropriate = status != "open" or all(is_type_appropriate(i, component.content_type) for i in ids)
+    unknown = status == "unlicensed" and not any(f.license_sought for f in unlicensed)
+    return ComponentState(component, status, ids, evidence, appropriate, license_unknown=unknown)
 
 
 def _license_id(lic: License) -> str:
@@ -247,10 +267,6 @@ def _expression_open(node: object) -> bool:
     args = getattr(node, "args", ())
     combine = all if type(node).__name__ == "AND" else any
     return bool(args) and combine(_expression_open(a) for a in args)
-
-
-def _appropriate(license_id: str, content_type: str) -> bool:
-    return is_type_appropriate(license_id, content_type)
 
 
 def _result(states: Iterable[ComponentState]) -> MofResult:
@@ -289,9 +305,7 @@ def assess(prov: Provenance) -> Assessment:
     stand_in = any(s.component.name == RESEARCH_PAPER and s.status == "open" for s in states)
     unknown_fields = {u.field for u in prov.unknowns} | {u.subject for u in prov.unknowns}
     findings = tuple(
-        _finding(s, stand_in, unknown_fields)
-        for s in states
-        if s.component.required or s.status != "missing"
+        _finding(s, stand_in, unknown_fields) for s in states if s.component.required or s.status != "missing"
     )
     summary: list[tuple[str, str]] = [("mof-class", str(result.mof_class)), ("mof-label", result.label)]
     summary += [(f"progress.{c}", str(p)) for c, p in result.progress]
@@ -326,11 +340,17 @@ def _verdict(state: ComponentState, stand_in: bool, unknown_fields: set[str]) ->
         return "met", f"the Research paper stands in for the Technical report ({state.status})", ""
     if not c.required:
         return "partial", f"included but {_problem(state)}; optional, it does not change the class", publish
+    if state.license_unknown:
+        return "unknown", f"included, but its license was not found ({scope})", \
+            f"declare the license of the {c.name} in aibom.yaml"
     if state.status != "missing":
         return "unmet", f"included but {_problem(state)} ({scope})", publish
     if c.name in unknown_fields or COMPONENT_PURPOSES.get(c.name) in unknown_fields:
-        return "unknown", f"could not tell whether the {c.name} is released ({scope})", \
-            f"declare the {c.name} and its license in aibom.yaml"
+        return (
+            "unknown",
+            f"could not tell whether the {c.name} is released ({scope})",
+            f"declare the {c.name} and its license in aibom.yaml",
+        )
     what = f"{c.name} ({c.description.lower()})"
     return "unmet", f"not released ({scope})", f"publish the {what} under {FIX_LICENSES[c.content_type]}"
 
