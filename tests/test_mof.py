@@ -218,8 +218,12 @@ def test_collected_model_under_a_community_license_is_not_open() -> None:
 def test_declared_component_facts_win_over_what_the_files_suggest() -> None:
     mot = Evidence("mot", "m.yml#release.components[0]", "declared")
     card = Reference("", "model-card", mot, (resolve("CC-BY-4.0", mot),), comment="Model card")
-    got = {s.component.name: s.status for s in component_states(collected("llama2", references=(card,)))}
+    code = Reference("", "training-code", mot, (resolve("MIT", mot),), comment="Training code")
+    linked = Reference("https://github.com/o/train", "training-code", LOCAL)  # from the card, unfollowed
+    prov = collected("llama2", references=(card, code, linked))
+    got = {s.component.name: s.status for s in component_states(prov)}
     assert got["Model card"] == "open"
+    assert got["Training code"] == "open"
     assert got["Model parameters (Final)"] == "invalid"
 
 

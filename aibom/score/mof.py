@@ -198,7 +198,13 @@ def _declared_facts(prov: Provenance) -> dict[str, Facts]:
     for ds in prov.datasets:
         name = "Evaluation data" if ds.usage == "evaluation" else "Datasets"
         found.setdefault(name, []).append(_fact(ds.licenses, ds.evidence))
-    return {name: tuple(items) for name, items in found.items()}
+    return {name: _mot_first(items) for name, items in found.items()}
+
+
+def _mot_first(facts: list[_Fact]) -> Facts:
+    """A MOT file speaks for the whole component: its facts replace what cards merely link to."""
+    mot = tuple(f for f in facts if f.evidence.collector == MOT_COLLECTOR)
+    return mot or tuple(facts)
 
 
 def _fact(licenses: tuple[License, ...], evidence: Evidence) -> _Fact:
@@ -341,8 +347,11 @@ def _verdict(state: ComponentState, stand_in: bool, unknown_fields: set[str]) ->
     if not c.required:
         return "partial", f"included but {_problem(state)}; optional, it does not change the class", publish
     if state.license_unknown:
-        return "unknown", f"included, but its license was not found ({scope})", \
-            f"declare the license of the {c.name} in aibom.yaml"
+        return (
+            "unknown",
+            f"included, but its license was not found ({scope})",
+            f"declare the license of the {c.name} in aibom.yaml",
+        )
     if state.status != "missing":
         return "unmet", f"included but {_problem(state)} ({scope})", publish
     if c.name in unknown_fields or COMPONENT_PURPOSES.get(c.name) in unknown_fields:
