@@ -18,7 +18,6 @@ from huggingface_hub.repocard_data import model_index_to_eval_results
 
 from aibom import licenses
 from aibom.model import (
-    RELATIONS,
     BaseModel,
     CardFacts,
     Consideration,
@@ -42,8 +41,9 @@ MAX_QUOTE_CHARS = 300
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(?:/[\w.-]{1,96})?$")
-_RELATION_WORDS = {"adapter": "adapter", "merge": "merge", "quantized": "quantized",
-                   "finetune": "fine-tune", "fine-tune": "fine-tune"}
+_RELATION_WORDS: dict[str, Relation] = {"adapter": "adapter", "merge": "merge", "quantized": "quantized",
+                                         "finetune": "fine-tune", "fine-tune": "fine-tune"}
+"""The Hub's ``base_model_relation`` values (and our own spelling) as `model.RELATIONS`."""
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -125,11 +125,18 @@ class _Line:
     text: str
 
 
+_Heading = tuple[int, int, str]
+"""(index of the line in the body, level 1-6, plain heading text)."""
+
+
 @dataclass(frozen=True)
 class _Parsed:
+    """A card split into front matter, numbered body lines and their headings."""
+
     meta: dict[str, Any]
     body: tuple[_Line, ...]
     unknowns: tuple[Unknown, ...]
+    heads: tuple[_Heading, ...] = ()
 
 
 def parse_model_card(text: str, *, collector: str, location: str = "README.md") -> CardInfo:
@@ -137,14 +144,14 @@ def parse_model_card(text: str, *, collector: str, location: str = "README.md") 
     parsed = _split(text, location, "model")
     meta, fm = parsed.meta, Evidence(collector, f"{location}#front-matter", "declared")
     unknowns = list(parsed.unknowns)
-    title = _title(parsed.body)
+    title = _title(parsed.heads)
     model_name = _first(meta.get("model_name"))
     declared = _base_models(meta, fm, unknowns)
     inferred = () if declared else _prose_base_models(parsed.body, collector, location, (model_name, title))
     return CardInfo(
         model_name=model_name,
         title=title,
-        description=_description(parsed.body),
+        description=_description(parsed.body, parsed.heads),
         licenses=_licenses(meta, fm),
         datasets=_datasets(meta.get("datasets"), fm),
         base_models=declared + inferred,
@@ -155,7 +162,7 @@ def parse_model_card(text: str, *, collector: str, location: str = "README.md") 
             languages=_strings(meta.get("language")),
             tags=_strings(meta.get("tags")),
             metrics=_metrics(meta.get("model-index"), collector, location, unknowns),
-            considerations=_considerations(parsed.body, collector, location),
+            considerations=_considerations(parsed.body, parsed.heads, collector, location),
         ),
         unknowns=tuple(unknowns),
     )
@@ -167,8 +174,8 @@ def parse_dataset_card(text: str, *, collector: str, location: str) -> CardInfo:
     meta, fm = parsed.meta, Evidence(collector, f"{location}#front-matter", "declared")
     return CardInfo(
         model_name=_first(meta.get("pretty_name")),
-        title=_title(parsed.body),
-        description=_description(parsed.body),
+        title=_title(parsed.heads),
+        description=_description(parsed.body, parsed.heads),
         licenses=_licenses(meta, fm),
         references=_references(meta, parsed.body, collector, location),
         card=CardFacts(
@@ -195,9 +202,12 @@ def _split(text: str, location: str, subject: str) -> _Parsed:
     if match is None:
         opened = text.lstrip().startswith("---")
         reason = "front matter is not closed by a '---' line" if opened else "has no YAML front matter"
-        return _Parsed({}, _lines(text, 1), (Unknown(subject, "card.front-matter", f"{location} {reason}"),))
+        body = _lines(text, 1)
+        unknown = Unknown(subject, "card.front-matter", f"{location} {reason}")
+        return _Parsed({}, body, (unknown,), _headings(body))
     first_body_line = text.count("\n", 0, match.end()) + 1
     body = _lines(text[match.end():], first_body_line)
+    heads = _headings(body)
     try:
         meta = yaml.load(match.group(2), Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -205,13 +215,13 @@ def _split(text: str, location: str, subject: str) -> _Parsed:
         where = f" at line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or type(exc).__name__
         reason = f"{location} front matter is not valid YAML{where}: {problem}"
-        return _Parsed({}, body, (Unknown(subject, "card.front-matter", reason),))
+        return _Parsed({}, body, (Unknown(subject, "card.front-matter", reason),), heads)
     if meta is None:
-        return _Parsed({}, body, ())
+        return _Parsed({}, body, (), heads)
     if not isinstance(meta, dict):
         reason = f"{location} front matter is a YAML {type(meta).__name__}, not a mapping"
-        return _Parsed({}, body, (Unknown(subject, "card.front-matter", reason),))
-    return _Parsed({str(k): v for k, v in meta.items()}, body, ())
+        return _Parsed({}, body, (Unknown(subject, "card.front-matter", reason),), heads)
+    return _Parsed({str(k): v for k, v in meta.items()}, body, (), heads)
 
 
 def _lines(text: str, start: int) -> tuple[_Line, ...]:
@@ -263,12 +273,12 @@ def _relation(meta: dict[str, Any], unknowns: list[Unknown]) -> Relation:
     raw = _first(meta.get("base_model_relation"))
     if raw is None:
         return "unknown"
-    relation = _RELATION_WORDS.get(raw.lower(), "unknown")
-    if relation == "unknown":
+    relation = _RELATION_WORDS.get(raw.lower())
+    if relation is None:
         unknowns.append(Unknown("model", "base_model_relation", f"base_model_relation {raw!r} is not one of "
                                 "adapter, merge, quantized, finetune"))
-    assert relation in RELATIONS
-    return relation  # type: ignore[return-value]
+        return "unknown"
+    return relation
 
 
 def _base_model(model_id: str, relation: Relation, evidence: Evidence) -> BaseModel:
@@ -285,31 +295,51 @@ def _base_models(meta: dict[str, Any], evidence: Evidence, unknowns: list[Unknow
     return tuple(_base_model(i, relation, evidence) for i in ids if unique[i.lower()] == i)
 
 
+def _results(value: list[Any]) -> Iterator[tuple[object, object]]:
+    """(model name, result) pairs of a model-index, at most MAX_ITEMS in all (YAML aliases cannot
+    multiply the work)."""
+    budget = MAX_ITEMS
+    for entry in value[:MAX_ITEMS]:
+        results = entry.get("results") if isinstance(entry, dict) else None
+        for result in results[:budget] if isinstance(results, list) else ():
+            if isinstance(result, dict) and isinstance(result.get("metrics"), list):
+                result = {**result, "metrics": result["metrics"][:MAX_ITEMS]}
+            yield entry.get("name"), result
+            budget -= 1
+        if budget <= 0:
+            return
+
+
 def _metrics(value: object, collector: str, location: str, unknowns: list[Unknown]) -> tuple[Metric, ...]:
-    """model-index results through huggingface_hub's own reader, one result at a time."""
+    """model-index results through huggingface_hub's own reader, one result at a time, so one
+    incomplete result does not hide the others."""
     if value is None:
         return ()
-    evidence = Evidence(collector, f"{location}#model-index", "declared")
     if not isinstance(value, list):
         unknowns.append(Unknown("model", "metrics", f"{location} model-index is not a list"))
         return ()
+    evidence = Evidence(collector, f"{location}#model-index", "declared")
     out: list[Metric] = []
-    for entry in value[:MAX_ITEMS]:
-        results = entry.get("results") if isinstance(entry, dict) else None
-        for n, result in enumerate(results[:MAX_ITEMS] if isinstance(results, list) else ()):
-            try:
-                _, evals = model_index_to_eval_results([{"name": entry.get("name"), "results": [result]}])
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                reason = f"{location} model-index result {n + 1} is incomplete ({type(exc).__name__}: {exc})"
-                unknowns.append(Unknown("model", "metrics", reason))
-                continue
-            out.extend(
-                Metric(type=str(e.metric_type), value=str(e.metric_value), evidence=evidence,
-                       name=_scalar(e.metric_name),
-                       dataset=_scalar(e.dataset_name) or _scalar(e.dataset_type),
-                       split=_scalar(e.dataset_split), task=_scalar(e.task_type))
-                for e in evals
-            )
+    broken: list[str] = []
+    for n, (name, result) in enumerate(_results(value), 1):
+        try:
+            _, evals = model_index_to_eval_results([{"name": name, "results": [result]}])
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            broken.append(f"result {n} ({type(exc).__name__}: {exc})")
+            continue
+        out.extend(
+            Metric(type=str(e.metric_type), value=str(e.metric_value), evidence=evidence,
+                   name=_scalar(e.metric_name),
+                   dataset=_scalar(e.dataset_name) or _scalar(e.dataset_type),
+                   split=_scalar(e.dataset_split), task=_scalar(e.task_type))
+            for e in evals
+        )
+        if len(out) >= MAX_ITEMS:
+            break
+    if broken:
+        more = f" and {len(broken) - 1} more" if len(broken) > 1 else ""
+        reason = f"{location} model-index has incomplete results: {broken[0]}{more}"
+        unknowns.append(Unknown("model", "metrics", reason))
     return tuple(out[:MAX_ITEMS])
 
 
@@ -331,7 +361,7 @@ def _prose(body: tuple[_Line, ...]) -> Iterator[_Line]:
         yield line
 
 
-def _headings(body: tuple[_Line, ...]) -> list[tuple[int, int, str]]:
+def _headings(body: tuple[_Line, ...]) -> tuple[_Heading, ...]:
     """(index in body, level, plain heading text) for every ATX heading outside code."""
     index = {line.number: i for i, line in enumerate(body)}
     out = []
@@ -339,7 +369,7 @@ def _headings(body: tuple[_Line, ...]) -> list[tuple[int, int, str]]:
         m = _HEADING.match(line.text)
         if m:
             out.append((index[line.number], len(m.group(1)), _plain(m.group(2))))
-    return out
+    return tuple(out)
 
 
 def _plain(text: str) -> str:
@@ -360,8 +390,8 @@ def _kind(heading: str) -> str | None:
     return next((kind for pattern, kind in _KIND_RULES if pattern.search(norm)), None)
 
 
-def _title(body: tuple[_Line, ...]) -> str | None:
-    for _, level, text in _headings(body):
+def _title(heads: tuple[_Heading, ...]) -> str | None:
+    for _, level, text in heads:
         text = re.sub(r"^[^\w\"'(\[]+", "", text)
         if level == 1 and text:
             return text[:200]
@@ -380,18 +410,16 @@ def _section_lines(body: tuple[_Line, ...], start: int, end: int) -> list[str]:
     return [line.text for line in body[start:end] if line.number in inside]
 
 
-def _considerations(body: tuple[_Line, ...], collector: str, location: str) -> tuple[Consideration, ...]:
-    heads = _headings(body)
+def _considerations(body: tuple[_Line, ...], heads: tuple[_Heading, ...], collector: str,
+                    location: str) -> tuple[Consideration, ...]:
+    kinds = [_kind(heading) for _, _, heading in heads]
     out: list[Consideration] = []
     for n, (index, level, heading) in enumerate(heads):
-        kind = _kind(heading)
+        kind = kinds[n]
         if kind is None:
             continue
-        end = len(body)
-        for later, later_level, later_heading in heads[n + 1:]:
-            if later_level <= level or _kind(later_heading) is not None:
-                end = later
-                break
+        end = next((heads[m][0] for m in range(n + 1, len(heads))
+                    if heads[m][1] <= level or kinds[m] is not None), len(body))
         text = _clean(_section_lines(body, index + 1, end), MAX_SECTION_CHARS)
         if text:
             evidence = Evidence(collector, f"{location}#{heading[:80]}", "declared")
@@ -411,8 +439,7 @@ def _paragraphs(lines: list[str]) -> Iterator[str]:
             para.append(s)
 
 
-def _description(body: tuple[_Line, ...]) -> str | None:
-    heads = _headings(body)
+def _description(body: tuple[_Line, ...], heads: tuple[_Heading, ...]) -> str | None:
     for n, (index, level, heading) in enumerate(heads):
         if _DESCRIPTION_HEADINGS.match(_normalise(heading)):
             end = next((i for i, lv, _ in heads[n + 1:] if lv <= level), len(body))
