@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from aibom.collect import declarations as decl
-from aibom.collect.cards import parse_model_card
+from aibom.collect import dispatch
+from aibom.collect.options import CollectOptions
 from aibom.licenses import resolve
 from aibom.model import (
     Assessment,
@@ -51,33 +52,8 @@ def model_folder(
 
 
 def collect(folder: Path) -> Provenance:
-    """The folder's provenance as the local collector sees it (card, files), then its aibom.yaml."""
-    info = parse_model_card((folder / "README.md").read_text(), collector="local")
-    roles = {".safetensors": "weights", ".py": "code", ".md": "doc"}
-    files = tuple(
-        FileEntry(
-            p.name,
-            p.stat().st_size,
-            None,
-            roles.get(p.suffix, "other"),  # type: ignore[arg-type]
-            Evidence("local", p.name, "computed"),
-        )
-        for p in sorted(folder.iterdir())
-    )
-    prov = Provenance(
-        name=folder.name,
-        identity=Evidence("local", "README.md", "inferred"),
-        source="local",
-        files=files,
-        licenses=info.licenses,
-        datasets=info.datasets,
-        base_models=info.base_models,
-        references=info.references,
-        unknowns=info.unknowns,
-    )
-    if (folder / "aibom.yaml").is_file():
-        prov = decl.apply(prov, decl.load(folder / "aibom.yaml"))
-    return prov
+    """The folder's provenance as `aibom score FOLDER` collects it (its aibom.yaml included)."""
+    return dispatch.collect(str(folder), CollectOptions())
 
 
 def findings(prov: Provenance, profile: str = "core", **kw: bool) -> dict[str, Finding]:
@@ -115,6 +91,7 @@ def test_llama2_card_without_a_license_key_reserves_all_rights(tmp_path: Path) -
     found = findings(collect(model_folder(tmp_path, "meta-llama__Llama-2-7b-hf")))
     assert found["permissive-license"].status == "unmet"
     assert "all rights are reserved" in found["permissive-license"].reason
+    assert [e.location for e in found["permissive-license"].evidence] == ["README.md"]
     assert found["open-weights"].status == "unmet"
     assert found["open-data"].status == "unmet"
 
@@ -134,6 +111,15 @@ def test_permissive_cards_meet_license_and_weights(tmp_path: Path, card: str, sp
     assert spdx in found["permissive-license"].reason
     assert found["permissive-license"].fix == ""
     assert found["open-weights"].status == "met"
+
+
+def test_an_unrecognised_license_file_leaves_the_license_unknown(tmp_path: Path) -> None:
+    folder = model_folder(
+        tmp_path, "meta-llama__Llama-2-7b-hf", extra={"LICENSE": "Ask us before you use it.\n"}
+    )
+    lic = findings(collect(folder))["permissive-license"]
+    assert lic.status == "unknown"
+    assert "LICENSE" in lic.reason
 
 
 def test_weights_missing_from_the_folder_are_unmet(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from aibom.score.requirements import (
     is_open_license,
     listing,
     training_datasets,
-    unknowns_about,
+    unread,
     weights_verdict,
 )
 
@@ -47,14 +47,14 @@ def data_information(prov: Provenance) -> Verdict:
     documents = [r for r in prov.references if r.purpose in DATA_DOCUMENTS]
     doc_ev = tuple(cite(r.evidence, f"{r.purpose}: {r.url}") for r in documents)
     if not datasets:
-        lost = unknowns_about(prov, "datasets", "card")
+        lost = unread(prov)
         if lost:
             return Verdict("unknown", f"The training data could not be read ({lost}).", fix, doc_ev)
         return Verdict(
             "unmet",
             "No information about the training data is given.",
             fix,
-            absence(prov, "training dataset") + doc_ev,
+            absence(prov, "training dataset", "datasets") + doc_ev,
         )
     located = [d for d in datasets if documented(d)]
     ev = (

@@ -51,6 +51,7 @@ RESTRICTS = {
     "restricted-data": "restricts use of the data",
 }
 """What a license category restricts, in a reviewer's words (categories from `model.LICENSE_CATEGORIES`)."""
+UNREAD_FIELDS = ("card", "card.front-matter")
 DECLARE_LICENSE = "Declare the license with an SPDX id in aibom.yaml (model: {license: ...})."
 
 
@@ -122,6 +123,16 @@ def unknowns_about(prov: Provenance, *fields: str) -> str:
     return "; ".join(f"{u.field}: {u.reason}" for u in prov.unknowns if u.field in fields)
 
 
+def unread(prov: Provenance) -> str:
+    """Why the model card could not be (fully) read, if so ("" when it was).
+
+    Collectors also record an unknown when a card they read simply says nothing (no license, no
+    datasets); that is a card that does not disclose, which is unmet. Only a card that could not be
+    read at all (missing, too large, broken front matter) leaves license and data unknown.
+    """
+    return unknowns_about(prov, *UNREAD_FIELDS)
+
+
 def is_open_license(license_: License) -> bool | None:
     """Open for weights or data: OSI-approved, an open-data license, or public domain."""
     if license_.category == "public-domain":
@@ -160,9 +171,12 @@ def property_evidence(prov: Provenance, *names: str) -> tuple[Evidence, ...]:
     return tuple(cite(p.evidence, f"{p.name} = {p.value}") for p in prov.properties if p.name in names)
 
 
-def absence(prov: Provenance, what: str) -> tuple[Evidence, ...]:
-    """Evidence of absence: the model's identity source, quoting what was not found."""
-    return (cite(prov.identity, f"no {what} recorded for the model"),)
+def absence(prov: Provenance, what: str, field: str = "") -> tuple[Evidence, ...]:
+    """Evidence of absence: where the model was described, quoting what the collector did not find."""
+    card = next((f.path for f in prov.files if f.path.lower() == "readme.md"), None)
+    where = Evidence(prov.identity.collector, card, "inferred") if card else prov.identity
+    said = [u.reason for u in prov.unknowns if field and u.field == field]
+    return (replace(where, quote="; ".join(said) or f"no {what} recorded for the model"),)
 
 
 # -- open-code -----------------------------------------------------------------------------------
@@ -349,10 +363,12 @@ def open_data(prov: Provenance) -> Verdict:
         "(datasets: [{id, url, license, usage: training}]), released under open-data licenses."
     )
     if not datasets:
-        lost = unknowns_about(prov, "datasets", "card")
+        lost = unread(prov)
         if lost:
             return Verdict("unknown", f"The training data could not be read ({lost}).", fix)
-        return Verdict("unmet", "No training dataset is disclosed.", fix, absence(prov, "training dataset"))
+        return Verdict(
+            "unmet", "No training dataset is disclosed.", fix, absence(prov, "training dataset", "datasets")
+        )
     judged = [(d.id, dataset_open(d)) for d in datasets]
     good = [i for i, ok in judged if ok is True]
     bad = [i for i, ok in judged if ok is False]
@@ -393,11 +409,22 @@ def permissive_license(prov: Provenance, *, allow_copyleft: bool = False) -> Ver
     """Every license of the model (and of a recorded base model it derives from) permits any use."""
     fix = f"Release the model under {PERMISSIVE}."
     if not prov.licenses:
-        lost = unknowns_about(prov, "license", "licenses", "card")
+        texts = [f for f in prov.files if f.role == "license"]
+        if texts:
+            return Verdict(
+                "unknown",
+                f"{listing(f.path for f in texts)} is present, but not a license aibom recognises.",
+                DECLARE_LICENSE,
+                tuple(cite(f.evidence, f.path) for f in texts),
+            )
+        lost = unread(prov)
         if lost:
             return Verdict("unknown", f"The license could not be read ({lost}).", DECLARE_LICENSE)
         return Verdict(
-            "unmet", "No license is declared, so all rights are reserved.", fix, absence(prov, "license")
+            "unmet",
+            "No license is declared, so all rights are reserved.",
+            fix,
+            absence(prov, "license", "license"),
         )
     inherited = tuple(x for b in prov.base_models if b.relation in DERIVED_RELATIONS for x in b.licenses)
     every = prov.licenses + inherited
