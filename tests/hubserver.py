@@ -339,6 +339,10 @@ class HubServer:
     def add_dataset(self, repo_id: str, files: Mapping[str, bytes] | Path, **kw: Any) -> str:
         return self.add_repo(repo_id, files, kind="dataset", **kw)
 
+    def tamper_blob(self, sha256: str, data: bytes) -> None:
+        """Make the CDN serve `data` for the LFS object the Hub declares as `sha256` (a corrupt mirror)."""
+        self._blobs[sha256] = data
+
     def fail(
         self,
         pattern: str,
@@ -528,3 +532,46 @@ class HubServer:
         start = int(m.group(1))
         end = min(int(m.group(2)) if m.group(2) else len(data) - 1, len(data) - 1)
         return 206, {**headers, "Content-Range": f"bytes {start}-{end}/{len(data)}"}, data[start : end + 1]
+
+
+# -- repos built from the real fixtures (../shared/fixtures/real) ------------------------------------
+def real_card(kind: str, repo_id: str) -> bytes:
+    """The real card of model/dataset `repo_id` (legacy org-less dataset ids are ``canonical__*``)."""
+    from conftest import REAL
+
+    folder = "modelcards" if kind == "model" else "datasetcards"
+    name = repo_id.replace("/", "__") if "/" in repo_id else f"canonical__{repo_id}"
+    return (REAL / folder / name / "README.md").read_bytes()
+
+
+def model_files(
+    repo_id: str,
+    *,
+    weights: bytes | None = None,
+    extra: Mapping[str, bytes] | None = None,
+) -> dict[str, bytes]:
+    """A small repo around the real card of `repo_id`: real config.json and .gitattributes, tiny weights."""
+    from conftest import REAL
+
+    repofiles = REAL / "repofiles"
+    files = {
+        "README.md": real_card("model", repo_id),
+        "config.json": (repofiles / "allenai__OLMo-2-1124-13B" / "config.json").read_bytes(),
+        ".gitattributes": (repofiles / "tiiuae__falcon-7b" / "gitattributes.txt").read_bytes(),
+        "tokenizer_config.json": b'{"model_max_length": 512, "padding_side": "right"}\n',
+        "model.safetensors": weights
+        if weights is not None
+        else tiny_safetensors(
+            {"embed.weight": ("F32", (8, 4)), "head.bias": ("BF16", (4,))}, {"format": "pt"}
+        ),
+    }
+    files.update(extra or {})
+    return files
+
+
+def write_folder(root: Path, files: Mapping[str, bytes]) -> Path:
+    """Write `files` under `root` (the local-folder twin of a Hub repo)."""
+    for rel, data in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    return root

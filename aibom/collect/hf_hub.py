@@ -1,0 +1,544 @@
+"""Collect a model from the Hugging Face Hub, pinned to the commit the revision resolves to.
+
+One ``model_info(files_metadata=True)`` gives the commit, the files with sizes and LFS SHA-256, the
+card data and the Hub's tags. Small non-LFS files are downloaded at that commit and hashed here; LFS
+weight files keep the SHA-256 the Hub declares (``--verify-weights`` downloads and checks them) and
+their safetensors headers are read with a range request. The folder then goes through the same
+``build_provenance`` as a local folder, so the Hub, cache and folder paths give the same answer; Hub
+facts (gating, tags, datasets' licenses, base models' identities) are added on top.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TypeVar
+
+import httpx2
+from huggingface_hub import HfApi, constants, get_session, get_token, hf_hub_download, hf_hub_url
+from huggingface_hub.errors import (
+    GatedRepoError,
+    HfHubHTTPError,
+    HFValidationError,
+    LocalEntryNotFoundError,
+    OfflineModeIsEnabled,
+    RemoteEntryNotFoundError,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+)
+from huggingface_hub.utils import build_hf_headers, hf_raise_for_status
+
+from aibom import __version__, licenses
+from aibom.collect import local, weights
+from aibom.collect.cards import parse_dataset_card
+from aibom.collect.options import CollectOptions
+from aibom.errors import AibomError, EnvironmentFailure, InputError
+from aibom.hashing import hash_files
+from aibom.model import (
+    PROP_ACCESS,
+    BaseModel,
+    Dataset,
+    Evidence,
+    Fact,
+    FileEntry,
+    License,
+    Property,
+    Provenance,
+    Reference,
+    Unknown,
+    WeightInfo,
+    hf_purl,
+)
+
+T = TypeVar("T")
+
+COLLECTOR = "hf-hub"
+SMALL_FILE_CAP = 10 * 1024 * 1024
+"""Non-LFS files up to this size are downloaded and hashed; larger ones keep the Hub's size only."""
+ATTEMPTS = 4
+"""Tries per Hub API call when it answers 429/5xx or times out (then exit 3)."""
+BACKOFF_ENV = "AIBOM_HTTP_BACKOFF"
+"""Seconds before the first retry (doubling each time); tests lower it."""
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+HEADER_PROBE = 100_000
+"""Bytes of a safetensors file fetched first; most headers fit, bigger ones take one more request."""
+TAG_RELATIONS = {"finetune": "fine-tune", "adapter": "adapter", "quantized": "quantized", "merge": "merge"}
+
+
+def endpoint() -> str:
+    """The Hub endpoint: ``HF_ENDPOINT`` read now (mirrors, tests), else the library's default."""
+    return (os.environ.get("HF_ENDPOINT") or constants.ENDPOINT).rstrip("/")
+
+
+class Hub:
+    """One Hub connection: endpoint, token, retries and error wording for every call aibom makes."""
+
+    def __init__(self, options: CollectOptions) -> None:
+        self.endpoint = endpoint()
+        self.token = options.token or get_token()
+        self.api = HfApi(
+            endpoint=self.endpoint,
+            token=self.token or False,
+            library_name="aibom",
+            library_version=__version__,
+        )
+
+    def call(self, what: str, repo: str, fn: Callable[[], T]) -> T:
+        """Run one Hub request with bounded exponential backoff on 429/5xx/timeouts; errors become aibom's."""
+        delay = float(os.environ.get(BACKOFF_ENV, "1"))
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return fn()
+            except HfHubHTTPError as exc:
+                status = exc.response.status_code if exc.response is not None else None
+                if status not in RETRY_STATUSES or isinstance(exc, RepositoryNotFoundError):
+                    raise self.translate(exc, what, repo) from None
+                failure: AibomError = EnvironmentFailure(
+                    f"the Hub at {self.endpoint} answered {status} to {what} {attempt} times in a row",
+                    "the Hub is rate-limiting or unavailable; try again later",
+                )
+            except httpx2.TimeoutException:
+                failure = EnvironmentFailure(
+                    f"the Hub at {self.endpoint} timed out on {what} {attempt} times"
+                )
+            except Exception as exc:
+                raise self.translate(exc, what, repo) from None
+            if attempt < ATTEMPTS:
+                time.sleep(min(delay * 2 ** (attempt - 1), 30.0))
+        raise failure
+
+    def translate(self, exc: BaseException, what: str, repo: str) -> AibomError:
+        """The user-facing error for an exception of huggingface_hub (never quoting the token)."""
+        if isinstance(exc, GatedRepoError):
+            if self.token:
+                return InputError(
+                    f"{repo} is gated and your token has no access to it",
+                    "accept the model's terms on the Hub with the account of HF_TOKEN",
+                )
+            return InputError(
+                f"{repo} is gated: a Hugging Face token is needed to read its files",
+                "set HF_TOKEN to a token of an account that accepted the model's terms",
+            )
+        if isinstance(exc, RevisionNotFoundError):
+            return InputError(
+                f"{repo}: revision not found on {self.endpoint} ({what})", "check the branch, tag or commit"
+            )
+        if isinstance(exc, RemoteEntryNotFoundError):
+            return InputError(f"{repo}: {what}: file not found at that revision")
+        if isinstance(exc, RepositoryNotFoundError):
+            hint = (
+                "check the name; your token may not have access to it"
+                if self.token
+                else "check the name; if the repo is private, a token is needed: set HF_TOKEN"
+            )
+            return InputError(f"{repo}: repository not found on {self.endpoint}", hint)
+        if isinstance(exc, HfHubHTTPError):
+            status = exc.response.status_code if exc.response is not None else None
+            if status in (401, 403):
+                return InputError(
+                    f"the Hub refused {what} for {repo} ({status})",
+                    "check that HF_TOKEN is valid and can read this repo",
+                )
+            return EnvironmentFailure(f"the Hub at {self.endpoint} answered {status} to {what}")
+        if isinstance(exc, OfflineModeIsEnabled):
+            return EnvironmentFailure(
+                f"cannot reach the Hub for {what}: HF_HUB_OFFLINE is set",
+                "read the model from the cache with --cache, or unset HF_HUB_OFFLINE",
+            )
+        if isinstance(exc, LocalEntryNotFoundError):
+            cause = exc.__cause__
+            if isinstance(cause, HfHubHTTPError | OfflineModeIsEnabled):
+                return self.translate(cause, what, repo)
+            return EnvironmentFailure(
+                f"cannot reach the Hub at {self.endpoint} for {what}",
+                "check the network connection, proxy and HF_ENDPOINT",
+            )
+        if isinstance(exc, HFValidationError):
+            return InputError(f"{repo} is not a valid Hugging Face repo id")
+        if isinstance(exc, httpx2.HTTPError):
+            return EnvironmentFailure(
+                f"cannot reach the Hub at {self.endpoint} for {what}",
+                "check the network connection, proxy and HF_ENDPOINT",
+            )
+        if isinstance(exc, AibomError):
+            return exc
+        if isinstance(exc, OSError):
+            return EnvironmentFailure(f"{what} failed: {exc.strerror or type(exc).__name__}")
+        raise exc
+
+    def download(self, repo: str, filename: str, sha: str, folder: Path, repo_type: str = "model") -> Path:
+        """One file of `repo` at commit `sha` into `folder` (downloads retry inside huggingface_hub)."""
+        what = f"downloading {filename}"
+        try:
+            return Path(
+                hf_hub_download(
+                    repo,
+                    filename,
+                    repo_type=repo_type,
+                    revision=sha,
+                    local_dir=folder,
+                    endpoint=self.endpoint,
+                    token=self.token or False,
+                )
+            )
+        except Exception as exc:
+            raise self.translate(exc, what, repo) from None
+
+
+def collect_hub(repo_id: str, revision: str | None, options: CollectOptions) -> Provenance:
+    """The provenance of Hub model `repo_id` at `revision` (default: main), pinned to its commit."""
+    hub = Hub(options)
+    info = hub.call(
+        "reading the model info",
+        repo_id,
+        lambda: hub.api.model_info(repo_id, revision=revision, files_metadata=True),
+    )
+    sha = info.sha
+    if not sha:
+        raise EnvironmentFailure(
+            f"the Hub at {hub.endpoint} gave no commit for {repo_id}",
+            "HF_ENDPOINT may not point to a Hugging Face Hub",
+        )
+    where = f"{hub.endpoint}/api/models/{repo_id}/revision/{sha}"
+    with tempfile.TemporaryDirectory(prefix="aibom-hub-") as tmp:
+        root = Path(tmp) / "model"
+        files, unknowns = _files(hub, repo_id, sha, info.siblings or [], root, where, options)
+        prov = local.build_provenance(
+            root,
+            files,
+            collector=COLLECTOR,
+            repo_id=repo_id,
+            revision=sha,
+            fallback_name=repo_id.split("/")[-1],
+        )
+        prov = prov.with_changes(
+            repo_id=repo_id,
+            revision=sha,
+            purl=hf_purl(repo_id, sha),
+            unknowns=prov.unknowns + unknowns,
+        )
+        prov = _hub_facts(prov, info, Evidence(COLLECTOR, where, "declared"))
+        prov = _datasets(hub, prov, Path(tmp) / "datasets")
+    return _lineage(hub, prov, options.lineage_depth)
+
+
+def _files(
+    hub: Hub,
+    repo_id: str,
+    sha: str,
+    siblings: list,
+    root: Path,
+    where: str,
+    options: CollectOptions,
+) -> tuple[list[FileEntry], tuple[Unknown, ...]]:
+    """File entries: small files downloaded and hashed, LFS files as the Hub declares them (or verified)."""
+    fetch = [
+        s
+        for s in siblings
+        if (s.lfs is None and (s.size or 0) <= SMALL_FILE_CAP)
+        or (s.lfs is not None and options.verify_weights)
+    ]
+    paths = {s.rfilename: hub.download(repo_id, s.rfilename, sha, root) for s in fetch}
+    hashed = hash_files(list(paths.values()), jobs=options.jobs)
+    entries: list[FileEntry] = []
+    unknowns: list[Unknown] = []
+    for s in sorted(siblings, key=lambda s: s.rfilename):
+        rel = s.rfilename
+        role = local.file_role(rel)
+        if rel in paths:
+            h = hashed[paths[rel]]
+            if s.lfs is not None and h.sha256 != s.lfs.sha256:
+                raise InputError(
+                    f"{repo_id}@{sha}: {rel} has SHA-256 {h.sha256} but the Hub declares {s.lfs.sha256}",
+                    "the download is corrupt or the Hub's record is wrong",
+                )
+            entries.append(
+                FileEntry(
+                    rel,
+                    h.size,
+                    h.sha256,
+                    role,
+                    Evidence(COLLECTOR, rel, "computed"),
+                    weights.inspect(paths[rel], rel, COLLECTOR),
+                )
+            )
+        elif s.lfs is not None:
+            weights_info = (
+                _remote_header(hub, repo_id, sha, rel, s.lfs.size, root)
+                if rel.endswith(".safetensors")
+                else None
+            )
+            entries.append(
+                FileEntry(
+                    rel,
+                    s.lfs.size,
+                    s.lfs.sha256,
+                    role,
+                    Evidence(COLLECTOR, f"{where}#siblings/{rel}/lfs", "declared"),
+                    weights_info,
+                )
+            )
+        else:
+            entries.append(
+                FileEntry(rel, s.size, None, role, Evidence(COLLECTOR, f"{where}#siblings/{rel}", "declared"))
+            )
+            unknowns.append(
+                Unknown(
+                    rel,
+                    "sha256",
+                    f"not downloaded: {s.size} bytes is over the {SMALL_FILE_CAP}-byte cap for non-LFS files",
+                )
+            )
+    return entries, tuple(unknowns)
+
+
+def _remote_header(hub: Hub, repo_id: str, sha: str, rel: str, size: int, root: Path) -> WeightInfo | None:
+    """A safetensors header fetched with range requests, inspected exactly as a local file would be.
+
+    The header bytes go into a sparse file of the declared size, so the same bounded reader (with its
+    offset checks) sees them; the tensors are never fetched.
+    """
+    url = hf_hub_url(repo_id, rel, revision=sha, endpoint=hub.endpoint)
+    headers = build_hf_headers(token=hub.token or False, library_name="aibom", library_version=__version__)
+    head = hub.call(
+        f"reading the header of {rel}", repo_id, lambda: _read_range(url, headers, 0, HEADER_PROBE)
+    )
+    if len(head) >= 8:
+        (length,) = struct.unpack("<Q", head[:8])
+        if len(head) < 8 + length <= min(size, 8 + weights.SAFETENSORS_MAX_HEADER):
+            head += hub.call(
+                f"reading the header of {rel}",
+                repo_id,
+                lambda: _read_range(url, headers, len(head), 8 + length - 1),
+            )
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        fh.write(head[:size])
+        fh.truncate(size)
+    return weights.inspect(path, rel, COLLECTOR)
+
+
+def _read_range(url: str, headers: dict[str, str], start: int, end: int) -> bytes:
+    """Bytes `start`..`end` of `url`, read no further even if the server ignores the range."""
+    limit = end - start + 1
+    with get_session().stream("GET", url, headers={**headers, "range": f"bytes={start}-{end}"}) as r:
+        if r.status_code >= 400:
+            r.read()
+            hf_raise_for_status(r)
+        data = bytearray()
+        for chunk in r.iter_bytes():
+            data += chunk
+            if len(data) >= limit:
+                break
+    return bytes(data[:limit]) if r.status_code == 206 or start == 0 else b""
+
+
+def _tag_values(tags: list[str] | None, prefix: str) -> list[str]:
+    return [t[len(prefix) :] for t in tags or () if t.startswith(prefix)]
+
+
+def _hub_facts(prov: Provenance, info: object, ev: Evidence) -> Provenance:
+    """Add what the Hub says beyond the files: gating, tags (licenses, datasets, papers), parameters."""
+    tags: list[str] = list(getattr(info, "tags", None) or [])
+    gated = getattr(info, "gated", None)
+    private = getattr(info, "private", None)
+    props = [Property("aibom:hf:private", str(bool(private)).lower(), ev)]
+    if gated is not None:
+        props.append(Property(PROP_ACCESS, "gated" if gated else "open", ev))
+        props.append(Property("aibom:hf:gated", str(gated).lower(), ev))
+    library = getattr(info, "library_name", None)
+    task = getattr(info, "pipeline_tag", None)
+    card = prov.card
+    if library and card.library is None:
+        card = replace(card, library=Fact(library, ev))
+    if task and card.task is None:
+        card = replace(card, task=Fact(task, ev))
+    lics = prov.licenses
+    if not lics:
+        tag_ev = replace(ev, location=f"{ev.location}#tags")
+        lics = tuple(licenses.resolve(t, tag_ev) for t in _tag_values(tags, "license:"))
+    known = {d.id.lower() for d in prov.datasets}
+    datasets = prov.datasets + tuple(
+        Dataset(d, replace(ev, location=f"{ev.location}#tags/dataset:{d}"))
+        for d in dict.fromkeys(_tag_values(tags, "dataset:"))
+        if d.lower() not in known
+    )
+    refs = prov.references + tuple(
+        Reference(f"https://arxiv.org/abs/{a}", "research-paper", replace(ev, location=f"{ev.location}#tags"))
+        for a in dict.fromkeys(_tag_values(tags, "arxiv:"))
+        if not any(a in r.url for r in prov.references)
+    )
+    parameters = prov.parameters
+    st = getattr(info, "safetensors", None)
+    if parameters is None and st is not None and st.total:
+        parameters = Fact(int(st.total), replace(ev, location=f"{ev.location}#safetensors.total"))
+    filled = {"license": bool(lics), "datasets": bool(datasets), "parameters": parameters is not None}
+    unknowns = tuple(u for u in prov.unknowns if not (u.subject == "model" and filled.get(u.field)))
+    return prov.with_changes(
+        unknowns=unknowns,
+        gated=bool(gated) if gated is not None else prov.gated,
+        card=card,
+        licenses=lics,
+        datasets=datasets,
+        references=refs,
+        parameters=parameters,
+        base_models=_base_models(prov.base_models, tags, ev),
+        properties=prov.properties + tuple(props),
+    )
+
+
+def _base_models(bases: tuple[BaseModel, ...], tags: list[str], ev: Evidence) -> tuple[BaseModel, ...]:
+    """Base models from the card, completed by the Hub's ``base_model:[relation:]ID`` tags."""
+    relation_of: dict[str, str] = {}
+    plain: list[str] = []
+    for value in _tag_values(tags, "base_model:"):
+        kind, _, rest = value.partition(":")
+        if rest and kind in TAG_RELATIONS:
+            relation_of[rest] = TAG_RELATIONS[kind]
+        elif not rest or "/" in kind:
+            plain.append(value)
+    out = [
+        replace(b, relation=relation_of[b.id]) if b.relation == "unknown" and b.id in relation_of else b
+        for b in bases
+    ]
+    known = {b.id for b in bases}
+    for base in dict.fromkeys([*plain, *relation_of]):
+        if base not in known:
+            out.append(
+                BaseModel(
+                    base,
+                    relation_of.get(base, "unknown"),  # type: ignore[arg-type]
+                    replace(ev, location=f"{ev.location}#tags/base_model:{base}"),
+                )
+            )
+            known.add(base)
+    return tuple(out)
+
+
+def _datasets(hub: Hub, prov: Provenance, folder: Path) -> Provenance:
+    """Each named dataset, completed from its Hub info and card: license, URL, gating, revision."""
+    out: list[Dataset] = []
+    unknowns: list[Unknown] = []
+    for ds in prov.datasets:
+        try:
+            info = hub.call(f"reading dataset {ds.id}", ds.id, lambda ds=ds: hub.api.dataset_info(ds.id))
+        except InputError:
+            out.append(ds)
+            unknowns.append(
+                Unknown(
+                    f"dataset {ds.id}",
+                    "license",
+                    f"the Hub at {hub.endpoint} does not know dataset {ds.id} (or it is private)",
+                )
+            )
+            continue
+        found = _dataset_from_hub(hub, ds, info, folder)
+        if not found.licenses:
+            unknowns.append(Unknown(f"dataset {ds.id}", "license", "its Hub card declares no license"))
+        out.append(found)
+    return prov.with_changes(datasets=tuple(out), unknowns=prov.unknowns + tuple(unknowns))
+
+
+def _dataset_from_hub(hub: Hub, ds: Dataset, info: object, folder: Path) -> Dataset:
+    """A dataset completed from ``dataset_info`` and its README card at the same commit."""
+    sha = getattr(info, "sha", None)
+    url = f"{hub.endpoint}/datasets/{ds.id}"
+    where = f"{hub.endpoint}/api/datasets/{ds.id}" + (f"/revision/{sha}" if sha else "")
+    gated = getattr(info, "gated", None)
+    has_card = any(s.rfilename == "README.md" for s in getattr(info, "siblings", None) or [])
+    lics: tuple[License, ...] = ()
+    name, description = ds.name, ds.description
+    if has_card and sha:
+        try:
+            path = hub.download(ds.id, "README.md", sha, folder / ds.id, repo_type="dataset")
+            card = parse_dataset_card(
+                path.read_text(encoding="utf-8", errors="replace"),
+                collector=COLLECTOR,
+                location=f"{url}/blob/{sha}/README.md",
+            )
+            lics, name, description = card.licenses, name or card.title, description or card.description
+        except InputError:  # gated card without a token: the API's cardData and tags still carry the license
+            pass
+    if not lics:
+        tag_ev = Evidence(COLLECTOR, f"{where}#tags", "declared")
+        lics = tuple(
+            licenses.resolve(t, tag_ev) for t in _tag_values(getattr(info, "tags", None), "license:")
+        )
+    return replace(
+        ds,
+        url=ds.url or url,
+        licenses=lics,
+        gated=bool(gated) if gated is not None else None,
+        revision=sha,
+        name=name,
+        description=description,
+    )
+
+
+def _lineage(hub: Hub, prov: Provenance, depth: int) -> Provenance:
+    """Follow base models `depth` levels: identity (purl at their commit) and license; no cycles."""
+    seen = {prov.repo_id}
+    bases = list(prov.base_models)
+    unknowns: list[Unknown] = []
+    frontier = list(range(len(bases)))
+    for _ in range(depth):
+        nxt: list[int] = []
+        for i in frontier:
+            base = bases[i]
+            if base.id in seen:
+                continue
+            seen.add(base.id)
+            try:
+                info = hub.call(
+                    f"reading base model {base.id}", base.id, lambda base=base: hub.api.model_info(base.id)
+                )
+            except InputError:
+                unknowns.append(
+                    Unknown(
+                        f"base model {base.id}",
+                        "license",
+                        f"the Hub at {hub.endpoint} does not know {base.id} (or it is private)",
+                    )
+                )
+                continue
+            sha = getattr(info, "sha", None)
+            where = f"{hub.endpoint}/api/models/{base.id}" + (f"/revision/{sha}" if sha else "")
+            ev = Evidence(COLLECTOR, f"{where}#cardData", "declared")
+            cd = getattr(info, "card_data", None)
+            raw = getattr(cd, "license", None) if cd is not None else None
+            lics = base.licenses or tuple(
+                licenses.resolve(
+                    r, ev, name=getattr(cd, "license_name", None), url=getattr(cd, "license_link", None)
+                )
+                for r in ([raw] if isinstance(raw, str) else list(raw or []))
+            )
+            if not lics:
+                lics = tuple(
+                    licenses.resolve(t, replace(ev, location=f"{where}#tags"))
+                    for t in _tag_values(getattr(info, "tags", None), "license:")
+                )
+            if not lics:
+                unknowns.append(
+                    Unknown(f"base model {base.id}", "license", "its Hub card declares no license")
+                )
+            bases[i] = replace(
+                base,
+                purl=hf_purl(base.id, sha) if sha else base.purl,
+                revision=sha or base.revision,
+                licenses=lics,
+            )
+            known = {b.id for b in bases}
+            for parent in _base_models(
+                (), list(getattr(info, "tags", None) or []), replace(ev, location=where)
+            ):
+                if parent.id not in known and parent.id not in seen:
+                    bases.append(parent)
+                    nxt.append(len(bases) - 1)
+        frontier = nxt
+    return prov.with_changes(base_models=tuple(bases), unknowns=prov.unknowns + tuple(unknowns))
