@@ -36,7 +36,8 @@ def test_identity_links_and_release_facts() -> None:
         ("repository", "https://github.com/LLM360/amber-train"), ("website", "https://huggingface.co/LLM360/Amber")]
     assert [lic.spdx for lic in prov.licenses] == ["Apache-2.0"]
     props = {p.name: p.value for p in prov.properties}
-    assert props["aibom:mot:version"] == "7B"
+    assert props["aibom:version"] == "7B"
+    assert props["aibom:mot:architecture"] == "transformer decoder"
     assert props["aibom:mot:license.distribution"] == "Apache-2.0"
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from aibom.collect.declarations import VERSION
 from aibom.collect.dispatch import read_text
 from aibom.errors import InputError
 from aibom.licenses import resolve
@@ -164,13 +165,14 @@ def _hf_repo(value: object) -> str | None:
 
 
 def _properties(release: dict[str, Any], globals_: dict[str, License], location: str) -> tuple[Property, ...]:
-    """Release facts with no other home, and the global licenses as written (`aibom:mot:*`)."""
+    """The release version (`aibom:version`), other release facts and global licenses (`aibom:mot:*`)."""
     props = []
     for key in RELEASE_PROPERTIES:
         value = _text(release.get(key))
         if value:
-            props.append(Property(f"aibom:mot:{key}", value,
-                                  Evidence(MOT_COLLECTOR, f"{location}#release.{key}", "declared")))
+            name = VERSION if key == "version" else f"aibom:mot:{key}"
+            evidence = Evidence(MOT_COLLECTOR, f"{location}#release.{key}", "declared")
+            props.append(Property(name, value, evidence))
     for kind, lic in globals_.items():
         props.append(Property(f"aibom:mot:license.{kind}", lic.raw, lic.evidence))
     return tuple(props)

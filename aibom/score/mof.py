@@ -16,8 +16,9 @@ Which facts of a `Provenance` make each component: facts tagged with the compone
 (training → Datasets, evaluation → Evaluation data); and, for a component no such fact declares,
 what a collected model shows: weight files (Model parameters (Final)), modelling code or config
 (Model architecture), README (Model card), card metrics (Evaluation results), under the model's
-license. A license declared in a MOT file is judged exactly as written (MOT compares exact SPDX ids);
-other licenses by their resolved SPDX id or expression.
+license. Facts from a MOT file speak for their whole component. A license declared in a MOT file is
+judged exactly as written (MOT compares exact SPDX ids); other licenses by their resolved SPDX id or
+expression. A card's link whose license was never looked up is reported unknown, not unmet.
 """
 
 from __future__ import annotations
