@@ -7,13 +7,21 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 from aibom.cli import main
-from tests.conftest import MOT, REPO
+from aibom.collect import dispatch
+from aibom.collect.options import CollectOptions
+from aibom.emit.cyclonedx import to_json
+from aibom.model import Assessment
+from aibom.score.profiles import evaluate
+from tests.conftest import FIXTURES, MOT, REAL, REPO
+from tests.test_score_core import OLMO_DECLARED, tiny_safetensors
 
 SCHEMA = json.loads((REPO / "schemas" / "score-report.schema.json").read_text())
 
@@ -121,3 +129,47 @@ def test_bad_declarations_are_bad_input_with_the_field(
     assert code == 2
     assert out == ""
     assert err.startswith("aibom: error: ") and "/datasets/0/usage" in err
+
+
+def test_a_folder_with_a_real_card_and_its_aibom_yaml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "olmo"
+    folder.mkdir()
+    (folder / "README.md").write_bytes(
+        (REAL / "modelcards" / "allenai__OLMo-2-1124-13B" / "README.md").read_bytes()
+    )
+    tiny_safetensors(folder / "model.safetensors")
+    code, out, err = score(capsys, monkeypatch, str(folder), "--format", "json", "--fail-on", "unknown")
+    assert code == 1, err
+    doc = json.loads(out)
+    jsonschema.validate(doc, SCHEMA)
+    assert {r["id"]: r["status"] for r in doc["requirements"]}["open-data"] == "unknown"
+
+    (folder / "aibom.yaml").write_text(OLMO_DECLARED)
+    code, out, err = score(capsys, monkeypatch, str(folder), "--format", "json", "--fail-on", "unknown")
+    assert code == 0, err
+    doc = json.loads(out)
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["summary"] == {"met": 4, "unmet": 0, "partial": 0, "unknown": 0, "total": 4}
+    assert doc["verdict"] == "Open: all 4 requirements are met."
+
+
+def test_a_bom_is_rescored_from_its_facts_and_its_embedded_assessment_compared(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prov = dispatch.collect(str(FIXTURES / "models" / "tiny-llama-ft"), CollectOptions())
+    fresh = evaluate(prov, "core")
+    claimed = Assessment("core", tuple(replace(f, status="met", fix="") for f in fresh.findings))
+    bom = tmp_path / "bom.json"
+    stamp = datetime(2024, 1, 1, tzinfo=UTC)
+    bom.write_text(to_json(prov.with_changes(assessments=(claimed,)), timestamp=stamp, serial=None))
+
+    code, out, err = score(capsys, monkeypatch, str(bom), "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    jsonschema.validate(doc, SCHEMA)
+    assert [r["status"] for r in doc["requirements"]] == [f.status for f in fresh.findings]
+    (note,) = doc["notes"]
+    changed = [f.requirement for f in fresh.findings if f.status != "met"]
+    assert changed and all(f"{rid} (BOM: met, now:" in note for rid in changed)
