@@ -155,7 +155,8 @@ def to_text(report: dict[str, Any]) -> str:
     if cited:
         out += ["", "Evidence:"]
         out += [f"  {rid}: {_cite(e)}" for rid, e in cited]
-    out += [f"Note: {n}" for n in report.get("notes", ())]
+    for note in report.get("notes", ()):
+        out += ["", f"Note: {note}"]
     return "\n".join(out) + "\n"
 
 
@@ -212,7 +213,8 @@ def to_markdown(report: dict[str, Any]) -> str:
         out += ["", "<details><summary>Evidence</summary>", ""]
         out += [f"- `{rid}`: {_cell(_cite(e))}" for rid, e in cited]
         out += ["", "</details>"]
-    out += [f"> Note: {_cell(n)}" for n in report.get("notes", ())]
+    for note in report.get("notes", ()):
+        out += ["", f"> Note: {_cell(note)}"]
     return "\n".join(out) + "\n"
 
 
