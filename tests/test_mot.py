@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 from aibom.collect.mot import from_mot, is_mot, load_mot
+from aibom.emit.cyclonedx import to_json
 from aibom.emit.validate import problems
 from aibom.errors import InputError
 from tests.conftest import MOT, REPO
@@ -114,6 +116,16 @@ def test_binary_file_is_an_input_error(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00framework")
     with pytest.raises(InputError):
         load_mot(path)
+
+
+@pytest.mark.parametrize("name", ["Amber.yml", "Falcon-180B.yml", "Aquila-7B.yml", "BLOOM.yml"])
+def test_the_bom_of_a_real_mot_file_is_valid(name: str) -> None:
+    prov = load_mot(MODELS / name)
+    text = to_json(prov, timestamp=datetime(2025, 1, 1, tzinfo=UTC), serial=None)
+    assert problems(text) == []
+    bom = json.loads(text)
+    assert bom["metadata"]["component"]["name"] == prov.name
+    assert bom["metadata"]["component"]["type"] == "machine-learning-model"
 
 
 # --- through the command line ---
