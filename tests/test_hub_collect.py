@@ -13,7 +13,7 @@ from hubserver import front_matter, model_files, real_card, write_folder
 
 from aibom.collect import hf_hub, local
 from aibom.collect.options import CollectOptions
-from aibom.errors import InputError
+from aibom.errors import EnvironmentFailure, InputError
 from aibom.model import PROP_ACCESS, Provenance, hf_purl
 
 BERT = "google-bert/bert-base-uncased"
@@ -241,6 +241,14 @@ def test_verify_weights_downloads_and_checks_the_declared_sha256(hub) -> None:
     hub.tamper_blob(hashlib.sha256(good).hexdigest(), good[:-1] + b"\x01")
     with pytest.raises(InputError, match=r"model\.safetensors has SHA-256 .* Hub declares"):
         collect(BERT, verify_weights=True)
+
+
+@pytest.mark.parametrize("name", ["../escape.json", "/etc/passwd", "a/../../b.json", ".git/config"])
+def test_a_hostile_file_name_from_the_hub_is_refused(hub, name: str) -> None:
+    hub.add_model(BERT, {**model_files(BERT), name: b"{}"})
+    with pytest.raises(EnvironmentFailure, match="unsafe file name"):
+        collect(BERT)
+    assert hub.count(r"/resolve/") == 0, "refused before anything was downloaded"
 
 
 def test_hub_declared_parameters_fill_in_when_no_header_is_read(hub) -> None:

@@ -39,7 +39,7 @@ def test_repo_not_found_is_bad_input(hub, monkeypatch, capsys, tmp_path: Path) -
 def test_revision_not_found_is_bad_input(hub, monkeypatch, capsys) -> None:
     hub.add_model(BERT, model_files(BERT))
     code, err = generate(monkeypatch, capsys, f"{BERT}@v9.9")
-    assert code == 2 and "revision not found" in err
+    assert code == 2 and f"{BERT}@v9.9: no such revision" in err
 
 
 def test_gated_without_token_says_a_token_is_needed(hub, monkeypatch, capsys) -> None:

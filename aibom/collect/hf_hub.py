@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 import httpx2
@@ -126,7 +126,7 @@ class Hub:
             )
         if isinstance(exc, RevisionNotFoundError):
             return InputError(
-                f"{repo}: revision not found on {self.endpoint} ({what})", "check the branch, tag or commit"
+                f"{repo}: no such revision on {self.endpoint} ({what})", "check the branch, tag or commit"
             )
         if isinstance(exc, RemoteEntryNotFoundError):
             return InputError(f"{repo}: {what}: file not found at that revision")
@@ -195,7 +195,7 @@ def collect_hub(repo_id: str, revision: str | None, options: CollectOptions) -> 
     hub = Hub(options)
     info = hub.call(
         "reading the model info",
-        repo_id,
+        f"{repo_id}@{revision}" if revision else repo_id,
         lambda: hub.api.model_info(repo_id, revision=revision, files_metadata=True),
     )
     sha = info.sha
@@ -237,6 +237,19 @@ def _files(
     options: CollectOptions,
 ) -> tuple[list[FileEntry], tuple[Unknown, ...]]:
     """File entries: small files downloaded and hashed, LFS files as the Hub declares them (or verified)."""
+    for s in siblings:
+        parts = PurePosixPath(s.rfilename).parts
+        if (
+            not parts
+            or s.rfilename.startswith("/")
+            or "\\" in s.rfilename
+            or ".." in parts
+            or ".git" in parts
+        ):
+            raise EnvironmentFailure(
+                f"the Hub at {hub.endpoint} lists an unsafe file name for {repo_id}: {s.rfilename!r}",
+                "HF_ENDPOINT may not point to a trustworthy Hub",
+            )
     fetch = [
         s
         for s in siblings
@@ -244,7 +257,7 @@ def _files(
         or (s.lfs is not None and options.verify_weights)
     ]
     paths = {s.rfilename: hub.download(repo_id, s.rfilename, sha, root) for s in fetch}
-    hashed = hash_files(list(paths.values()), jobs=options.jobs)
+    hashed = hash_files(list(paths.values()), jobs=options.jobs, progress=options.progress)
     entries: list[FileEntry] = []
     unknowns: list[Unknown] = []
     for s in sorted(siblings, key=lambda s: s.rfilename):
