@@ -324,3 +324,20 @@ def test_synthetic_dataset_depends_on_its_generator() -> None:
     back = from_json(json.dumps(doc))
     assert back.datasets == (synthetic,)
     assert back.unknowns == prov.unknowns
+
+
+@pytest.mark.parametrize(
+    ("spdx", "expected"),
+    [
+        ("mit OR apache-2.0", {"expression": "MIT OR Apache-2.0"}),
+        ("apache-2.0 WITH llvm-exception", {"expression": "Apache-2.0 WITH LLVM-exception"}),
+        ("MIT OR LicenseRef-llama2", {"expression": "MIT OR LicenseRef-llama2"}),
+        ("gpl-3.0-only", {"license": {"id": "GPL-3.0-only"}}),
+        ("LicenseRef-gemma", {"license": {"name": "LicenseRef-gemma"}}),
+    ],
+)
+def test_spdx_values_are_emitted_case_exact(spdx: str, expected: dict[str, Any]) -> None:
+    lic = m.License(spdx, CARD, spdx=spdx)
+    assert emit(unknown_license().with_changes(licenses=(lic,)))["metadata"]["component"]["licenses"] == [
+        expected
+    ]

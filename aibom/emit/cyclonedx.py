@@ -11,6 +11,7 @@ import json
 import re
 import uuid
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from cyclonedx import spdx
@@ -29,6 +30,7 @@ from cyclonedx.model.definition import Definitions, Requirement, Standard
 from cyclonedx.model.license import DisjunctiveLicense, License, LicenseExpression
 from cyclonedx.model.tool import ToolRepository
 from cyclonedx.output.json import JsonV1Dot6, JsonV1Dot7
+from license_expression import ExpressionError, Licensing, get_spdx_licensing
 from packageurl import PackageURL
 
 from aibom import __version__
@@ -206,13 +208,30 @@ def _licenses(licenses: tuple[m.License, ...]) -> list[License]:
         spdx_id = spdx.fixup_id(lic.spdx) if lic.spdx else None
         if spdx_id:
             out.append(DisjunctiveLicense(id=spdx_id, url=url))
-        elif lic.spdx and not lic.spdx.startswith("LicenseRef-") and spdx.is_expression(lic.spdx):
-            out.append(LicenseExpression(lic.spdx))
+        elif lic.spdx and not lic.spdx.startswith("LicenseRef-") and (expression := _expression(lic.spdx)):
+            out.append(LicenseExpression(expression))
         elif lic.name or lic.spdx:
             out.append(DisjunctiveLicense(name=lic.name or lic.spdx, url=url))
     if len(out) > 1:  # the schema allows one expression alone, or a list of licenses
         out = [DisjunctiveLicense(name=li.value) if isinstance(li, LicenseExpression) else li for li in out]
     return out
+
+
+@cache
+def _licensing() -> Licensing:
+    return get_spdx_licensing()
+
+
+def _expression(value: str) -> str | None:
+    """`value` as a case-exact SPDX expression (LicenseRef-* symbols allowed), or None if it is not one."""
+    licensing = _licensing()
+    try:
+        parsed = licensing.parse(value, validate=False)
+    except (ExpressionError, TypeError, ValueError):
+        return None
+    if parsed is None or any(not k.startswith("LicenseRef-") for k in licensing.unknown_license_keys(parsed)):
+        return None
+    return str(parsed.render())
 
 
 def _parameter_count(n: int) -> str:
