@@ -188,6 +188,7 @@ def collected() -> Provenance:
         datasets=(Dataset("allenai/olmo-mix-1124", card), Dataset("bookcorpus", card)),
         unknowns=(
             Unknown("folder-name", "datasets", "dataset cards not read offline"),
+            Unknown("folder-name", "license", "LICENSE: the text is not a license aibom recognises"),
             Unknown("folder-name", "parameters", "no safetensors header"),
         ),
     )
@@ -206,7 +207,7 @@ def test_apply_merges_declared_facts_into_collected_ones(tmp_path: Path) -> None
     assert olmo.url == "https://huggingface.co/datasets/allenai/olmo-mix-1124"
     assert olmo.evidence.location == "aibom.yaml#/datasets/0"
     assert by_id["bookcorpus"].evidence.location == "README.md#front-matter"  # kept as collected
-    assert [u.field for u in prov.unknowns] == ["parameters"]  # declared datasets answer the other unknown
+    assert [u.field for u in prov.unknowns] == ["parameters"]  # the declared datasets and license answer the rest
 
 
 def test_apply_keeps_a_hub_identity_and_classified_licenses(tmp_path: Path) -> None:

@@ -45,27 +45,17 @@ _DOCUMENTS = (
     ("sample_outputs", "sample-outputs"),
 )
 _EVALUATION = (("code", "evaluation-code"), ("data", "evaluation-data"), ("results", "evaluation-results"))
-_RESOLVED_UNKNOWNS = {
-    "model": ("license", "licenses", "description", "author"),
-    "datasets": ("datasets",),
-    "synthetic_datasets": ("datasets",),
-    "code": ("code", "training-code"),
-    "weights": ("weights",),
-}
-"""Which `Unknown.field`s a declared section answers (they are dropped when it is applied)."""
 
 
 @dataclass(frozen=True)
 class Declarations:
     """What a declarations file says, as a Provenance whose every fact is declared.
 
-    `sections` names the top-level sections present, so `apply` knows which unknowns they answer;
     `mot` is true when the file was a Model Openness Tool YAML.
     """
 
     source: str
     facts: Provenance
-    sections: tuple[str, ...] = ()
     mot: bool = False
 
 
@@ -75,9 +65,9 @@ def load(path: Path) -> Declarations:
     from aibom.collect import mot
 
     if mot.is_mot(data):
-        return Declarations(source=path.name, facts=mot.load_mot(path), sections=("mot",), mot=True)
+        return Declarations(source=path.name, facts=mot.load_mot(path), mot=True)
     _validate(data, path)
-    return Declarations(source=path.name, facts=_facts(data, path), sections=tuple(sorted(data)))
+    return Declarations(source=path.name, facts=_facts(data, path))
 
 
 def to_provenance(decl: Declarations) -> Provenance:
@@ -88,14 +78,12 @@ def to_provenance(decl: Declarations) -> Provenance:
 def apply(prov: Provenance, decl: Declarations) -> Provenance:
     """`prov` with the declared facts merged in: declared facts add to, or complete, collected ones.
 
-    Identity fields fill gaps (a Hub identity is never overridden); a declared license replaces only
-    collected licenses nobody could classify; datasets, references and base models are merged by id
-    or URL, declared values winning field by field; unknowns a declared section answers are dropped.
+    Identity fields and gating fill gaps (a collected Hub identity is never overridden); a declared
+    license replaces only collected licenses nobody could classify; datasets, references and base
+    models are merged by id or URL, declared values winning field by field; unknowns the declared
+    facts answer are dropped.
     """
     facts = decl.facts
-    answered = {f for s in decl.sections for f in _RESOLVED_UNKNOWNS.get(s, ())}
-    if decl.mot:
-        answered |= {f for fields in _RESOLVED_UNKNOWNS.values() for f in fields}
     declared_identity = facts.identity.collector == COLLECTOR and facts.identity.location.endswith("#/model")
     return prov.with_changes(
         name=facts.name if declared_identity and prov.repo_id is None else prov.name,
@@ -103,14 +91,20 @@ def apply(prov: Provenance, decl: Declarations) -> Provenance:
         purl=prov.purl or facts.purl,
         description=prov.description or facts.description,
         author=prov.author or facts.author,
-        gated=facts.gated if facts.gated is not None else prov.gated,
+        gated=prov.gated if prov.gated is not None else facts.gated,
         licenses=_merge_licenses(prov.licenses, facts.licenses),
         datasets=_merge_by(prov.datasets, facts.datasets, lambda d: d.id.lower()),
         base_models=_merge_by(prov.base_models, facts.base_models, lambda b: b.id.lower()),
         references=_merge_by(prov.references, facts.references, lambda r: (r.url.rstrip("/"), r.purpose)),
         properties=_merge_by(prov.properties, facts.properties, lambda p: p.name),
-        unknowns=tuple(u for u in prov.unknowns if u.field not in answered) + facts.unknowns,
+        unknowns=tuple(u for u in prov.unknowns if u.field not in _answered(facts)) + facts.unknowns,
     )
+
+
+def _answered(facts: Provenance) -> set[str]:
+    """The `Unknown.field`s of a collected model that these declared facts answer."""
+    answered = {"license"} if facts.licenses else set()
+    return answered | {"datasets"} if facts.datasets else answered
 
 
 def _parse_yaml(path: Path) -> dict[str, Any]:
