@@ -207,7 +207,7 @@ def test_apply_merges_declared_facts_into_collected_ones(tmp_path: Path) -> None
     assert olmo.url == "https://huggingface.co/datasets/allenai/olmo-mix-1124"
     assert olmo.evidence.location == "aibom.yaml#/datasets/0"
     assert by_id["bookcorpus"].evidence.location == "README.md#front-matter"  # kept as collected
-    assert [u.field for u in prov.unknowns] == ["parameters"]  # the declared datasets and license answer the rest
+    assert [u.field for u in prov.unknowns] == ["parameters"]  # declared datasets and license answer the rest
 
 
 def test_apply_keeps_a_hub_identity_and_classified_licenses(tmp_path: Path) -> None:
