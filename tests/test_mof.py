@@ -241,7 +241,17 @@ def test_spdx_expressions_of_collected_licenses() -> None:
 
 
 def test_unknown_is_not_unmet() -> None:
-    prov = Provenance("m", LOCAL, "hub", unknowns=(Unknown("m", "training-code", "offline"),))
+    unknowns = (Unknown("m", "training-code", "offline"), Unknown("model", "datasets", "the card names none"))
+    prov = Provenance("m", LOCAL, "hub", unknowns=unknowns)
     by_title = {f.title: f for f in assess(prov).findings}
     assert by_title["Training code"].status == "unknown"
+    assert by_title["Datasets"].status == "unknown"
     assert by_title["Inference code"].status == "unmet"
+    assert classify(prov).mof_class == 0  # the class itself never counts an unknown as open
+
+
+def test_model_license_unknown_or_absent() -> None:
+    absent = collected("mit").with_changes(licenses=())
+    assert {f.title: f.status for f in assess(absent).findings}["Model parameters (Final)"] == "unmet"
+    unknown = absent.with_changes(unknowns=(Unknown("model", "license", "no license in the card"),))
+    assert {f.title: f.status for f in assess(unknown).findings}["Model parameters (Final)"] == "unknown"

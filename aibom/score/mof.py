@@ -73,6 +73,15 @@ COMPONENT_PURPOSES: dict[str, str] = {
 }
 """The reference purpose each non-dataset component is recorded under (tagged with its name)."""
 
+UNKNOWN_FIELDS: dict[str, tuple[str, ...]] = {
+    "Model parameters (Final)": ("weights", "files", "siblings"),
+    "Model architecture": ("config", "files", "siblings"),
+    "Model card": ("card",),
+    "Datasets": ("datasets",),
+    "Evaluation results": ("metrics",),
+}
+"""`Unknown.field`s of a collected model that leave a component it lacks unknown rather than unmet."""
+
 FIX_LICENSES = {
     "code": "an OSI-approved license such as Apache-2.0 or MIT",
     "data": "an open-data license such as CDLA-Permissive-2.0 or CC-BY-4.0",
@@ -213,23 +222,27 @@ def _fact(licenses: tuple[License, ...], evidence: Evidence) -> _Fact:
 
 
 def _collected_facts(prov: Provenance) -> Iterator[tuple[str, Facts]]:
-    """Components a collected model shows by itself, under the model's own license."""
+    """Components a collected model shows by itself, under the model's own license.
+
+    No license is unlicensed, unless the collector recorded the model's license as unknown.
+    """
     lic = prov.licenses
+    sought = bool(lic) or not any(u.subject == "model" and u.field == "license" for u in prov.unknowns)
     weights = prov.weight_files
     if weights:
-        yield "Model parameters (Final)", (_Fact(lic, weights[0].evidence),)
+        yield "Model parameters (Final)", (_Fact(lic, weights[0].evidence, sought),)
     code = [f for f in prov.files if f.role == "code" and f.path.endswith(".py")]
     config = [f for f in prov.files if f.path.rsplit("/", 1)[-1] == "config.json"]
     architecture = code or config
     if architecture:
-        yield "Model architecture", (_Fact(lic, architecture[0].evidence),)
+        yield "Model architecture", (_Fact(lic, architecture[0].evidence, sought),)
     elif prov.card.model_architecture is not None:
-        yield "Model architecture", (_Fact(lic, prov.card.model_architecture.evidence),)
+        yield "Model architecture", (_Fact(lic, prov.card.model_architecture.evidence, sought),)
     readme = [f for f in prov.files if f.path.lower() == "readme.md"]
     if readme:
-        yield "Model card", (_Fact(lic, readme[0].evidence),)
+        yield "Model card", (_Fact(lic, readme[0].evidence, sought),)
     if prov.card.metrics:
-        yield "Evaluation results", (_Fact(lic, prov.card.metrics[0].evidence),)
+        yield "Evaluation results", (_Fact(lic, prov.card.metrics[0].evidence, sought),)
 
 
 def _state(component: Component, facts: Facts) -> ComponentState:
@@ -310,7 +323,7 @@ def assess(prov: Provenance) -> Assessment:
     states = component_states(prov)
     result = _result(states)
     stand_in = any(s.component.name == RESEARCH_PAPER and s.status == "open" for s in states)
-    unknown_fields = {u.field for u in prov.unknowns} | {u.subject for u in prov.unknowns}
+    unknown_fields = {u.field for u in prov.unknowns}
     findings = tuple(
         _finding(s, stand_in, unknown_fields) for s in states if s.component.required or s.status != "missing"
     )
@@ -355,7 +368,7 @@ def _verdict(state: ComponentState, stand_in: bool, unknown_fields: set[str]) ->
         )
     if state.status != "missing":
         return "unmet", f"included but {_problem(state)} ({scope})", publish
-    if c.name in unknown_fields or COMPONENT_PURPOSES.get(c.name) in unknown_fields:
+    if unknown_fields & {c.name, COMPONENT_PURPOSES.get(c.name), *UNKNOWN_FIELDS.get(c.name, ())}:
         return (
             "unknown",
             f"could not tell whether the {c.name} is released ({scope})",
