@@ -155,6 +155,8 @@ def diff(old: str, new: str, fmt: str, fail_on: tuple[str, ...], profile: str | 
 
     sides = []
     for target in (old, new):
+        if target.lower().endswith(".json") and not Path(target).is_file():
+            raise InputError(f"{target}: no such BOM file")
         prov = load(target, _options())
         if profile:
             from aibom.score.profiles import evaluate

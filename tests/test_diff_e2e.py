@@ -1,8 +1,8 @@
-"""`aibom diff` end to end: real model folders, mutated, turned into BOMs by `aibom generate`, diffed.
+"""`aibom diff` end to end: the project's fixture models, mutated, turned into BOMs by `aibom generate`.
 
-Each case copies a small model folder (a model card and real safetensors files written byte by byte),
-makes one change a model release could make, generates both BOMs through the real pipeline and diffs
-the BOM files through the command line in all three formats.
+Each case copies a fixture folder (real safetensors files, a real-shaped card), makes one change a
+model release could make, generates both BOMs through the real pipeline and diffs the BOM files
+through the command line in all three formats.
 """
 
 from __future__ import annotations
@@ -18,42 +18,31 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from conftest import REAL, REPO
+from conftest import FIXTURES, REAL, REPO
 
 from aibom.cli import cli, main
 
 SCHEMA = json.loads((REPO / "schemas" / "diff.schema.json").read_text(encoding="utf-8"))
 OWASP = REAL / "reference" / "owasp-aibom-generator__cyclonedx-1.6-outputs"
+CC_BY_NC = """Attribution-NonCommercial 4.0 International
 
-CARD = """\
----
-license: apache-2.0
-datasets:
-- acme/instructions
-- wikitext
-base_model: TinyLlama/TinyLlama-1.1B-Chat-v1.0
-pipeline_tag: text-generation
-model-index:
-- name: tiny-llama-ft
-  results:
-  - task:
-      type: text-generation
-    dataset:
-      name: HellaSwag
-      type: hellaswag
-      split: validation
-    metrics:
-    - type: accuracy
-      value: 0.71
----
-# tiny-llama-ft
-
-A tiny Llama fine-tuned on instructions.
-
-## Limitations
-
-It makes things up.
+Creative Commons Attribution-NonCommercial 4.0 International Public License
 """
+APACHE = """                                 Apache License
+                           Version 2.0, January 2004
+                        http://www.apache.org/licenses/
+"""
+
+
+def read_safetensors(path: Path) -> dict[str, tuple[str, list[int], bytes]]:
+    """Tensors of a safetensors file by hand: 8-byte little-endian header length, JSON header, data."""
+    blob = path.read_bytes()
+    (n,) = struct.unpack("<Q", blob[:8])
+    header = json.loads(blob[8:8 + n])
+    header.pop("__metadata__", None)
+    data = blob[8 + n:]
+    return {name: (t["dtype"], t["shape"], data[t["data_offsets"][0]:t["data_offsets"][1]])
+            for name, t in sorted(header.items(), key=lambda kv: kv[1]["data_offsets"][0])}
 
 
 def safetensors(tensors: dict[str, tuple[str, list[int], bytes]]) -> bytes:
@@ -68,26 +57,10 @@ def safetensors(tensors: dict[str, tuple[str, list[int], bytes]]) -> bytes:
     return struct.pack("<Q", len(blob)) + blob + data
 
 
-def f32(*values: float) -> bytes:
-    return struct.pack(f"<{len(values)}f", *values)
-
-
-def make_model(folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    (folder / "README.md").write_text(CARD, encoding="utf-8")
-    config = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": 2}
-    (folder / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
-    (folder / "model.safetensors").write_bytes(safetensors({
-        "embed.weight": ("F32", [2, 2], f32(0.5, -1.0, 2.0, 0.25)),
-        "lm_head.weight": ("F32", [2], f32(1.0, 3.0)),
-    }))
-    return folder
-
-
-def edit_card(folder: Path, old: str, new: str) -> None:
-    text = (folder / "README.md").read_text(encoding="utf-8")
+def edit(folder: Path, name: str, old: str, new: str) -> None:
+    text = (folder / name).read_text(encoding="utf-8")
     assert old in text
-    (folder / "README.md").write_text(text.replace(old, new), encoding="utf-8")
+    (folder / name).write_text(text.replace(old, new), encoding="utf-8")
 
 
 def flip_weight_byte(folder: Path) -> None:
@@ -97,51 +70,84 @@ def flip_weight_byte(folder: Path) -> None:
     path.write_bytes(bytes(blob))
 
 
+def apache(folder: Path) -> None:
+    edit(folder, "README.md", "license: mit", "license: apache-2.0")
+    (folder / "LICENSE").write_text(APACHE, encoding="utf-8")
+
+
 def license_to_non_commercial(folder: Path) -> None:
-    edit_card(folder, "license: apache-2.0", "license: cc-by-nc-4.0")
+    edit(folder, "README.md", "license: apache-2.0", "license: cc-by-nc-4.0")
+    (folder / "LICENSE").write_text(CC_BY_NC, encoding="utf-8")
 
 
 def remove_dataset(folder: Path) -> None:
-    edit_card(folder, "- wikitext\n", "")
+    edit(folder, "README.md", "- databricks/databricks-dolly-15k\n", "")
 
 
 def swap_base_model(folder: Path) -> None:
-    edit_card(folder, "base_model: TinyLlama/TinyLlama-1.1B-Chat-v1.0", "base_model: meta-llama/Llama-3.2-1B")
+    for name in ("README.md", "config.json"):
+        edit(folder, name, "TinyLlama/TinyLlama-1.1B-Chat-v1.0", "meta-llama/Llama-3.2-1B")
 
 
 def change_metric(folder: Path) -> None:
-    edit_card(folder, "value: 0.71", "value: 0.74")
+    edit(folder, "README.md", "value: 48.5", "value: 51.0")
 
 
-def add_shard(folder: Path) -> None:
-    shard = safetensors({"extra.weight": ("F32", [2], f32(7.0, 8.0))})
-    (folder / "model-extra.safetensors").write_bytes(shard)
+def reshard(folder: Path) -> None:
+    """Two shards become three (a shard added); the tensors and the parameter count stay the same."""
+    tensors: dict[str, tuple[str, list[int], bytes]] = {}
+    for n in (1, 2):
+        shard = folder / f"model-0000{n}-of-00002.safetensors"
+        tensors.update(read_safetensors(shard))
+        shard.unlink()
+    names = sorted(tensors)
+    weight_map = {}
+    for n in range(3):
+        part = names[n::3]
+        shard_name = f"model-0000{n + 1}-of-00003.safetensors"
+        (folder / shard_name).write_bytes(safetensors({k: tensors[k] for k in part}))
+        weight_map.update(dict.fromkeys(part, shard_name))
+    index = json.loads((folder / "model.safetensors.index.json").read_text(encoding="utf-8"))
+    index["weight_map"] = dict(sorted(weight_map.items()))
+    (folder / "model.safetensors.index.json").write_text(json.dumps(index, indent=2), encoding="utf-8")
 
 
 def safetensors_to_pickle(folder: Path) -> None:
+    tensors = read_safetensors(folder / "model.safetensors")
     (folder / "model.safetensors").unlink()
-    (folder / "pytorch_model.bin").write_bytes(pickle.dumps({"embed.weight": [0.5, -1.0, 2.0, 0.25]}))
+    plain = {name: list(raw) for name, (_, _, raw) in tensors.items()}
+    (folder / "pytorch_model.bin").write_bytes(pickle.dumps(plain, protocol=4))
 
 
 README = ("file-changed", "README.md", "info")
-METRIC = ("model-card", "metric text-generation / HellaSwag / validation / accuracy", "low")
-CASES: dict[str, tuple[Callable[[Path], None], list[tuple[str, str, str]]]] = {
-    "weight-byte": (flip_weight_byte, [("file-changed", "model.safetensors", "medium")]),
-    "license": (license_to_non_commercial, [("license", "model", "high"), README]),
-    "dataset": (remove_dataset, [("dataset-removed", "wikitext", "medium"), README]),
-    "base-model": (swap_base_model, [("base-model", "meta-llama/Llama-3.2-1B", "high"), README]),
-    "metric": (change_metric, [METRIC, README]),
-    "shard": (add_shard, [("parameters", "count", "medium"),
-                          ("file-added", "model-extra.safetensors", "medium")]),
-    "pickle": (safetensors_to_pickle, [("weight-format", "weights", "high"),
-                                       ("weight-risk", "pytorch_model.bin", "high"),
-                                       ("file-added", "pytorch_model.bin", "medium"),
-                                       ("file-removed", "model.safetensors", "medium")]),
+LICENSE = ("file-changed", "LICENSE", "info")
+METRIC = ("model-card", "metric text-generation / HellaSwag (10-Shot) / validation / acc_norm", "low")
+WEIGHTS = "medium"
+Case = tuple[str, Callable[[Path], None] | None, Callable[[Path], None], list[tuple[str, str, str]]]
+CASES: dict[str, Case] = {
+    "weight-byte": ("tiny-llama-ft", None, flip_weight_byte,
+                    [("file-changed", "model.safetensors", WEIGHTS)]),
+    "license": ("tiny-llama-ft", apache, license_to_non_commercial,
+                [("license", "model", "high"), README, LICENSE]),
+    "dataset": ("tiny-llama-ft", None, remove_dataset,
+                [("dataset-removed", "databricks/databricks-dolly-15k", "medium"), README]),
+    "base-model": ("tiny-llama-ft", None, swap_base_model,
+                   [("base-model", "meta-llama/Llama-3.2-1B", "high"), README,
+                    ("file-changed", "config.json", "low")]),
+    "metric": ("tiny-llama-ft", None, change_metric, [METRIC, README]),
+    "shard": ("sharded-bert", None, reshard,
+              [("file-added", f"model-0000{n}-of-00003.safetensors", WEIGHTS) for n in (1, 2, 3)]
+              + [("file-removed", f"model-0000{n}-of-00002.safetensors", WEIGHTS) for n in (1, 2)]
+              + [("file-changed", "model.safetensors.index.json", "low")]),
+    "pickle": ("tiny-llama-ft", None, safetensors_to_pickle,
+               [("weight-format", "weights", "high"), ("weight-risk", "pytorch_model.bin", "high"),
+                ("file-added", "pytorch_model.bin", WEIGHTS),
+                ("file-removed", "model.safetensors", WEIGHTS)]),
 }
 
 
 def generate(folder: Path, bom: Path) -> Path:
-    result = CliRunner().invoke(cli, ["generate", str(folder), "--repo-id", "acme/tiny-llama-ft",
+    result = CliRunner().invoke(cli, ["generate", str(folder), "--repo-id", f"acme/{folder.name}",
                                       "--reproducible", "-o", str(bom)])
     assert result.exit_code == 0, (result.output, result.exception)
     return bom
@@ -167,12 +173,19 @@ def valid(text: str) -> dict:
     return doc
 
 
+def copy_fixture(name: str, dest: Path) -> Path:
+    shutil.copytree(FIXTURES / "models" / name, dest)
+    return dest
+
+
 @pytest.fixture
 def pair(tmp_path: Path, request: pytest.FixtureRequest) -> tuple[Path, Path]:
-    """BOMs of the base model and of its mutated copy (same folder name, so the same identity)."""
-    mutate = CASES[request.param][0]
-    old = make_model(tmp_path / "old" / "tiny-llama-ft")
-    new = tmp_path / "new" / "tiny-llama-ft"
+    """BOMs of a fixture model and of its mutated copy (same folder name, so the same identity)."""
+    fixture, prepare, mutate, _ = CASES[request.param]
+    old = copy_fixture(fixture, tmp_path / "old" / fixture)
+    if prepare:
+        prepare(old)
+    new = tmp_path / "new" / fixture
     shutil.copytree(old, new)
     mutate(new)
     return generate(old, tmp_path / "old.json"), generate(new, tmp_path / "new.json")
@@ -182,7 +195,7 @@ def pair(tmp_path: Path, request: pytest.FixtureRequest) -> tuple[Path, Path]:
 def test_each_mutation_is_reported_once_in_all_formats(
         pair: tuple[Path, Path], request: pytest.FixtureRequest,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    expected = CASES[request.node.callspec.params["pair"]][1]
+    expected = CASES[request.node.callspec.params["pair"]][3]
     old, new = pair
     code, out, _ = aibom(monkeypatch, capsys, "diff", str(old), str(new), "--format", "json")
     assert code == 0
@@ -234,7 +247,7 @@ def test_weights_gate_and_folder_targets_agree_with_boms(
 
 def test_self_diff_is_empty_and_exit_zero(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    bom = generate(make_model(tmp_path / "tiny-llama-ft"), tmp_path / "bom.json")
+    bom = generate(copy_fixture("tiny-llama-ft", tmp_path / "tiny-llama-ft"), tmp_path / "bom.json")
     code, out, _ = aibom(monkeypatch, capsys, "diff", str(bom), str(bom), "--format", "json",
                          "--fail-on", "any")
     assert code == 0
@@ -256,8 +269,15 @@ def test_usage_errors_exit_2(args: list[str], needle: str, tmp_path: Path,
     assert needle in err
 
 
+def test_missing_bom_is_not_taken_for_a_hub_repo_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = aibom(monkeypatch, capsys, "diff", "boms/old.json", "boms/new.json")
+    assert (code, out, err) == (2, "", "aibom: error: boms/old.json: no such BOM file\n")
+
+
 @pytest.mark.parametrize("content,needle", [
-    (None, "no such folder or file"),
+    (None, "no such BOM file"),
     ("{not json", "json"),
     ('{"bomFormat": "SPDX"}', "CycloneDX"),
     (b"\xff\xfe\x00binary", "UTF-8"),
@@ -265,7 +285,7 @@ def test_usage_errors_exit_2(args: list[str], needle: str, tmp_path: Path,
 def test_unreadable_input_exits_2_with_one_clear_line(
         content: str | bytes | None, needle: str, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    good = generate(make_model(tmp_path / "tiny-llama-ft"), tmp_path / "good.json")
+    good = generate(copy_fixture("tiny-llama-ft", tmp_path / "tiny-llama-ft"), tmp_path / "good.json")
     bad = tmp_path / "bad.json"
     if isinstance(content, bytes):
         bad.write_bytes(content)
