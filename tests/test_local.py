@@ -356,3 +356,38 @@ def test_links_into_an_allowed_blob_store(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="outside the model folder"):
         walk(snap)
     assert walk(snap, allow_links_into=repo) == [("model.bin", (repo / "blobs" / "abc").resolve())]
+
+
+def write_gguf(path: Path, rows: int) -> None:
+    import gguf
+    import numpy as np
+
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_name(path.stem)
+    writer.add_tensor("token_embd.weight", np.zeros((rows, 4), dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+
+
+def test_parameters_of_a_lone_gguf_and_never_summed_over_quantizations(tmp_path: Path) -> None:
+    root = folder_with(tmp_path, {"README.md": "---\nbase_model: org/base\n---\n# q\n"})
+    write_gguf(root / "q.Q8_0.gguf", rows=3)
+    prov = collect_folder(root, CollectOptions())
+    assert prov.parameters is not None and prov.parameters.value == 12
+    assert prov.parameters.evidence.location == "q.Q8_0.gguf#header"
+    assert [(b.id, b.relation) for b in prov.base_models] == [("org/base", "quantized")]
+    write_gguf(root / "q.F16.gguf", rows=3)
+    prov = collect_folder(root, CollectOptions())
+    assert prov.parameters is None
+    assert "parameters" in [u.field for u in prov.unknowns]
+
+
+def test_adapter_and_merge_relations_when_the_card_gives_none(tmp_path: Path) -> None:
+    root = folder_with(
+        tmp_path, {"README.md": "---\nbase_model: org/base\n---\n# a\n", "adapter_config.json": "{}"}
+    )
+    assert [b.relation for b in collect_folder(root, CollectOptions()).base_models] == ["adapter"]
+    root = folder_with(tmp_path / "m", {"README.md": "---\nbase_model: [org/a, org/b]\n---\n# m\n"})
+    assert [b.relation for b in collect_folder(root, CollectOptions()).base_models] == ["merge", "merge"]

@@ -9,6 +9,7 @@ answer for the same files. The model's identity comes from ``--repo-id``, the ca
 from __future__ import annotations
 
 import codecs
+import errno
 import json
 import os
 import re
@@ -166,7 +167,7 @@ def _target(shown: Path, link: Path, allowed: list[Path]) -> Path:
     except RuntimeError as exc:  # Python < 3.13 reports loops this way
         raise InputError(f"{shown} is a symlink loop") from exc
     except OSError as exc:
-        if exc.errno == 40:  # ELOOP
+        if exc.errno == errno.ELOOP:
             raise InputError(f"{shown} is a symlink loop") from exc
         raise InputError(f"{shown} is a broken symlink ({os.readlink(link)})") from exc
     if not any(target == base or target.is_relative_to(base) for base in allowed):
@@ -237,7 +238,7 @@ def build_provenance(
     if not datasets:
         unknowns.append(Unknown("model", "datasets", "the card names no training datasets"))
     if parameters is None:
-        unknowns.append(Unknown("model", "parameters", "no safetensors header to count parameters from"))
+        unknowns.append(Unknown("model", "parameters", "no weight file header to count parameters from"))
     return Provenance(
         name=name,
         identity=identity,
@@ -484,12 +485,13 @@ def _indexes(
 
 
 def _parameters(files: Sequence[FileEntry], collector: str, props: list[Property]) -> Fact[int] | None:
-    """Parameters summed over every safetensors header (per dtype as properties)."""
-    headers = [
-        f
-        for f in files
-        if f.weights is not None and f.weights.format == "safetensors" and f.weights.parameters
-    ]
+    """Parameters summed over every safetensors header (per dtype as properties); without any, the
+    count of a lone other weight file (GGUF, ONNX). Several GGUF quantizations of one model are
+    not summed: that would count the model several times."""
+    counted = [f for f in files if f.weights is not None and f.weights.parameters]
+    headers = [f for f in counted if f.weights.format == "safetensors"]  # type: ignore[union-attr]
+    if not headers and len(counted) == 1:
+        headers = counted
     if not headers:
         return None
     per_dtype: dict[str, int] = {}
