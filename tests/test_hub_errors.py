@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,23 @@ def test_rate_limited_then_answered(hub, monkeypatch, capsys, tmp_path: Path) ->
     code, err = generate(monkeypatch, capsys, BERT, "-o", str(tmp_path / "bom.json"))
     assert code == 0, err
     assert [r.status for r in hub.requests if r.path.startswith("/api/models/")] == [429, 429, 200]
+
+
+def test_retry_after_is_honoured(hub, monkeypatch, capsys, tmp_path: Path) -> None:
+    hub.add_model(BERT, model_files(BERT))
+    hub.fail(rf"^/api/models/{BERT}", 503, times=1, headers={"Retry-After": "1"})
+    started = time.monotonic()
+    code, err = generate(monkeypatch, capsys, BERT, "-o", str(tmp_path / "bom.json"))
+    assert code == 0, err
+    assert time.monotonic() - started >= 1.0
+
+
+def test_a_bad_backoff_setting_is_bad_input(hub, monkeypatch, capsys) -> None:
+    hub.add_model(BERT, model_files(BERT))
+    hub.fail(r"^/api/", 429)
+    monkeypatch.setenv("AIBOM_HTTP_BACKOFF", "soon")
+    code, err = generate(monkeypatch, capsys, BERT)
+    assert code == 2 and "AIBOM_HTTP_BACKOFF" in err
 
 
 @pytest.mark.parametrize("status", [429, 503])

@@ -32,6 +32,7 @@ from huggingface_hub.errors import (
     RevisionNotFoundError,
 )
 from huggingface_hub.utils import build_hf_headers, hf_raise_for_status
+from huggingface_hub.utils import tqdm as hf_tqdm
 
 from aibom import __version__, licenses
 from aibom.collect import local, weights
@@ -61,18 +62,40 @@ COLLECTOR = "hf-hub"
 SMALL_FILE_CAP = 10 * 1024 * 1024
 """Non-LFS files up to this size are downloaded and hashed; larger ones keep the Hub's size only."""
 ATTEMPTS = 4
-"""Tries per Hub API call when it answers 429/5xx or times out (then exit 3)."""
+"""Tries per Hub API call when it answers 429/5xx or times out (then exit 3); downloads retry inside
+huggingface_hub itself."""
 BACKOFF_ENV = "AIBOM_HTTP_BACKOFF"
 """Seconds before the first retry (doubling each time); tests lower it."""
+MAX_WAIT = 30.0
+"""Longest pause between two tries, whatever the backoff or the Hub's Retry-After says."""
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 HEADER_PROBE = 100_000
 """Bytes of a safetensors file fetched first; most headers fit, bigger ones take one more request."""
 TAG_RELATIONS = {"finetune": "fine-tune", "adapter": "adapter", "quantized": "quantized", "merge": "merge"}
 
 
+def _backoff() -> float:
+    raw = os.environ.get(BACKOFF_ENV, "1")
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= MAX_WAIT:
+        raise InputError(f"{BACKOFF_ENV}={raw!r} is not a number of seconds between 0 and {MAX_WAIT:g}")
+    return value
+
+
 def endpoint() -> str:
     """The Hub endpoint: ``HF_ENDPOINT`` read now (mirrors, tests), else the library's default."""
     return (os.environ.get("HF_ENDPOINT") or constants.ENDPOINT).rstrip("/")
+
+
+class _Quiet(hf_tqdm):
+    """Progress bars that never draw (output is piped or progress is off)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs["disable"] = True
+        super().__init__(*args, **kwargs)
 
 
 class Hub:
@@ -81,6 +104,7 @@ class Hub:
     def __init__(self, options: CollectOptions) -> None:
         self.endpoint = endpoint()
         self.token = options.token or get_token()
+        self.progress = options.progress
         self.api = HfApi(
             endpoint=self.endpoint,
             token=self.token or False,
@@ -90,7 +114,7 @@ class Hub:
 
     def call(self, what: str, repo: str, fn: Callable[[], T]) -> T:
         """Run one Hub request with bounded exponential backoff on 429/5xx/timeouts; errors become aibom's."""
-        delay = float(os.environ.get(BACKOFF_ENV, "1"))
+        delay = _backoff()
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return fn()
@@ -98,18 +122,21 @@ class Hub:
                 status = exc.response.status_code if exc.response is not None else None
                 if status not in RETRY_STATUSES or isinstance(exc, RepositoryNotFoundError):
                     raise self.translate(exc, what, repo) from None
+                asked = exc.response.headers.get("Retry-After", "") if exc.response is not None else ""
+                wait = min(float(asked), MAX_WAIT) if asked.isdigit() else 0.0
                 failure: AibomError = EnvironmentFailure(
                     f"the Hub at {self.endpoint} answered {status} to {what} {attempt} times in a row",
                     "the Hub is rate-limiting or unavailable; try again later",
                 )
             except httpx2.TimeoutException:
+                wait = 0.0
                 failure = EnvironmentFailure(
                     f"the Hub at {self.endpoint} timed out on {what} {attempt} times"
                 )
             except Exception as exc:
                 raise self.translate(exc, what, repo) from None
             if attempt < ATTEMPTS:
-                time.sleep(min(delay * 2 ** (attempt - 1), 30.0))
+                time.sleep(max(wait, min(delay * 2 ** (attempt - 1), MAX_WAIT)))
         raise failure
 
     def translate(self, exc: BaseException, what: str, repo: str) -> AibomError:
@@ -184,6 +211,7 @@ class Hub:
                     local_dir=folder,
                     endpoint=self.endpoint,
                     token=self.token or False,
+                    tqdm_class=None if self.progress else _Quiet,
                 )
             )
         except Exception as exc:
