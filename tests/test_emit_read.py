@@ -157,3 +157,44 @@ def test_hostile_shapes_never_crash(doc: dict) -> None:  # type: ignore[type-arg
 def test_not_a_readable_bom_is_an_input_error(text: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
         from_json(text)
+
+
+def test_invalid_purls_are_dropped_as_unknowns() -> None:
+    doc = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "metadata": {
+            "component": {
+                "type": "machine-learning-model",
+                "name": "m",
+                "purl": "not a purl",
+                "pedigree": {
+                    "ancestors": [{"type": "machine-learning-model", "name": "base", "purl": "pkg:"}]
+                },
+            }
+        },
+    }
+    prov = from_json(json.dumps(doc))
+    assert prov.purl is None and prov.base_models[0].purl is None
+    assert {u.field for u in prov.unknowns} == {
+        "$.metadata.component.purl",
+        "$.metadata.component.pedigree.ancestors[0].purl",
+    }
+    assert problems(to_json(prov, timestamp=TIMESTAMP, serial=None)) == []
+
+
+def test_validates_cyclonedx_1_5_documents_it_can_read() -> None:
+    doc = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.5",
+        "version": 1,
+        "metadata": {
+            "component": {
+                "type": "machine-learning-model",
+                "name": "m",
+                "modelCard": {"modelParameters": {"task": "fill-mask"}},
+            }
+        },
+    }
+    assert problems(json.dumps(doc)) == []
+    assert from_json(json.dumps(doc)).card.task is not None

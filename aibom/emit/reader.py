@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from packageurl import PackageURL
+
 from aibom import model as m
 from aibom.emit import modelcard
 from aibom.emit import properties as P
@@ -105,6 +107,18 @@ class _Reader:
             return self.default(location)
         return P.unpack_evidence(P.unpack(packed, 4), self.default(location))
 
+    def purl(self, comp: dict[str, Any], where: str) -> str | None:
+        """The component's purl when it parses; an unparsable one is recorded as unknown."""
+        value = _str(comp.get("purl"))
+        if value is None:
+            return None
+        try:
+            PackageURL.from_string(value)
+        except ValueError as exc:
+            self.unknowns.append(m.Unknown("bom", f"{where}.purl", f"not a valid package URL: {exc}"))
+            return None
+        return value
+
     def not_mapped(self, path: str, what: str) -> None:
         self.unknowns.append(m.Unknown("bom", path, f"{what} is in the BOM but aibom does not map it"))
 
@@ -114,7 +128,7 @@ class _Reader:
         comp, path = self._model(meta, top)
         props = _props(comp)
         name = _name(comp)
-        purl = _str(comp.get("purl"))
+        purl = self.purl(comp, path)
         repo_id = _first(props, P.REPO_ID)
         if repo_id is None and purl and purl.startswith("pkg:huggingface/"):
             repo_id = purl.removeprefix("pkg:huggingface/").split("@")[0].split("?")[0]
@@ -126,7 +140,7 @@ class _Reader:
                 self.not_mapped(f"$.components[{i}]", f"component {_name(other)!r} ({other.get('type')})")
         total = _first(props, P.PARAMETERS_TOTAL)
         gated = _first(props, P.GATED)
-        return m.Provenance(
+        prov = m.Provenance(
             name=name,
             identity=self.evidence(_first(props, P.IDENTITY_EVIDENCE), path),
             source=_first(props, P.SOURCE) or "cyclonedx",
@@ -146,10 +160,10 @@ class _Reader:
             if total and total.isdigit()
             else None,
             properties=self._properties(comp, props, path),
-            unknowns=tuple(m.Unknown(*(f or "" for f in P.unpack(u, 3))) for u in _all(props, P.UNKNOWN))
-            + tuple(self.unknowns),
             assessments=self._assessments(),
         )
+        recorded = tuple(m.Unknown(*(f or "" for f in P.unpack(u, 3))) for u in _all(props, P.UNKNOWN))
+        return prov.with_changes(unknowns=recorded + tuple(self.unknowns))  # after every part was read
 
     def _model(self, meta: dict[str, Any], top: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
         """The model component: metadata.component, else the first machine-learning-model component."""
@@ -303,7 +317,7 @@ class _Reader:
                     id=_name(c),
                     relation=relation if relation in m.RELATIONS else "unknown",  # type: ignore[arg-type]
                     evidence=self.evidence(_first(props, P.EVIDENCE), where),
-                    purl=_str(c.get("purl")),
+                    purl=self.purl(c, where),
                     revision=_str(c.get("version")),
                     licenses=self._licenses(c, where),
                 )

@@ -14,7 +14,8 @@ from jsonschema.exceptions import best_match
 from jsonschema.protocols import Validator
 from rfc3986_validator import validate_rfc3986
 
-SCHEMA_VERSIONS = {"1.6": SchemaVersion.V1_6, "1.7": SchemaVersion.V1_7}
+SCHEMA_VERSIONS = {"1.5": SchemaVersion.V1_5, "1.6": SchemaVersion.V1_6, "1.7": SchemaVersion.V1_7}
+"""Versions that can be validated: aibom writes 1.6 and 1.7 and reads 1.5 too."""
 BOM_LINK = "urn:cdx:"
 
 
