@@ -26,7 +26,8 @@ Severity of each kind of change (H = high, M = medium, L = low, I = info):
     file-changed        as file-added (SHA-256 or size differ; the more severe role when it changed)
     model-card       M  task or architecture;  L  metric, library, languages;  I  considerations
     openness         H  a requirement went met -> unmet;  M  any other worsening;  I  improvement, summary
-    reference        L  an external reference added or removed
+    reference        L  an external reference added or removed (links to the model's own commit and
+                        to its datasets are not compared here)
 
 Each change also names the `--fail-on` groups it belongs to (`GROUPS`): license, weights, datasets,
 lineage, openness, card, files; every change belongs to `any`.
@@ -40,7 +41,17 @@ from dataclasses import dataclass, replace
 from typing import Literal, TypeVar
 
 from aibom.licenses import category_label, restrictiveness
-from aibom.model import Assessment, BaseModel, Dataset, FileEntry, License, Metric, Provenance, Unknown
+from aibom.model import (
+    Assessment,
+    BaseModel,
+    Dataset,
+    FileEntry,
+    License,
+    Metric,
+    Provenance,
+    Reference,
+    Unknown,
+)
 
 T = TypeVar("T")
 Severity = Literal["high", "medium", "low", "info"]
@@ -108,6 +119,7 @@ _SUFFIX_FORMATS: tuple[tuple[str, str], ...] = (
     (".msgpack", "flax-msgpack"),
 )
 _HUB_ID = re.compile(r"^[\w.-]+(/[\w.-]+)?$")
+_COMMIT = re.compile(r"[0-9a-f]{7,40}")
 _STATUS_RANK = {"met": 3, "partial": 2, "unknown": 1, "unmet": 0}
 _FILE_SEVERITY: dict[str, Severity] = {
     "weights": "medium", "code": "medium", "config": "low", "tokenizer": "low",
@@ -500,14 +512,20 @@ def _openness(old: tuple[Assessment, ...], new: tuple[Assessment, ...]) -> list[
     return found
 
 
+def _reference_keys(prov: Provenance) -> list[tuple[str, Reference]]:
+    """References keyed by purpose and URL with the model's own commit masked (a new release links
+    to its own commit); links to the model's datasets are left to the dataset changes."""
+    dataset_urls = {d.url for d in prov.datasets if d.url}
+    rev = prov.revision or _purl_version(prov.purl)
+    commit = re.compile(rf"{re.escape(rev)}[0-9a-f]*") if rev and _COMMIT.fullmatch(rev) else None
+    return [(f"{r.purpose} {commit.sub('<commit>', r.url) if commit else r.url}", r)
+            for r in prov.references if r.url not in dataset_urls]
+
+
 def _references(old: Provenance, new: Provenance) -> list[Change]:
-    removed, added, _ = _matched(old.references, new.references,
-                                 lambda r: f"{r.purpose} {r.url}")
-    found = []
-    for r in removed:
-        found.append(_change("reference", r.purpose, r.url, None, "low",
-                             f"{r.purpose} reference removed: {r.url}"))
-    for r in added:
-        found.append(_change("reference", r.purpose, None, r.url, "low",
-                             f"{r.purpose} reference added: {r.url}"))
+    removed, added, _ = _matched(_reference_keys(old), _reference_keys(new), lambda kv: kv[0])
+    found = [_change("reference", r.purpose, r.url, None, "low", f"{r.purpose} reference removed: {r.url}")
+             for _, r in removed]
+    found += [_change("reference", r.purpose, None, r.url, "low", f"{r.purpose} reference added: {r.url}")
+              for _, r in added]
     return found

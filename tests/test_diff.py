@@ -18,6 +18,7 @@ from aibom.model import (
     License,
     Metric,
     Provenance,
+    Reference,
     WeightInfo,
     hf_purl,
 )
@@ -289,3 +290,24 @@ def test_every_change_is_in_any_and_known_groups_and_order_is_stable() -> None:
     assert changes.in_group("license")[0].kind == "license"
     assert {c.kind for c in changes.in_group("weights")} == {"weight-format", "file-added", "file-removed"}
 
+
+
+def test_references_ignore_own_commit_links_and_dataset_links() -> None:
+    def with_refs(rev: str, *refs: tuple[str, str]) -> Provenance:
+        datasets = (Dataset("acme/instructions", EV, url="https://huggingface.co/datasets/acme/instructions"),)
+        return base_prov().with_changes(
+            revision=rev, purl=hf_purl("acme/tiny-llama-ft", rev), datasets=datasets,
+            references=tuple(Reference(url, purpose, EV) for purpose, url in refs))
+
+    old = with_refs("1111111aaaa",
+                    ("repository", "https://huggingface.co/acme/tiny-llama-ft/commit/1111111aaaa2222"),
+                    ("distribution", "https://huggingface.co/datasets/acme/instructions"),
+                    ("training-code", "https://github.com/acme/train"))
+    new = with_refs("3333333bbbb",
+                    ("repository", "https://huggingface.co/acme/tiny-llama-ft/commit/3333333bbbb4444"),
+                    ("research-paper", "https://arxiv.org/abs/2401.00001"))
+    changes = compare(old, new)
+    refs = [(c.subject, c.old, c.new, c.severity) for c in changes.changes if c.kind == "reference"]
+    assert refs == [("research-paper", None, "https://arxiv.org/abs/2401.00001", "low"),
+                    ("training-code", "https://github.com/acme/train", None, "low")]
+    assert [c.kind for c in changes.changes] == ["revision", "reference", "reference"]
