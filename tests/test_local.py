@@ -202,6 +202,10 @@ def test_llama2_card_without_license_records_an_unknown(tmp_path: Path) -> None:
     prov = collect_folder(root, CollectOptions(repo_id="meta-llama/Llama-2-7b-hf"))
     assert prov.licenses == ()
     assert ("model", "license") in [(u.subject, u.field) for u in prov.unknowns]
+    assert prov.gated is True  # extra_gated_* keys: users must accept Meta's terms
+    assert [(p.name, p.value, p.evidence.location) for p in prov.properties] == [
+        ("aibom:access", "gated", "README.md#front-matter")
+    ]
 
 
 def test_name_or_path_is_base_model_evidence_only(tmp_path: Path) -> None:

@@ -117,6 +117,9 @@ class CardInfo:
     references: tuple[Reference, ...] = ()
     card: CardFacts = field(default_factory=CardFacts)
     unknowns: tuple[Unknown, ...] = ()
+    gated: bool | None = None
+    """True when the front matter asks users to accept conditions (``extra_gated_*``, ``gated``);
+    None otherwise: a card without those keys does not prove the repo is open."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,7 @@ def parse_model_card(text: str, *, collector: str, location: str = "README.md") 
             considerations=_considerations(parsed.body, parsed.heads, collector, location),
         ),
         unknowns=tuple(unknowns),
+        gated=_gated(meta),
     )
 
 
@@ -184,6 +188,7 @@ def parse_dataset_card(text: str, *, collector: str, location: str) -> CardInfo:
             tags=_strings(meta.get("tags")),
         ),
         unknowns=parsed.unknowns,
+        gated=_gated(meta),
     )
 
 
@@ -250,6 +255,12 @@ def _first(value: object) -> str | None:
 def _fact(value: object, evidence: Evidence) -> Fact[str] | None:
     found = _strings(value)
     return Fact(", ".join(found), evidence) if found else None
+
+
+def _gated(meta: dict[str, Any]) -> bool | None:
+    gate = meta.get("gated")
+    asked = any(k.startswith("extra_gated_") for k in meta) or gate is True or gate in ("auto", "manual")
+    return True if asked else None
 
 
 def _licenses(meta: dict[str, Any], evidence: Evidence) -> tuple[License, ...]:

@@ -25,6 +25,7 @@ from aibom.collect.options import CollectOptions
 from aibom.errors import InputError
 from aibom.hashing import hash_files
 from aibom.model import (
+    PROP_ACCESS,
     BaseModel,
     CardFacts,
     Evidence,
@@ -227,6 +228,10 @@ def build_provenance(
 
     lics = _licenses(card.licenses, root, present, collector, unknowns)
     props = [*config.properties, *_indexes(root, present, collector, unknowns)]
+    if card.gated:
+        props.append(
+            Property(PROP_ACCESS, "gated", Evidence(collector, "README.md#front-matter", "declared"))
+        )
     parameters = _parameters(files, collector, props)
     datasets = card.datasets  # one per id: the card parser deduplicates
     references = _hub_references(card.references, repo_id, revision, present, collector)
@@ -247,6 +252,7 @@ def build_provenance(
         revision=revision,
         purl=hf_purl(repo_id, revision) if repo_id else None,
         description=card.description,
+        gated=card.gated,
         files=tuple(sorted(files, key=lambda f: f.path)),
         licenses=lics,
         datasets=datasets,
