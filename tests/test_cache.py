@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from hubserver import git_blob_id, model_files, write_folder
+from conftest import FIXTURES
+from hubserver import git_blob_id, model_files, read_folder, write_folder
 from test_hub_collect import same_answer
 
 from aibom.cli import main
@@ -66,6 +67,16 @@ def test_cache_gives_the_folder_answer_offline(monkeypatch, tmp_path: Path, caps
     main()
     bom = json.loads((tmp_path / "bom.json").read_text())
     assert bom["metadata"]["component"]["purl"] == f"pkg:huggingface/{BERT}@{COMMIT_1}"
+
+
+@pytest.mark.parametrize("fixture", ["tiny-llama-ft", "sharded-bert"])
+def test_the_project_fixtures_give_the_same_answer_from_the_cache(fixture: str, tmp_path: Path) -> None:
+    folder = FIXTURES / "models" / fixture
+    make_cache(tmp_path, f"aibom-fixtures/{fixture}", read_folder(folder), COMMIT_2)
+    prov = hf_cache.collect_cache(f"aibom-fixtures/{fixture}", None, CollectOptions(cache_dir=tmp_path))
+    options = CollectOptions(repo_id=f"aibom-fixtures/{fixture}", revision=COMMIT_2)
+    assert same_answer(prov) == same_answer(local.collect_folder(folder, options))
+    assert prov.purl == hf_purl(f"aibom-fixtures/{fixture}", COMMIT_2)
 
 
 def test_a_blob_name_is_not_trusted_as_a_hash(tmp_path: Path) -> None:

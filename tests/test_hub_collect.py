@@ -152,6 +152,7 @@ def test_dataset_licenses_come_from_the_dataset_cards(hub) -> None:
     assert wiki.licenses[0].spdx == "CC-BY-SA-3.0"
     assert wiki.licenses[0].evidence.collector == "hf-hub"
     assert wiki.revision == wiki_sha and wiki.gated is False and wiki.url
+    assert wiki.name == "Wikipedia" and wiki.description and wiki.description.startswith("Wikipedia dataset")
     assert [lic.raw for lic in by_id["bookcorpus"].licenses] == ["unknown"]
     assert by_id["bookcorpus"].licenses[0].category == "unknown"
 

@@ -503,7 +503,12 @@ def _dataset_from_hub(hub: Hub, ds: Dataset, info: object, folder: Path) -> Data
                 collector=COLLECTOR,
                 location=f"{url}/blob/{sha}/README.md",
             )
-            lics, name, description = card.licenses, name or card.title, description or card.description
+            title = card.title.removeprefix("Dataset Card for ").strip() if card.title else None
+            lics, name, description = (
+                card.licenses,
+                name or card.model_name or title,
+                description or card.description,
+            )
         except InputError:  # gated card without a token: the API's cardData and tags still carry the license
             pass
     if not lics:
