@@ -351,3 +351,26 @@ def test_mof_profile_is_delegated_to_the_mof_module(tmp_path: Path) -> None:
     assessment = evaluate(prov, "mof")
     assert isinstance(assessment, Assessment) and assessment.profile == "mof"
     assert ("mof-class", "1") in assessment.summary
+
+
+def test_mot_components_declared_without_a_location_count_as_released() -> None:
+    # Amber's MOT file declares training code and final parameters under Apache-2.0 with no path
+    prov = decl.to_provenance(decl.load(REAL.parent.parent / "conformance" / "mot" / "models" / "Amber.yml"))
+    found = findings(prov)
+    assert {k: f.status for k, f in found.items()} == {
+        "open-code": "met",
+        "open-weights": "met",
+        "open-data": "met",
+        "permissive-license": "met",
+    }
+    assert "Training code (declared, no location given)" in found["open-code"].reason
+    assert "Model parameters (Final)" in found["open-weights"].reason
+
+
+def test_gated_weights_under_a_restrictive_license_name_both_problems(tmp_path: Path) -> None:
+    weights = findings(collect(model_folder(tmp_path, "meta-llama__Meta-Llama-3-8B-Instruct")))[
+        "open-weights"
+    ]
+    assert weights.status == "unmet"
+    assert "restricts commercial use" in weights.reason and "gated" in weights.reason
+    assert weights.fix.startswith("Remove the access gate")

@@ -24,6 +24,7 @@ from aibom.model import (
     Finding,
     License,
     Provenance,
+    Reference,
     Status,
 )
 
@@ -179,12 +180,34 @@ def absence(prov: Provenance, what: str, field: str = "") -> tuple[Evidence, ...
     return (replace(where, quote="; ".join(said) or f"no {what} recorded for the model"),)
 
 
+def no_license(prov: Provenance, reason: str, fix: str, evidence: tuple[Evidence, ...] = ()) -> Verdict:
+    """No license recorded: unmet (all rights reserved) when the card was read and names none;
+    unknown when a LICENSE file is there but not recognised, or the card could not be read."""
+    texts = [f for f in prov.files if f.role == "license"]
+    if texts:
+        return Verdict(
+            "unknown",
+            f"{listing(f.path for f in texts)} is present, but not a license aibom recognises.",
+            DECLARE_LICENSE,
+            evidence + tuple(cite(f.evidence, f.path) for f in texts),
+        )
+    lost = unread(prov)
+    if lost:
+        return Verdict("unknown", f"The license could not be read ({lost}).", DECLARE_LICENSE, evidence)
+    return Verdict("unmet", reason, fix, evidence + absence(prov, "license", "license"))
+
+
 # -- open-code -----------------------------------------------------------------------------------
 
 
 def training_files(prov: Provenance) -> tuple[FileEntry, ...]:
     """Training scripts shipped with the model (role code, named like train*.py)."""
     return tuple(f for f in prov.files if f.role == "code" and TRAINING_FILE.search(f.path))
+
+
+def place(ref: Reference) -> str:
+    """A reference's URL, or what it is when it was declared released without a location."""
+    return ref.url or f"{ref.comment or ref.purpose} (declared, no location given)"
 
 
 def code_verdict(prov: Provenance, purposes: tuple[str, ...], what: str) -> Verdict:
@@ -199,14 +222,14 @@ def code_verdict(prov: Provenance, purposes: tuple[str, ...], what: str) -> Verd
     refs = sorted(
         (r for r in prov.references if r.purpose in purposes), key=lambda r: purposes.index(r.purpose)
     )
-    urls = [r for r in refs if URL.match(r.url)]
+    urls = [r for r in refs if URL.match(r.url) or not r.url]
     present = {f.path for f in prov.files}
-    missing = [r for r in refs if not URL.match(r.url) and r.url.removeprefix("./") not in present]
+    missing = [r for r in refs if r.url and not URL.match(r.url) and r.url.removeprefix("./") not in present]
     shipped = list(training_files(prov)) if "training-code" in purposes else []
     shipped_ok = all_pass(prov.licenses, lic.is_osi) if shipped else None
 
     good = [
-        (r.url, cite(r.evidence, f"{r.url} under {labels(r.licenses)}"))
+        (place(r), cite(r.evidence, f"{place(r)} under {labels(r.licenses)}"))
         for r in urls
         if all_pass(r.licenses, lic.is_osi) is True
     ]
@@ -235,8 +258,8 @@ def code_verdict(prov: Provenance, purposes: tuple[str, ...], what: str) -> Verd
     bad = [r for r in urls if all_pass(r.licenses, lic.is_osi) is False]
     if bad or shipped_ok is False:
         terms = [x for r in bad for x in r.licenses] + (list(prov.licenses) if shipped_ok is False else [])
-        names = [r.url for r in bad] + ([f.path for f in shipped] if shipped_ok is False else [])
-        ev = tuple(cite(r.evidence, r.url) for r in bad) + license_evidence(terms)
+        names = [place(r) for r in bad] + ([f.path for f in shipped] if shipped_ok is False else [])
+        ev = tuple(cite(r.evidence, place(r)) for r in bad) + license_evidence(terms)
         return Verdict(
             "unmet",
             f"The {what} ({listing(names)}) is not under an OSI-approved license: {labels(terms)}.",
@@ -244,8 +267,10 @@ def code_verdict(prov: Provenance, purposes: tuple[str, ...], what: str) -> Verd
             ev,
         )
     if urls or shipped:
-        names = listing([f.path for f in shipped] + [r.url for r in urls])
-        ev = tuple(cite(f.evidence, f.path) for f in shipped) + tuple(cite(r.evidence, r.url) for r in urls)
+        names = listing([f.path for f in shipped] + [place(r) for r in urls])
+        ev = tuple(cite(f.evidence, f.path) for f in shipped) + tuple(
+            cite(r.evidence, place(r)) for r in urls
+        )
         direct = shipped or any(r.purpose == purposes[0] for r in urls)
         return Verdict(
             "unknown",
@@ -266,20 +291,32 @@ def open_code(prov: Provenance) -> Verdict:
 
 
 def weights_verdict(prov: Provenance, *, test: LicenseTest, terms: str, require_ungated: bool) -> Verdict:
-    """Are the weights released (optionally without a gate) under licenses that pass `test`?"""
-    weights = prov.weight_files
-    if not weights:
-        closed = (
-            property_value(prov, PROP_WEIGHTS_AVAILABLE) == "false"
-            or property_value(prov, PROP_ACCESS) == "api-only"
+    """Are the weights released (optionally without a gate) under licenses that pass `test`?
+
+    Released means weight files among the model's files, or a declared download location (an
+    aibom.yaml `weights.url`, a MOT "Model parameters (Final)" component) with its own license.
+    """
+    release = f"Release the weights under {terms}."
+    if (
+        property_value(prov, PROP_WEIGHTS_AVAILABLE) == "false"
+        or property_value(prov, PROP_ACCESS) == "api-only"
+    ):
+        return Verdict(
+            "unmet",
+            "The weights are not released (declared: API access only).",
+            release,
+            property_evidence(prov, PROP_WEIGHTS_AVAILABLE, PROP_ACCESS),
         )
-        if closed:
-            return Verdict(
-                "unmet",
-                "The weights are not released (declared: API access only).",
-                f"Release the weights under {terms}.",
-                property_evidence(prov, PROP_WEIGHTS_AVAILABLE, PROP_ACCESS),
-            )
+    files = prov.weight_files
+    places = [r for r in prov.references if r.purpose == "distribution"]
+    if files:
+        what, licenses = f"{len(files)} weight file(s)", prov.licenses
+        ev = tuple(cite(f.evidence, f"weights: {f.path}") for f in files[:5])
+    elif places:
+        what = f"The weights ({listing(place(r) for r in places)})"
+        licenses = tuple(x for r in places for x in r.licenses) or prov.licenses
+        ev = tuple(cite(r.evidence, f"weights: {place(r)}") for r in places)
+    else:
         lost = unknowns_about(prov, "files", "weights", "siblings")
         if lost:
             return Verdict(
@@ -293,35 +330,30 @@ def weights_verdict(prov: Provenance, *, test: LicenseTest, terms: str, require_
             "Publish the weights with the model (e.g. .safetensors files).",
             absence(prov, "weight files"),
         )
-    ev = tuple(cite(f.evidence, f"weights: {f.path}") for f in weights[:5])
+    gate = ungate = ""
     if require_ungated and prov.gated:
-        return Verdict(
-            "unmet",
-            "The weights are gated: downloading them requires accepting conditions.",
-            "Remove the access gate so anyone can download the weights.",
-            ev + absence(prov, "open access"),
+        gate = "The weights are gated: downloading them requires accepting conditions."
+        ungate = "Remove the access gate so anyone can download the weights."
+        release = f"{ungate} {release}"
+        ev += (replace(prov.identity, quote="the model is gated"),)
+    if not licenses:
+        unlicensed = no_license(prov, "The weights have no license, so all rights are reserved.", release, ev)
+        return (
+            replace(unlicensed, status="unmet", reason=f"{gate} {unlicensed.reason}") if gate else unlicensed
         )
-    if not prov.licenses:
-        return Verdict(
-            "unmet",
-            "The weights have no license, so all rights are reserved.",
-            f"Release the weights under {terms}.",
-            ev + absence(prov, "license"),
-        )
-    good, bad, unsure = judge_all(prov.licenses, test)
-    ev += license_evidence(prov.licenses)
+    good, bad, unsure = judge_all(licenses, test)
+    ev += license_evidence(licenses)
     if bad:
         return Verdict(
-            "unmet",
-            f"The weights' license {'; '.join(map(describe, bad))}.",
-            f"Release the weights under {terms}.",
-            ev,
+            "unmet", f"The weights' license {'; '.join(map(describe, bad))}. {gate}".strip(), release, ev
         )
+    if gate:
+        return Verdict("unmet", gate, ungate, ev)
     if unsure:
         return Verdict(
             "unknown", f"The weights' license could not be classified: {labels(unsure)}.", DECLARE_LICENSE, ev
         )
-    return Verdict("met", f"{len(weights)} weight file(s) under {labels(good)}.", evidence=ev)
+    return Verdict("met", f"{what} under {labels(good)}.", evidence=ev)
 
 
 def open_weights(prov: Provenance) -> Verdict:
@@ -409,23 +441,7 @@ def permissive_license(prov: Provenance, *, allow_copyleft: bool = False) -> Ver
     """Every license of the model (and of a recorded base model it derives from) permits any use."""
     fix = f"Release the model under {PERMISSIVE}."
     if not prov.licenses:
-        texts = [f for f in prov.files if f.role == "license"]
-        if texts:
-            return Verdict(
-                "unknown",
-                f"{listing(f.path for f in texts)} is present, but not a license aibom recognises.",
-                DECLARE_LICENSE,
-                tuple(cite(f.evidence, f.path) for f in texts),
-            )
-        lost = unread(prov)
-        if lost:
-            return Verdict("unknown", f"The license could not be read ({lost}).", DECLARE_LICENSE)
-        return Verdict(
-            "unmet",
-            "No license is declared, so all rights are reserved.",
-            fix,
-            absence(prov, "license", "license"),
-        )
+        return no_license(prov, "No license is declared, so all rights are reserved.", fix)
     inherited = tuple(x for b in prov.base_models if b.relation in DERIVED_RELATIONS for x in b.licenses)
     every = prov.licenses + inherited
     good, bad, unsure = judge_all(every, partial(lic.is_permissive, allow_copyleft=allow_copyleft))
