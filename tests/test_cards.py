@@ -270,3 +270,19 @@ def test_many_headings_are_handled_in_linear_time() -> None:
     info = parse_model_card(text, collector="t")
     assert time.monotonic() - start < 15  # quadratic work would take minutes
     assert [c.kind for c in info.card.considerations] == ["limitations", "use-cases"]
+
+
+def test_training_code_links_agree_with_the_recorded_reading() -> None:
+    """facts.csv records, per card, whether it links training code: no false claim on cards that
+    link none (or only frameworks), and most cards that do are recognised."""
+    found = {}
+    for row in FACTS:
+        info = parse_model_card((REAL / row["fixture"]).read_text(encoding="utf-8"), collector="t")
+        found[row["repo_id"]] = [r.url for r in info.references if r.purpose == "training-code"]
+    for row in FACTS:
+        if row["training_code_public"] in ("no-link", "framework-only"):
+            assert found[row["repo_id"]] == [], row["repo_id"]
+    linked = [row["repo_id"] for row in FACTS if row["training_code_public"] == "yes"]
+    recognised = [r for r in linked if found[r]]
+    assert len(linked) == 15 and len(recognised) >= 9, sorted(set(linked) - set(recognised))
+    assert found["EleutherAI/gpt-neox-20b"] == ["https://github.com/EleutherAI/gpt-neox"]  # across lines

@@ -478,20 +478,30 @@ def _references(meta: dict[str, Any], body: tuple[_Line, ...], collector: str,
         if m:
             url = f"https://arxiv.org/abs/{m.group(1)}"
             found.setdefault(url, Reference(url, "research-paper", tag_evidence))
+    previous = ""
     for line in _prose(body):
+        if _LIST_ITEM.match(line.text.strip()) or line.text.lstrip().startswith("|"):
+            previous = ""  # a list item or table row starts its own sentence
         for m in _URL.finditer(line.text):
-            ref = _reference(m.group(0).rstrip(".,;:*_"), line, m.start(), collector, location)
+            before = f"{previous} {line.text[: m.start()]}"
+            ref = _reference(m.group(0).rstrip(".,;:*_"), line, before, collector, location)
             if ref is None:
                 continue
             known = found.get(ref.url)
             if known is None or (known.purpose == "repository" and ref.purpose == "training-code"):
                 found[ref.url] = ref
+        text = line.text.strip()
+        joins = text and not (_HEADING.match(text) or _LIST_ITEM.match(text) or text.startswith("|"))
+        previous = f"{previous} {text}"[-MAX_QUOTE_CHARS:] if joins else ""
         if len(found) >= MAX_ITEMS:
             break
     return tuple(found.values())
 
 
-def _reference(url: str, line: _Line, start: int, collector: str, location: str) -> Reference | None:
+def _reference(url: str, line: _Line, before: str, collector: str, location: str) -> Reference | None:
+    """A paper or code link. Code is "training-code" when the sentence that links it (which may
+    start on earlier lines of the paragraph: `before` holds them) speaks of training or code."""
+    start = max(0, line.text.find(url))
     evidence = Evidence(collector, f"{location}#L{line.number}", "inferred", _quote(line.text, start))
     arxiv = _ARXIV.search(url)
     if arxiv:
@@ -509,7 +519,7 @@ def _reference(url: str, line: _Line, start: int, collector: str, location: str)
     elif re.search(r"(?i)eval", repo):
         purpose = "evaluation-code"
     else:
-        sentence = re.split(r"[.!?]\s", line.text[:start])[-1] + url
+        sentence = re.split(r"(?<=[.!?])\s", before)[-1] + url
         purpose = "training-code" if _TRAINING_CONTEXT.search(sentence) else "repository"
     return Reference(clean, purpose, evidence)
 
