@@ -42,6 +42,7 @@ from typing import Literal, TypeVar
 
 from aibom.licenses import category_label, restrictiveness
 from aibom.model import (
+    STATUSES,
     Assessment,
     BaseModel,
     Dataset,
@@ -506,9 +507,11 @@ def _openness(old: tuple[Assessment, ...], new: tuple[Assessment, ...]) -> list[
                                  f"{a_old.profile}: {f_new.title} {before} → {after}{reason}"))
         summary_new = dict(a_new.summary)
         for key, value in a_old.summary:
-            if key in summary_new and summary_new[key] != value:
-                found.append(_change("openness", f"{a_old.profile} {key}", value, summary_new[key], "info",
-                                     f"{a_old.profile}: {key} {value} → {summary_new[key]}"))
+            after = summary_new.get(key)
+            if key in STATUSES or key.startswith("blockers.") or after is None or after == value:
+                continue  # counts per status and lists of blockers repeat the findings above
+            found.append(_change("openness", f"{a_old.profile} {key}", value, after, "info",
+                                 f"{a_old.profile}: {key} {_short(value, 60)} → {_short(after, 60)}"))
     return found
 
 

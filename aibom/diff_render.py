@@ -123,7 +123,10 @@ def _cell(text: str) -> str:
 
 
 def _value(text: str | None) -> str:
+    """An old/new cell: a SHA-256 shortened like git does, long text cut (the JSON keeps it whole)."""
     if text is None:
         return "—"
-    flat = _cell(text)
-    return f"`{flat[:12]}…`" if len(flat) == 64 and all(ch in "0123456789abcdef" for ch in flat) else flat
+    flat = " ".join(text.split())
+    if len(flat) == 64 and all(ch in "0123456789abcdef" for ch in flat):
+        return f"`{flat[:12]}…`"
+    return _cell(_short(flat, 80))

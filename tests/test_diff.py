@@ -264,6 +264,16 @@ def test_openness_regression() -> None:
     assert compare(old, other_profile).changes == ()
 
 
+def test_openness_summary_reports_the_verdict_not_the_counts() -> None:
+    old = base_prov()
+    before = replace(old.assessments[0], summary=(("met", "1"), ("partial", "1"), ("verdict", "Partly open"),
+                                                  ("blockers.1", "Datasets(missing)")))
+    after = replace(before, summary=(("met", "2"), ("partial", "0"), ("verdict", "Open"), ("blockers.1", "")))
+    changes = compare(old.with_changes(assessments=(before,)), old.with_changes(assessments=(after,)))
+    c = only(changes, "openness")
+    assert (c.subject, c.old, c.new, c.severity) == ("core verdict", "Partly open", "Open", "info")
+
+
 def test_gated_and_revision_and_identity() -> None:
     old = base_prov()
     new = old.with_changes(gated=True, revision="2222222", purl=hf_purl("acme/tiny-llama-ft", "2222222"))

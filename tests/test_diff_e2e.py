@@ -146,9 +146,9 @@ CASES: dict[str, Case] = {
 }
 
 
-def generate(folder: Path, bom: Path) -> Path:
+def generate(folder: Path, bom: Path, *extra: str) -> Path:
     result = CliRunner().invoke(cli, ["generate", str(folder), "--repo-id", f"acme/{folder.name}",
-                                      "--reproducible", "-o", str(bom)])
+                                      "--reproducible", "-o", str(bom), *extra])
     assert result.exit_code == 0, (result.output, result.exception)
     return bom
 
@@ -243,6 +243,33 @@ def test_weights_gate_and_folder_targets_agree_with_boms(
     folders = (str(tmp_path / "old" / "tiny-llama-ft"), str(tmp_path / "new" / "tiny-llama-ft"))
     _, from_folders, _ = aibom(monkeypatch, capsys, "diff", *folders, "--format", "json")
     assert valid(from_folders)["changes"] == valid(from_boms)["changes"]
+
+
+@pytest.mark.parametrize("score,profile,expected", [
+    ("core", None, {"core open-weights", "core permissive-license"}),
+    (None, "osaid", {"osaid parameters"}),
+])
+def test_openness_regressions_from_embedded_scores_or_a_profile(
+        score: str | None, profile: str | None, expected: set[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    old = copy_fixture("tiny-llama-ft", tmp_path / "old" / "tiny-llama-ft")
+    apache(old)
+    new = tmp_path / "new" / "tiny-llama-ft"
+    shutil.copytree(old, new)
+    license_to_non_commercial(new)
+    extra = ("--score", score) if score else ()
+    boms = [str(generate(folder, tmp_path / f"{side}.json", *extra))
+            for side, folder in (("old", old), ("new", new))]
+    args = ("--format", "json", "--fail-on", "openness", *(("--profile", profile) if profile else ()))
+    code, out, err = aibom(monkeypatch, capsys, "diff", *boms, *args)
+    assert code == 1
+    assert "--fail-on openness: openness" in err
+    openness = [c for c in valid(out)["changes"] if c["kind"] == "openness"]
+    assert {c["subject"] for c in openness if c["severity"] == "high"} == expected
+    assert all((c["old"], c["new"]) == ("met", "unmet") for c in openness if c["severity"] == "high")
+    assert all(c["severity"] == "info" for c in openness if c["subject"] not in expected)
+    if profile is None:  # without --profile, only what the BOMs carry is compared
+        assert all(c["subject"].startswith("core ") for c in openness)
 
 
 def test_self_diff_is_empty_and_exit_zero(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
