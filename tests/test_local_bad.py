@@ -204,3 +204,12 @@ def test_good_folder_cli_writes_a_bom(
     code, stderr = generate_here(TINY, out, capsys, monkeypatch)
     assert code == 0, stderr
     assert '"name": "tiny-llama-ft"' in out.read_text()
+
+
+@pytest.mark.parametrize("name", [b"caf\xe9.bin", b"line\nbreak.txt"])
+def test_file_names_a_bom_cannot_hold(tmp_path: Path, name: bytes) -> None:
+    root = folder_with(tmp_path, {"README.md": "# m\n"})
+    with open(os.path.join(os.fsencode(root), name), "wb") as fh:
+        fh.write(b"x")
+    with pytest.raises(InputError, match="the file name is not printable UTF-8"):
+        walk(root)

@@ -139,6 +139,11 @@ def _walk_dir(
             continue
         rel = f"{prefix}{entry.name}"
         path = shown / entry.name
+        if not entry.name.isprintable() or _undecodable(entry.name):
+            raise InputError(
+                f"{shown / ascii(entry.name)[1:-1]}: the file name is not printable UTF-8",
+                "rename the file; a BOM names every file",
+            )
         target = _target(path, Path(entry.path), allowed) if entry.is_symlink() else Path(entry.path)
         try:
             mode = target.stat().st_mode
@@ -159,6 +164,14 @@ def _walk_dir(
             raise InputError(
                 f"{path} is not a regular file (a FIFO, socket or device)", "remove it from the model folder"
             )
+
+
+def _undecodable(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes arrive as lone surrogates
+        return True
+    return False
 
 
 def _target(shown: Path, link: Path, allowed: list[Path]) -> Path:
