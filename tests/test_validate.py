@@ -169,3 +169,21 @@ def test_many_urls_validate_quickly() -> None:
     start = time.monotonic()
     assert problems(text) == []
     assert time.monotonic() - start < 15  # the Earley IRI parser took ~0.5 s per URL: minutes here
+
+
+def test_unique_items_still_checked() -> None:
+    found = break_with(
+        lambda d: d["dependencies"][-1]["dependsOn"].append(d["dependencies"][-1]["dependsOn"][0])
+    )
+    assert len(found) == 1
+    assert found[0].startswith(
+        f"$.dependencies[{len(bom()['dependencies']) - 1}].dependsOn: has non-unique elements"
+    )
+
+
+def test_many_files_validate_quickly() -> None:
+    files = tuple(m.FileEntry(f"part/{i:05d}.bin", i, f"{i:064x}", "other", CARD) for i in range(1500))
+    text = to_json(assessed().with_changes(files=files), timestamp=TIMESTAMP, serial=None)
+    start = time.monotonic()
+    assert problems(text) == []
+    assert time.monotonic() - start < 20  # jsonschema's pairwise uniqueItems took ~7 s here, 26 s at 3000
