@@ -374,3 +374,14 @@ def test_gated_weights_under_a_restrictive_license_name_both_problems(tmp_path: 
     assert weights.status == "unmet"
     assert "restricts commercial use" in weights.reason and "gated" in weights.reason
     assert weights.fix.startswith("Remove the access gate")
+
+
+def test_a_mot_file_licensing_only_its_parameters_is_judged_by_that_license() -> None:
+    # CodeGemma-2B.yml has no distribution license; its "Model parameters (Final)" are under gemma
+    prov = decl.to_provenance(
+        decl.load(REAL.parent.parent / "conformance" / "mot" / "models" / "CodeGemma-2B.yml")
+    )
+    assert prov.licenses == ()
+    lic = findings(prov)["permissive-license"]
+    assert lic.status == "unmet"
+    assert "restricts commercial use" in lic.reason and "Gemma" in lic.reason

@@ -52,6 +52,7 @@ RESTRICTS = {
     "restricted-data": "restricts use of the data",
 }
 """What a license category restricts, in a reviewer's words (categories from `model.LICENSE_CATEGORIES`)."""
+DISTRIBUTION = "distribution"
 UNREAD_FIELDS = ("card", "card.front-matter")
 DECLARE_LICENSE = "Declare the license with an SPDX id in aibom.yaml (model: {license: ...})."
 
@@ -308,7 +309,7 @@ def weights_verdict(prov: Provenance, *, test: LicenseTest, terms: str, require_
             property_evidence(prov, PROP_WEIGHTS_AVAILABLE, PROP_ACCESS),
         )
     files = prov.weight_files
-    places = [r for r in prov.references if r.purpose == "distribution"]
+    places = [r for r in prov.references if r.purpose == DISTRIBUTION]
     if files:
         what, licenses = f"{len(files)} weight file(s)", prov.licenses
         ev = tuple(cite(f.evidence, f"weights: {f.path}") for f in files[:5])
@@ -438,12 +439,17 @@ def open_data(prov: Provenance) -> Verdict:
 
 
 def permissive_license(prov: Provenance, *, allow_copyleft: bool = False) -> Verdict:
-    """Every license of the model (and of a recorded base model it derives from) permits any use."""
+    """Every license of the model (and of a recorded base model it derives from) permits any use.
+
+    The model's licenses are those declared for it, else those declared for its weights (a MOT file
+    often licenses only its "Model parameters (Final)").
+    """
     fix = f"Release the model under {PERMISSIVE}."
-    if not prov.licenses:
+    own = prov.licenses or tuple(x for r in prov.references if r.purpose == DISTRIBUTION for x in r.licenses)
+    if not own:
         return no_license(prov, "No license is declared, so all rights are reserved.", fix)
     inherited = tuple(x for b in prov.base_models if b.relation in DERIVED_RELATIONS for x in b.licenses)
-    every = prov.licenses + inherited
+    every = own + inherited
     good, bad, unsure = judge_all(every, partial(lic.is_permissive, allow_copyleft=allow_copyleft))
     ev = license_evidence(every)
     if bad:
