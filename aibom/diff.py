@@ -516,13 +516,20 @@ def _openness(old: tuple[Assessment, ...], new: tuple[Assessment, ...]) -> list[
 
 
 def _reference_keys(prov: Provenance) -> list[tuple[str, Reference]]:
-    """References keyed by purpose and URL with the model's own commit masked (a new release links
-    to its own commit); links to the model's datasets are left to the dataset changes."""
+    """References keyed by purpose and URL with the model's own revision masked (a release links to
+    its own commit or branch); links to the model's datasets are left to the dataset changes."""
     dataset_urls = {d.url for d in prov.datasets if d.url}
     rev = prov.revision or _purl_version(prov.purl)
     commit = re.compile(rf"{re.escape(rev)}[0-9a-f]*") if rev and _COMMIT.fullmatch(rev) else None
-    return [(f"{r.purpose} {commit.sub('<commit>', r.url) if commit else r.url}", r)
-            for r in prov.references if r.url not in dataset_urls]
+    own = re.compile(rf"^(https://huggingface\.co/{re.escape(prov.repo_id)}/(?:blob|tree|resolve|commit)/)[^/]+",
+                     re.IGNORECASE) if prov.repo_id else None
+    keyed = []
+    for r in prov.references:
+        if r.url in dataset_urls:
+            continue
+        url = own.sub(r"\1<revision>", r.url) if own else r.url
+        keyed.append((f"{r.purpose} {commit.sub('<revision>', url) if commit else url}", r))
+    return keyed
 
 
 def _references(old: Provenance, new: Provenance) -> list[Change]:

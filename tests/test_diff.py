@@ -302,7 +302,7 @@ def test_every_change_is_in_any_and_known_groups_and_order_is_stable() -> None:
 
 
 
-def test_references_ignore_own_commit_links_and_dataset_links() -> None:
+def test_references_ignore_links_to_own_revision_and_to_datasets() -> None:
     def with_refs(rev: str, *refs: tuple[str, str]) -> Provenance:
         datasets = (Dataset("acme/instructions", EV, url="https://huggingface.co/datasets/acme/instructions"),)
         return base_prov().with_changes(
@@ -312,9 +312,11 @@ def test_references_ignore_own_commit_links_and_dataset_links() -> None:
     old = with_refs("1111111aaaa",
                     ("repository", "https://huggingface.co/acme/tiny-llama-ft/commit/1111111aaaa2222"),
                     ("distribution", "https://huggingface.co/datasets/acme/instructions"),
+                    ("model-card", "https://huggingface.co/acme/tiny-llama-ft/blob/main/README.md"),
                     ("training-code", "https://github.com/acme/train"))
     new = with_refs("3333333bbbb",
                     ("repository", "https://huggingface.co/acme/tiny-llama-ft/commit/3333333bbbb4444"),
+                    ("model-card", "https://huggingface.co/ACME/tiny-llama-ft/blob/3333333bbbb4444/README.md"),
                     ("research-paper", "https://arxiv.org/abs/2401.00001"))
     changes = compare(old, new)
     refs = [(c.subject, c.old, c.new, c.severity) for c in changes.changes if c.kind == "reference"]

@@ -339,3 +339,28 @@ def test_boms_from_another_tool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert "bert-base-uncased" in identity[0]["old"] and "all-MiniLM-L6-v2" in identity[0]["new"]
     for fmt in ("text", "markdown"):
         assert aibom(monkeypatch, capsys, "diff", str(bert), str(minilm), "--format", fmt)[0] == 0
+
+
+def test_two_revisions_on_the_hub(hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    old = copy_fixture("tiny-llama-ft", tmp_path / "old" / "tiny-llama-ft")
+    apache(old)
+    new = tmp_path / "new" / "tiny-llama-ft"
+    shutil.copytree(old, new)
+    license_to_non_commercial(new)
+    flip_weight_byte(new)
+    first = hub.add_model("acme/tiny-llama-ft", old)
+    second = hub.add_model("acme/tiny-llama-ft", new)
+    code, out, err = aibom(monkeypatch, capsys, "diff", f"acme/tiny-llama-ft@{first}", "acme/tiny-llama-ft",
+                           "--format", "json", "--fail-on", "license")
+    assert code == 1, err
+    doc = valid(out)
+    assert (doc["old"]["version"], doc["new"]["version"]) == (first, second)
+    got = sorted((c["kind"], c["subject"], c["severity"]) for c in doc["changes"])
+    assert got == sorted([("revision", "model", "info"), ("license", "model", "high"), README, LICENSE,
+                          ("file-changed", "model.safetensors", WEIGHTS)])
+    folder_bom = generate(old, tmp_path / "old.json")
+    code, out, err = aibom(monkeypatch, capsys, "diff", str(folder_bom), f"acme/tiny-llama-ft@{first}",
+                           "--format", "json")
+    assert code == 0, err
+    assert [(c["kind"], c["old"], c["new"]) for c in valid(out)["changes"]] == [("revision", None, first)]
