@@ -261,6 +261,18 @@ def test_hub_declared_parameters_fill_in_when_no_header_is_read(hub) -> None:
     assert prov.parameters is not None and prov.parameters.value == 7241732096
     assert prov.parameters.evidence.method == "declared"
     assert prov.parameters.evidence.location.endswith("#safetensors.total")
+    assert prov.author == "mistralai"
+
+
+def test_gguf_parameters_declared_by_the_hub(hub) -> None:
+    """The real model info of a GGUF repo carries ``gguf.total``; the .gguf files are never fetched."""
+    repo = "TheBloke/Llama-2-7B-Chat-GGUF"
+    files = {"README.md": real_card("model", repo), "llama-2-7b-chat.Q4_K_M.gguf": b"GGUF" + bytes(60)}
+    hub.add_model(repo, files, gguf={"total": 6738415616, "architecture": "llama", "context_length": 4096})
+    prov = collect(repo, lineage_depth=0)
+    assert prov.parameters is not None and prov.parameters.value == 6738415616
+    assert prov.parameters.evidence.method == "declared"
+    assert hub.count(r"^/blobs/") == 0
 
 
 def test_request_count_grows_linearly_with_datasets(hub) -> None:

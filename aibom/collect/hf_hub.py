@@ -417,12 +417,16 @@ def _hub_facts(prov: Provenance, info: object, ev: Evidence) -> Provenance:
     )
     parameters = prov.parameters
     st = getattr(info, "safetensors", None)
+    gguf = getattr(info, "gguf", None)
     if parameters is None and st is not None and st.total:
         parameters = Fact(int(st.total), replace(ev, location=f"{ev.location}#safetensors.total"))
+    elif parameters is None and isinstance(gguf, dict) and isinstance(gguf.get("total"), int):
+        parameters = Fact(gguf["total"], replace(ev, location=f"{ev.location}#gguf.total"))
     filled = {"license": bool(lics), "datasets": bool(datasets), "parameters": parameters is not None}
     unknowns = tuple(u for u in prov.unknowns if not (u.subject == "model" and filled.get(u.field)))
     return prov.with_changes(
         unknowns=unknowns,
+        author=prov.author or getattr(info, "author", None),
         gated=bool(gated) if gated is not None else prov.gated,
         card=card,
         licenses=lics,
