@@ -527,7 +527,7 @@ def _reference_keys(prov: Provenance) -> list[tuple[str, Reference]]:
     for r in prov.references:
         if r.url in dataset_urls:
             continue
-        url = own.sub(r"\1<revision>", r.url) if own else r.url
+        url = own.sub(lambda m: f"{m.group(1).casefold()}<revision>", r.url) if own else r.url
         keyed.append((f"{r.purpose} {commit.sub('<revision>', url) if commit else url}", r))
     return keyed
 
