@@ -66,6 +66,10 @@ def test_hub_gives_the_folder_answer(hub, tmp_path: Path) -> None:
     assert by_path["config.json"].evidence.method == "computed"
     assert [lic.spdx for lic in from_hub.licenses] == ["Apache-2.0"]
     assert hub.count(r"^/blobs/") == 1, "only the safetensors header was fetched, never the weights"
+    (info,) = [r for r in hub.requests if r.path.startswith("/api/models/")]
+    assert info.path == f"/api/models/{BERT}" and info.query == "blobs=true"
+    small = sorted(p for p in files if not p.endswith(".safetensors"))
+    assert sorted(r.path.rsplit("/", 1)[1] for r in hub.requests if r.method == "HEAD") == small
 
 
 @pytest.mark.parametrize("fixture", ["tiny-llama-ft", "sharded-bert"])
