@@ -57,18 +57,26 @@ def test_llama2_card_without_license_key() -> None:
     assert info.card.task is not None and info.card.task.value == "text-generation"
     assert "llama" in info.card.tags
     kinds = {c.kind for c in info.card.considerations}
-    assert {"use-cases", "limitations", "hardware"} <= kinds
+    assert {
+        "use-cases",
+        "ethical-considerations",
+        "hardware",
+    } <= kinds  # "Ethical Considerations and Limitations"
 
 
 def test_zephyr_base_model_datasets_metrics_and_sections() -> None:
     info = parse_model_card(card("HuggingFaceH4__zephyr-7b-beta"), collector="local")
     assert [(b.id, b.purl, b.evidence.location) for b in info.base_models] == [
-        ("mistralai/Mistral-7B-v0.1", "pkg:huggingface/mistralai/Mistral-7B-v0.1", "README.md#front-matter")]
+        ("mistralai/Mistral-7B-v0.1", "pkg:huggingface/mistralai/Mistral-7B-v0.1", "README.md#front-matter")
+    ]
     assert [d.id for d in info.datasets] == [
-        "HuggingFaceH4/ultrachat_200k", "HuggingFaceH4/ultrafeedback_binarized"]
+        "HuggingFaceH4/ultrachat_200k",
+        "HuggingFaceH4/ultrafeedback_binarized",
+    ]
     arc = [m for m in info.card.metrics if m.dataset == "AI2 Reasoning Challenge (25-Shot)"]
     assert [(m.type, m.value, m.split, m.task) for m in arc] == [
-        ("acc_norm", "62.03071672354948", "test", "text-generation")]
+        ("acc_norm", "62.03071672354948", "test", "text-generation")
+    ]
     assert all(m.evidence.location == "README.md#model-index" for m in info.card.metrics)
     assert len(info.card.metrics) == 9
     by_kind = {c.kind: c for c in info.card.considerations}
@@ -124,16 +132,23 @@ def test_arxiv_tags_are_declared_papers() -> None:
     text = "---\ntags:\n- arxiv:2305.18290\n- text-generation\n---\n# m\n"
     info = parse_model_card(text, collector="t")
     assert [(r.url, r.purpose, r.evidence.method) for r in info.references] == [
-        ("https://arxiv.org/abs/2305.18290", "research-paper", "declared")]
+        ("https://arxiv.org/abs/2305.18290", "research-paper", "declared")
+    ]
 
 
-@pytest.mark.parametrize(("name", "expected", "relation"), [
-    ("TinyLlama__TinyLlama-1.1B-Chat-v1.0", "TinyLlama/TinyLlama-1.1B-intermediate-step-1431k-3T",
-     "fine-tune"),
-    ("sentence-transformers__all-MiniLM-L6-v2", "nreimers/MiniLM-L6-H384-uncased", "fine-tune"),
-    ("microsoft__Orca-2-7b", "LLAMA-2", "fine-tune"),
-    ("berkeley-nest__Starling-LM-7B-alpha", "openchat/openchat_3.5", "fine-tune"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected", "relation"),
+    [
+        (
+            "TinyLlama__TinyLlama-1.1B-Chat-v1.0",
+            "TinyLlama/TinyLlama-1.1B-intermediate-step-1431k-3T",
+            "fine-tune",
+        ),
+        ("sentence-transformers__all-MiniLM-L6-v2", "nreimers/MiniLM-L6-H384-uncased", "fine-tune"),
+        ("microsoft__Orca-2-7b", "LLAMA-2", "fine-tune"),
+        ("berkeley-nest__Starling-LM-7B-alpha", "openchat/openchat_3.5", "fine-tune"),
+    ],
+)
 def test_base_model_from_prose(name: str, expected: str, relation: str) -> None:
     info = parse_model_card(card(name), collector="t")
     found = [(b.id, b.relation, b.evidence.method) for b in info.base_models]
@@ -173,7 +188,8 @@ def test_crlf_and_byte_order_mark_parse_like_the_original() -> None:
 def test_readme_without_front_matter_keeps_the_body() -> None:
     info = parse_model_card("# Plain model\n\nA model.\n\n## Limitations\n\nIt fails.\n", collector="t")
     assert [(u.field, u.reason) for u in info.unknowns] == [
-        ("card.front-matter", "README.md has no YAML front matter")]
+        ("card.front-matter", "README.md has no YAML front matter")
+    ]
     assert info.title == "Plain model"
     assert [(c.kind, c.text) for c in info.card.considerations] == [("limitations", "It fails.")]
 
@@ -202,8 +218,10 @@ def test_unclosed_front_matter() -> None:
 
 
 def test_odd_front_matter_values_do_not_crash() -> None:
-    text = ("---\nlicense: [mit, null, {a: 1}]\ndatasets: {x: y}\nbase_model: true\nlanguage: 7\n"
-            "model-index: {name: x}\ntags: \n---\n")
+    text = (
+        "---\nlicense: [mit, null, {a: 1}]\ndatasets: {x: y}\nbase_model: true\nlanguage: 7\n"
+        "model-index: {name: x}\ntags: \n---\n"
+    )
     info = parse_model_card(text, collector="t")
     assert [lic.raw for lic in info.licenses] == ["mit"]
     assert info.datasets == () and info.base_models == ()
@@ -255,9 +273,16 @@ def test_dataset_card_c4() -> None:
 
 def test_yaml_aliases_cannot_multiply_the_work() -> None:
     # 2,000 results x 1,000 metrics once the aliases are expanded: two million metrics from 12 KB
-    lines = ["---", "m: &m {type: acc, value: 1}", f"ms: &ms [{', '.join(['*m'] * 1000)}]",
-             "r: &r {task: {type: t}, dataset: {type: d, name: D}, metrics: *ms}",
-             "model-index:", "- name: x", f"  results: [{', '.join(['*r'] * 2000)}]", "---"]
+    lines = [
+        "---",
+        "m: &m {type: acc, value: 1}",
+        f"ms: &ms [{', '.join(['*m'] * 1000)}]",
+        "r: &r {task: {type: t}, dataset: {type: d, name: D}, metrics: *ms}",
+        "model-index:",
+        "- name: x",
+        f"  results: [{', '.join(['*r'] * 2000)}]",
+        "---",
+    ]
     start = time.monotonic()
     info = parse_model_card("\n".join(lines) + "\n", collector="t")
     assert time.monotonic() - start < 5
@@ -286,3 +311,23 @@ def test_training_code_links_agree_with_the_recorded_reading() -> None:
     recognised = [r for r in linked if found[r]]
     assert len(linked) == 15 and len(recognised) >= 9, sorted(set(linked) - set(recognised))
     assert found["EleutherAI/gpt-neox-20b"] == ["https://github.com/EleutherAI/gpt-neox"]  # across lines
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [
+        (
+            "EleutherAI__pythia-160m",
+            "The *Pythia Scaling Suite* is a collection of models",
+        ),  # not a list continuation
+        ("runwayml__stable-diffusion-v1-5", "Stable Diffusion is a latent text-to-image"),  # not the BibTeX
+        (
+            "meta-llama__Llama-2-7b-hf",
+            "Meta developed and publicly released the Llama 2 family",
+        ),  # not the italic note
+        ("bigscience__bloom", "Please see [the BLOOM training README]"),  # not "**Developed by:** BigScience"
+    ],
+)
+def test_description_is_running_text(name: str, start: str) -> None:
+    info = parse_model_card(card(name), collector="t")
+    assert info.description is not None and info.description.startswith(start)

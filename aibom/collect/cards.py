@@ -48,6 +48,9 @@ _RELATION_WORDS: dict[str, Relation] = {"adapter": "adapter", "merge": "merge", 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_LAYOUT_TAGS = re.compile(r"</?(details|summary|br|p|div|span|center|img)\b[^>]*>", re.I)
+_EMPHASISED = re.compile(r"^([*_]).*\1$", re.S)
+_NOT_PROSE = re.compile(r"^\*\*[^*]{1,60}:\*\*|^\*\*[^*]{1,60}\*\*:|^@|<[a-zA-Z]|\s\|\s")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _PLACEHOLDER = re.compile(r"\[?more information needed\]?", re.I)
 
@@ -61,8 +64,9 @@ _KIND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), k) 
     (r"fairness", "fairness"),
     (r"out[- ]of[- ]scope|misuse|malicious use", "limitations"),
     (r"intended use", "use-cases"),
+    (r"ethic", "ethical-considerations"),
     (r"limitation", "limitations"),
-    (r"ethic|\bbias|\brisks?\b|responsible ai", "ethical-considerations"),
+    (r"\bbias|\brisks?\b|responsible ai", "ethical-considerations"),
     (r"\busers\b", "users"),
     (r"^uses?$|\buse cases?\b|^direct use|^downstream use", "use-cases"),
 ))
@@ -410,7 +414,7 @@ def _title(heads: tuple[_Heading, ...]) -> str | None:
 
 
 def _clean(lines: list[str], limit: int) -> str:
-    text = _COMMENT.sub("", "\n".join(lines))
+    text = _LAYOUT_TAGS.sub("", _COMMENT.sub("", "\n".join(lines)))
     kept = [ln.rstrip() for ln in text.splitlines() if not _PLACEHOLDER.fullmatch(ln.strip(" -*:"))]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -439,10 +443,14 @@ def _considerations(body: tuple[_Line, ...], heads: tuple[_Heading, ...], collec
 
 
 def _paragraphs(lines: list[str]) -> Iterator[str]:
+    """Runs of text lines; headings, HTML, images, tables, quotes and list items (with their
+    continuation lines) end a paragraph and are left out."""
     para: list[str] = []
+    in_list = False
     for line in [*_COMMENT.sub("", "\n".join(lines)).splitlines(), ""]:
         s = line.strip()
-        if not s or s.startswith(("#", "<", "!", "|", "[![", "---", "***", ">")) or _LIST_ITEM.match(s):
+        in_list = bool(s) and (in_list or bool(_LIST_ITEM.match(s)))
+        if in_list or not s or s.startswith(("#", "<", "!", "|", "[![", "---", "***", ">")):
             if para:
                 yield " ".join(para)
             para = []
@@ -450,14 +458,21 @@ def _paragraphs(lines: list[str]) -> Iterator[str]:
             para.append(s)
 
 
+def _prose_paragraphs(lines: list[str]) -> Iterator[str]:
+    """Paragraphs of running text: not short notes, italic boilerplate, ``**Label:**`` lines, inline
+    HTML, link bars or citations."""
+    return (p for p in _paragraphs(lines)
+            if len(p) >= 40 and not _NOT_PROSE.search(p) and not _EMPHASISED.match(p))
+
+
 def _description(body: tuple[_Line, ...], heads: tuple[_Heading, ...]) -> str | None:
     for n, (index, level, heading) in enumerate(heads):
         if _DESCRIPTION_HEADINGS.match(_normalise(heading)):
             end = next((i for i, lv, _ in heads[n + 1:] if lv <= level), len(body))
-            found = next(_paragraphs(_section_lines(body, index + 1, end)), None)
+            found = next(_prose_paragraphs(_section_lines(body, index + 1, end)), None)
             if found:
                 return _clean([found], MAX_DESCRIPTION_CHARS)
-    found = next(_paragraphs(_section_lines(body, 0, len(body))), None)
+    found = next(_prose_paragraphs(_section_lines(body, 0, len(body))), None)
     return _clean([found], MAX_DESCRIPTION_CHARS) if found else None
 
 
