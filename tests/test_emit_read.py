@@ -198,3 +198,9 @@ def test_validates_cyclonedx_1_5_documents_it_can_read() -> None:
     }
     assert problems(json.dumps(doc)) == []
     assert from_json(json.dumps(doc)).card.task is not None
+
+
+def test_deeply_nested_json_is_an_input_error() -> None:
+    deep = '{"bomFormat": "CycloneDX", "specVersion": "1.6", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    with pytest.raises(InputError, match="too deeply"):
+        from_json(deep)

@@ -187,3 +187,8 @@ def test_many_files_validate_quickly() -> None:
     start = time.monotonic()
     assert problems(text) == []
     assert time.monotonic() - start < 20  # jsonschema's pairwise uniqueItems took ~7 s here, 26 s at 3000
+
+
+def test_deeply_nested_json_is_one_problem_not_a_crash() -> None:
+    deep = '{"bomFormat": "CycloneDX", "specVersion": "1.6", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    assert problems(deep) == ["not JSON aibom can read: nested too deeply"]

@@ -48,6 +48,8 @@ def from_json(text: str) -> m.Provenance:
         doc = json.loads(text)
     except ValueError as exc:
         raise InputError(f"the BOM is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise InputError("the BOM nests JSON too deeply to be read") from exc
     if not isinstance(doc, dict) or doc.get("bomFormat") != "CycloneDX":
         raise InputError('the document is not a CycloneDX BOM (no "bomFormat": "CycloneDX")')
     if doc.get("specVersion") not in READABLE:

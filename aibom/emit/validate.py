@@ -25,6 +25,8 @@ def problems(text: str) -> list[str]:
         doc = json.loads(text)
     except ValueError as exc:
         return [f"not JSON: {exc}"]
+    except RecursionError:
+        return ["not JSON aibom can read: nested too deeply"]
     if not isinstance(doc, dict):
         return ["not a CycloneDX BOM: the document is not a JSON object"]
     version = doc.get("specVersion")
@@ -98,14 +100,20 @@ def _first_line(message: str, limit: int = 300) -> str:
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
-def _walk(value: Any, path: str = "$") -> Iterator[tuple[str, dict[str, Any]]]:
-    if isinstance(value, dict):
-        yield path, value
-        for k, v in value.items():
-            yield from _walk(v, f"{path}.{k}" if k.replace("-", "").isalnum() else f"{path}[{k!r}]")
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _walk(v, f"{path}[{i}]")
+def _walk(value: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(json path, object) of every object in the document, depth-first, without recursion."""
+    stack: list[tuple[str, Any]] = [("$", value)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            yield path, node
+            keys = [
+                (f"{path}.{k}" if k.replace("-", "").isalnum() else f"{path}[{k!r}]", v)
+                for k, v in node.items()
+            ]
+            stack.extend(reversed(keys))
+        elif isinstance(node, list):
+            stack.extend(reversed([(f"{path}[{i}]", v) for i, v in enumerate(node)]))
 
 
 def _refs(doc: dict[str, Any]) -> Iterator[tuple[str, Any]]:
