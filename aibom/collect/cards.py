@@ -110,7 +110,14 @@ _CANDIDATE_TOKEN = re.compile(r"[*_`]{0,2}([A-Za-z0-9][\w./-]*[\w])[*_`]{0,2}")
 
 @dataclass(frozen=True)
 class CardInfo:
-    """What one card says about its model or dataset, each fact with its evidence."""
+    """What one card says about its model or dataset, each fact with its evidence.
+
+    `model_name` is the front matter's ``model_name`` (a dataset card's ``pretty_name``), never the
+    ``model-index`` name; `title` is the first ``#`` heading. `base_models` are the declared
+    ``base_model`` entries or, only when there are none, those read from prose (method
+    ``inferred``, the sentence quoted); a declared base without ``base_model_relation`` has relation
+    ``unknown`` for the collector to settle from the files.
+    """
 
     model_name: str | None = None
     title: str | None = None
