@@ -273,6 +273,8 @@ def test_spec_version_1_7_is_declared_and_other_versions_refused() -> None:
     doc = emit(fine_tune(), "1.7")
     assert doc["specVersion"] == "1.7"
     assert doc["$schema"].endswith("bom-1.7.schema.json")
+    paper = [r for r in doc["metadata"]["component"]["externalReferences"] if "arxiv" in r["url"]]
+    assert paper[0]["type"] == "citation"  # 1.6 has no citation type: documentation there
     with pytest.raises(InputError, match=r"1\.5"):
         to_json(fine_tune(), spec_version="1.5", timestamp=TIMESTAMP, serial=None)
 

@@ -105,7 +105,7 @@ def to_json(prov: m.Provenance, *, spec_version: str = "1.6", timestamp: datetim
         authors=[OrganizationalContact(name=prov.author)] if prov.author else None,
         supplier=OrganizationalEntity(name=prov.author) if prov.author else None,
         licenses=_licenses(prov.licenses),
-        external_references=[_reference(r) for r in prov.references],
+        external_references=[_reference(r, spec_version) for r in prov.references],
         properties=_model_properties(prov),
         components=[_file(f) for f in prov.files],
         pedigree=_pedigree(prov.base_models),
@@ -266,8 +266,10 @@ def _model_properties(prov: m.Provenance) -> list[Property]:
     return _props(*pairs) + _license_props(prov.licenses)
 
 
-def _reference(r: m.Reference) -> ExternalReference:
+def _reference(r: m.Reference, spec_version: str) -> ExternalReference:
     kind = REFERENCE_TYPES.get(r.purpose, ExternalReferenceType.OTHER)
+    if r.purpose == "research-paper" and spec_version != "1.6":
+        kind = ExternalReferenceType.CITATION  # new in 1.7
     comment = r.purpose + (f" @ {r.commit}" if r.commit else "") + (f": {r.comment}" if r.comment else "")
     return ExternalReference(type=kind, url=XsUri(r.url), comment=comment)
 
