@@ -187,9 +187,7 @@ def test_crlf_and_byte_order_mark_parse_like_the_original() -> None:
 
 def test_readme_without_front_matter_keeps_the_body() -> None:
     info = parse_model_card("# Plain model\n\nA model.\n\n## Limitations\n\nIt fails.\n", collector="t")
-    assert [(u.field, u.reason) for u in info.unknowns] == [
-        ("card.front-matter", "README.md has no YAML front matter")
-    ]
+    assert [(u.field, u.reason) for u in info.unknowns] == [("card.front-matter", "README.md has no YAML front matter")]
     assert info.title == "Plain model"
     assert [(c.kind, c.text) for c in info.card.considerations] == [("limitations", "It fails.")]
 
@@ -331,3 +329,16 @@ def test_training_code_links_agree_with_the_recorded_reading() -> None:
 def test_description_is_running_text(name: str, start: str) -> None:
     info = parse_model_card(card(name), collector="t")
     assert info.description is not None and info.description.startswith(start)
+
+
+def test_hub_urls_written_where_ids_belong() -> None:
+    text = (
+        "---\nbase_model: https://huggingface.co/org/base/\n"
+        "datasets:\n- https://huggingface.co/datasets/org/data\n- datasets/winogrande\n- org/data\n---\n"
+    )
+    info = parse_model_card(text, collector="t")
+    assert [b.id for b in info.base_models] == ["org/base"]
+    assert [(d.id, d.url) for d in info.datasets] == [
+        ("org/data", "https://huggingface.co/datasets/org/data"),
+        ("winogrande", "https://huggingface.co/datasets/winogrande"),
+    ]

@@ -41,8 +41,13 @@ MAX_QUOTE_CHARS = 300
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(?:/[\w.-]{1,96})?$")
-_RELATION_WORDS: dict[str, Relation] = {"adapter": "adapter", "merge": "merge", "quantized": "quantized",
-                                         "finetune": "fine-tune", "fine-tune": "fine-tune"}
+_RELATION_WORDS: dict[str, Relation] = {
+    "adapter": "adapter",
+    "merge": "merge",
+    "quantized": "quantized",
+    "finetune": "fine-tune",
+    "fine-tune": "fine-tune",
+}
 """The Hub's ``base_model_relation`` values (and our own spelling) as `model.RELATIONS`."""
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
@@ -55,47 +60,94 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _PLACEHOLDER = re.compile(r"\[?more information needed\]?", re.I)
 
 # Heading text (normalised) -> consideration kind; the first rule that matches wins.
-_KIND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), k) for p, k in (
-    (r"hyper-?parameters?", "hyperparameters"),
-    (r"hardware|compute infrastructure|training compute", "hardware"),
-    (r"environmental|carbon|emissions", "environmental"),
-    (r"^training (procedure|details|process|recipe|setup)|^training$|^fine-?tuning (procedure|details)",
-     "training-procedure"),
-    (r"fairness", "fairness"),
-    (r"out[- ]of[- ]scope|misuse|malicious use", "limitations"),
-    (r"intended use", "use-cases"),
-    (r"ethic", "ethical-considerations"),
-    (r"limitation", "limitations"),
-    (r"\bbias|\brisks?\b|responsible ai", "ethical-considerations"),
-    (r"\busers\b", "users"),
-    (r"^uses?$|\buse cases?\b|^direct use|^downstream use", "use-cases"),
-))
+_KIND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), k)
+    for p, k in (
+        (r"hyper-?parameters?", "hyperparameters"),
+        (r"hardware|compute infrastructure|training compute", "hardware"),
+        (r"environmental|carbon|emissions", "environmental"),
+        (
+            r"^training (procedure|details|process|recipe|setup)|^training$"
+            r"|^fine-?tuning (procedure|details)",
+            "training-procedure",
+        ),
+        (r"fairness", "fairness"),
+        (r"out[- ]of[- ]scope|misuse|malicious use", "limitations"),
+        (r"intended use", "use-cases"),
+        (r"ethic", "ethical-considerations"),
+        (r"limitation", "limitations"),
+        (r"\bbias|\brisks?\b|responsible ai", "ethical-considerations"),
+        (r"\busers\b", "users"),
+        (r"^uses?$|\buse cases?\b|^direct use|^downstream use", "use-cases"),
+    )
+)
 _DESCRIPTION_HEADINGS = re.compile(r"^(model )?(description|summary|overview|introduction|details)$")
 
 _LIST_ITEM = re.compile(r"^([-*+]|\d+[.)])\s")
 _URL = re.compile(r"https?://[^\s)\]>\"'<`]+")
 _GITHUB = re.compile(r"^https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+)")
-_GITHUB_NOT_OWNERS = frozenset({"orgs", "sponsors", "features", "settings", "login", "marketplace",
-                                "topics", "apps", "about", "pricing", "site", "collections", "users"})
+_GITHUB_NOT_OWNERS = frozenset(
+    {
+        "orgs",
+        "sponsors",
+        "features",
+        "settings",
+        "login",
+        "marketplace",
+        "topics",
+        "apps",
+        "about",
+        "pricing",
+        "site",
+        "collections",
+        "users",
+    }
+)
 _NOT_CODE_PATH = re.compile(
     r"^/(issues|pull|discussions|actions|releases|wiki|commits?|stargazers|network)\b"
-    r"|\.(png|jpe?g|gif|svg|webp|pdf)$|/(LICEN[SC]E|COPYING)[^/]*$", re.I)
-_LIBRARIES = frozenset({
-    "huggingface/transformers", "huggingface/trl", "huggingface/accelerate", "huggingface/peft",
-    "huggingface/diffusers", "huggingface/datasets", "huggingface/text-generation-inference",
-    "huggingface/optimum", "pytorch/pytorch", "google/jax", "google/flax", "tensorflow/tensorflow",
-    "microsoft/deepspeed", "nvidia/megatron-lm", "hazyresearch/flash-attention", "dao-ailab/flash-attention",
-    "facebookresearch/xformers", "facebookresearch/bitsandbytes", "timdettmers/bitsandbytes",
-    "bitsandbytes-foundation/bitsandbytes", "ggerganov/llama.cpp", "ggml-org/llama.cpp", "vllm-project/vllm",
-    "openaccess-ai-collective/axolotl", "axolotl-ai-cloud/axolotl", "mlfoundations/open_clip",
-    "ukplab/sentence-transformers", "eleutherai/lm-evaluation-harness", "nvidia/nemo",
-})
+    r"|\.(png|jpe?g|gif|svg|webp|pdf)$|/(LICEN[SC]E|COPYING)[^/]*$",
+    re.I,
+)
+_LIBRARIES = frozenset(
+    {
+        "huggingface/transformers",
+        "huggingface/trl",
+        "huggingface/accelerate",
+        "huggingface/peft",
+        "huggingface/diffusers",
+        "huggingface/datasets",
+        "huggingface/text-generation-inference",
+        "huggingface/optimum",
+        "pytorch/pytorch",
+        "google/jax",
+        "google/flax",
+        "tensorflow/tensorflow",
+        "microsoft/deepspeed",
+        "nvidia/megatron-lm",
+        "hazyresearch/flash-attention",
+        "dao-ailab/flash-attention",
+        "facebookresearch/xformers",
+        "facebookresearch/bitsandbytes",
+        "timdettmers/bitsandbytes",
+        "bitsandbytes-foundation/bitsandbytes",
+        "ggerganov/llama.cpp",
+        "ggml-org/llama.cpp",
+        "vllm-project/vllm",
+        "openaccess-ai-collective/axolotl",
+        "axolotl-ai-cloud/axolotl",
+        "mlfoundations/open_clip",
+        "ukplab/sentence-transformers",
+        "eleutherai/lm-evaluation-harness",
+        "nvidia/nemo",
+    }
+)
 """Frameworks a card mentions as tools, never as the model's own training code (lower-case owner/repo)."""
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})", re.I)
 _ARXIV_TAG = re.compile(r"^arxiv:(\d{4}\.\d{4,5}|[a-z-]+/\d{7})$", re.I)
-_TRAINING_CONTEXT = re.compile(
-    r"(?i:\btrain|\bfine-?tun|\bfinetun|\brecipe|source code|training code)|\bCode\b")
+_TRAINING_CONTEXT = re.compile(r"(?i:\btrain|\bfine-?tun|\bfinetun|\brecipe|source code|training code)|\bCode\b")
 
+_HUB_PREFIX = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/", re.I)
+"""A Hub URL where a card should have written an id (``https://huggingface.co/org/name``)."""
 _HUB_MODEL_URL = re.compile(r"^https?://huggingface\.co/([\w.-]+/[\w.-]+)/?$")
 _NOT_MODEL_ORGS = frozenset({"datasets", "spaces", "docs", "papers", "blog", "models", "collections"})
 _BASE_TRIGGER = re.compile(
@@ -222,7 +274,7 @@ def _split(text: str, location: str, subject: str) -> _Parsed:
         unknown = Unknown(subject, "card.front-matter", f"{location} {reason}")
         return _Parsed({}, body, (unknown,), _headings(body))
     first_body_line = text.count("\n", 0, match.end()) + 1
-    body = _lines(text[match.end():], first_body_line)
+    body = _lines(text[match.end() :], first_body_line)
     heads = _headings(body)
     try:
         meta = yaml.load(match.group(2), Loader=_Loader)
@@ -285,7 +337,9 @@ def _licenses(meta: dict[str, Any], evidence: Evidence) -> tuple[License, ...]:
 def _datasets(value: object, evidence: Evidence) -> tuple[Dataset, ...]:
     out: dict[str, Dataset] = {}
     for raw in _strings(value):
-        ds_id = raw.removeprefix("datasets/") if raw.count("/") == 1 else raw
+        ds_id = _HUB_PREFIX.sub("", raw).removesuffix("/")
+        if ds_id.startswith("datasets/") and looks_like_hub_id(ds_id.removeprefix("datasets/")):
+            ds_id = ds_id.removeprefix("datasets/")
         url = f"https://huggingface.co/datasets/{ds_id}" if looks_like_hub_id(ds_id) else None
         out.setdefault(ds_id.lower(), Dataset(id=ds_id, evidence=evidence, url=url))
     return tuple(out.values())
@@ -297,8 +351,13 @@ def _relation(meta: dict[str, Any], unknowns: list[Unknown]) -> Relation:
         return "unknown"
     relation = _RELATION_WORDS.get(raw.lower())
     if relation is None:
-        unknowns.append(Unknown("model", "base_model_relation", f"base_model_relation {raw!r} is not one of "
-                                "adapter, merge, quantized, finetune"))
+        unknowns.append(
+            Unknown(
+                "model",
+                "base_model_relation",
+                f"base_model_relation {raw!r} is not one of adapter, merge, quantized, finetune",
+            )
+        )
         return "unknown"
     return relation
 
@@ -309,7 +368,7 @@ def _base_model(model_id: str, relation: Relation, evidence: Evidence) -> BaseMo
 
 
 def _base_models(meta: dict[str, Any], evidence: Evidence, unknowns: list[Unknown]) -> tuple[BaseModel, ...]:
-    ids = _strings(meta.get("base_model"))
+    ids = tuple(dict.fromkeys(_HUB_PREFIX.sub("", i).removesuffix("/") for i in _strings(meta.get("base_model"))))
     if not ids:
         return ()
     relation = _relation(meta, unknowns)
@@ -350,10 +409,15 @@ def _metrics(value: object, collector: str, location: str, unknowns: list[Unknow
             broken.append(f"result {n} ({type(exc).__name__}: {exc})")
             continue
         out.extend(
-            Metric(type=str(e.metric_type), value=str(e.metric_value), evidence=evidence,
-                   name=_scalar(e.metric_name),
-                   dataset=_scalar(e.dataset_name) or _scalar(e.dataset_type),
-                   split=_scalar(e.dataset_split), task=_scalar(e.task_type))
+            Metric(
+                type=str(e.metric_type),
+                value=str(e.metric_value),
+                evidence=evidence,
+                name=_scalar(e.metric_name),
+                dataset=_scalar(e.dataset_name) or _scalar(e.dataset_type),
+                split=_scalar(e.dataset_split),
+                task=_scalar(e.task_type),
+            )
             for e in evals
         )
         if len(out) >= MAX_ITEMS:
@@ -432,16 +496,19 @@ def _section_lines(body: tuple[_Line, ...], start: int, end: int) -> list[str]:
     return [line.text for line in body[start:end] if line.number in inside]
 
 
-def _considerations(body: tuple[_Line, ...], heads: tuple[_Heading, ...], collector: str,
-                    location: str) -> tuple[Consideration, ...]:
+def _considerations(
+    body: tuple[_Line, ...], heads: tuple[_Heading, ...], collector: str, location: str
+) -> tuple[Consideration, ...]:
     kinds = [_kind(heading) for _, _, heading in heads]
     out: list[Consideration] = []
     for n, (index, level, heading) in enumerate(heads):
         kind = kinds[n]
         if kind is None:
             continue
-        end = next((heads[m][0] for m in range(n + 1, len(heads))
-                    if heads[m][1] <= level or kinds[m] is not None), len(body))
+        end = next(
+            (heads[m][0] for m in range(n + 1, len(heads)) if heads[m][1] <= level or kinds[m] is not None),
+            len(body),
+        )
         text = _clean(_section_lines(body, index + 1, end), MAX_SECTION_CHARS)
         if text:
             evidence = Evidence(collector, f"{location}#{heading[:80]}", "declared")
@@ -468,14 +535,13 @@ def _paragraphs(lines: list[str]) -> Iterator[str]:
 def _prose_paragraphs(lines: list[str]) -> Iterator[str]:
     """Paragraphs of running text: not short notes, italic boilerplate, ``**Label:**`` lines, inline
     HTML, link bars or citations."""
-    return (p for p in _paragraphs(lines)
-            if len(p) >= 40 and not _NOT_PROSE.search(p) and not _EMPHASISED.match(p))
+    return (p for p in _paragraphs(lines) if len(p) >= 40 and not _NOT_PROSE.search(p) and not _EMPHASISED.match(p))
 
 
 def _description(body: tuple[_Line, ...], heads: tuple[_Heading, ...]) -> str | None:
     for n, (index, level, heading) in enumerate(heads):
         if _DESCRIPTION_HEADINGS.match(_normalise(heading)):
-            end = next((i for i, lv, _ in heads[n + 1:] if lv <= level), len(body))
+            end = next((i for i, lv, _ in heads[n + 1 :] if lv <= level), len(body))
             found = next(_prose_paragraphs(_section_lines(body, index + 1, end)), None)
             if found:
                 return _clean([found], MAX_DESCRIPTION_CHARS)
@@ -488,11 +554,10 @@ def _quote(text: str, start: int) -> str:
     if len(s) <= MAX_QUOTE_CHARS:
         return s
     lo = max(0, start - MAX_QUOTE_CHARS // 3)
-    return s[lo: lo + MAX_QUOTE_CHARS].strip()
+    return s[lo : lo + MAX_QUOTE_CHARS].strip()
 
 
-def _references(meta: dict[str, Any], body: tuple[_Line, ...], collector: str,
-                location: str) -> tuple[Reference, ...]:
+def _references(meta: dict[str, Any], body: tuple[_Line, ...], collector: str, location: str) -> tuple[Reference, ...]:
     found: dict[str, Reference] = {}
     tag_evidence = Evidence(collector, f"{location}#front-matter", "declared")
     for tag in _strings(meta.get("tags")):
@@ -532,7 +597,7 @@ def _reference(url: str, line: _Line, before: str, collector: str, location: str
     if gh is None or gh.group(1).lower() in _GITHUB_NOT_OWNERS:
         return None
     owner, repo = gh.group(1), gh.group(2).removesuffix(".git")
-    tail = url[gh.end():].split("?")[0].rstrip("/")
+    tail = url[gh.end() :].split("?")[0].rstrip("/")
     if repo in {"", ".", ".."} or _NOT_CODE_PATH.search(tail or "/"):
         return None
     clean = f"https://github.com/{owner}/{repo}{tail if tail.startswith(('/', '#')) else ''}"
@@ -568,18 +633,22 @@ def _candidate(text: str) -> str | None:
 
 def _id_like(value: str) -> bool:
     """Shaped like a model id, not a word: has a slash, or a digit or hyphen (gpt2, Granite-3.0-8B-Base)."""
-    return (looks_like_hub_id(value) and value.count("/") <= 1
-            and (("/" in value) or any(c.isdigit() for c in value) or "-" in value))
+    return (
+        looks_like_hub_id(value)
+        and value.count("/") <= 1
+        and (("/" in value) or any(c.isdigit() for c in value) or "-" in value)
+    )
 
 
-def _prose_base_models(body: tuple[_Line, ...], collector: str, location: str,
-                       own: tuple[str | None, ...]) -> tuple[BaseModel, ...]:
+def _prose_base_models(
+    body: tuple[_Line, ...], collector: str, location: str, own: tuple[str | None, ...]
+) -> tuple[BaseModel, ...]:
     """Base models named in sentences such as "a fine-tuned version of X" (never the model itself)."""
     own_names = {o.lower() for o in own if o}
     out: dict[str, BaseModel] = {}
     for line in _prose(body):
         for m in _BASE_TRIGGER.finditer(line.text):
-            model_id = _candidate(line.text[m.end():])
+            model_id = _candidate(line.text[m.end() :])
             if model_id is None or model_id.lower() in own_names or model_id.lower() in out:
                 continue
             quote = _quote(line.text, m.start())
