@@ -159,6 +159,8 @@ class Changes:
     old: Side
     new: Side
     changes: tuple[Change, ...]
+    notes: tuple[str, ...] = ()
+    """What could not be compared (one side does not list it at all: unknown, not removed)."""
 
     def count_by_kind(self) -> tuple[tuple[str, int], ...]:
         return tuple((k, n) for k in KINDS if (n := sum(c.kind == k for c in self.changes)))
@@ -176,22 +178,29 @@ class Changes:
 
 
 def compare(old: Provenance, new: Provenance) -> Changes:
-    """Every difference between `old` and `new` that matters to someone adopting the new version."""
+    """Every difference between `old` and `new` that matters to someone adopting the new version.
+
+    A side that lists no files at all (a BOM from a tool that does not record them) leaves the files
+    unknown: they are not compared, and a note says so.
+    """
+    notes = tuple(f"files not compared: the {label} side lists none"
+                  for label, prov, other in (("old", old, new), ("new", new, old)) if other.files and not prov.files)
+    files = () if notes else (old.files, new.files)
     found = [
         *_identity(old, new),
         *_licenses("license", "model", "License", old.licenses, new.licenses),
-        *_weights(old.files, new.files),
+        *(_weights(*files) if files else ()),
         *_base_models(old.base_models, new.base_models),
         *_datasets(old.datasets, new.datasets),
         *_parameters(old, new),
         *_access(old.gated, new.gated),
-        *_files(old.files, new.files),
+        *(_files(*files) if files else ()),
         *_card(old, new),
         *_openness(old.assessments, new.assessments),
         *_references(old, new),
     ]
     found.sort(key=lambda c: (KINDS.index(c.kind), c.subject, c.message))
-    return Changes(_side(old), _side(new), tuple(found))
+    return Changes(_side(old), _side(new), tuple(found), notes)
 
 
 def _side(prov: Provenance) -> Side:

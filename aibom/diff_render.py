@@ -43,6 +43,7 @@ def to_json(changes: Changes) -> str:
         "new": _side(changes.new),
         "summary": summary(changes),
         "changes": [_change(c) for c in changes.changes],
+        "notes": list(changes.notes),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
@@ -55,7 +56,7 @@ def to_text(changes: Changes) -> str:
         if group:
             lines += ["", f"{kind} ({len(group)})"]
             lines += [f"  [{c.severity:<6}] {c.subject}: {c.message}" for c in group]
-    lines += _unknown_lines(changes, "")
+    lines += _caveats(changes, "")
     return "\n".join(lines) + "\n"
 
 
@@ -70,7 +71,7 @@ def to_markdown(changes: Changes) -> str:
             f"| {_value(c.new)} | {_cell(c.message)} |"
             for c in changes.changes
         ]
-    lines += _unknown_lines(changes, "> ")
+    lines += _caveats(changes, "> ")
     return "\n".join(lines) + "\n"
 
 
@@ -103,9 +104,9 @@ def _counts(changes: Changes) -> str:
     return f"{total} change{'s' if total != 1 else ''} ({parts})"
 
 
-def _unknown_lines(changes: Changes, prefix: str) -> list[str]:
-    """What could not be found or read on either side, so an empty diff is not over-trusted."""
-    lines = []
+def _caveats(changes: Changes, prefix: str) -> list[str]:
+    """What could not be compared, found or read on either side, so an empty diff is not over-trusted."""
+    lines = [f"{prefix}{note}" for note in changes.notes]
     for label, side in (("old", changes.old), ("new", changes.new)):
         if side.unknowns:
             fields = ", ".join(sorted({f"{u.subject}.{u.field}" for u in side.unknowns}))

@@ -323,3 +323,12 @@ def test_references_ignore_links_to_own_revision_and_to_datasets() -> None:
     assert refs == [("research-paper", None, "https://arxiv.org/abs/2401.00001", "low"),
                     ("training-code", "https://github.com/acme/train", None, "low")]
     assert [c.kind for c in changes.changes] == ["revision", "reference", "reference"]
+
+
+def test_a_side_without_files_leaves_files_unknown_not_removed() -> None:
+    old = base_prov()
+    changes = compare(old, old.with_changes(files=()))
+    assert changes.changes == ()
+    assert changes.notes == ("files not compared: the new side lists none",)
+    assert compare(old.with_changes(files=()), old).notes == ("files not compared: the old side lists none",)
+    assert compare(old.with_changes(files=()), old.with_changes(files=())).notes == ()

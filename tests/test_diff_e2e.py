@@ -339,6 +339,14 @@ def test_boms_from_another_tool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert "bert-base-uncased" in identity[0]["old"] and "all-MiniLM-L6-v2" in identity[0]["new"]
     for fmt in ("text", "markdown"):
         assert aibom(monkeypatch, capsys, "diff", str(bert), str(minilm), "--format", fmt)[0] == 0
+    ours = generate(copy_fixture("tiny-llama-ft", tmp_path / "tiny-llama-ft"), tmp_path / "ours.json")
+    code, out, err = aibom(monkeypatch, capsys, "diff", str(ours), str(bert), "--format", "json",
+                           "--fail-on", "weights")
+    assert code == 0, err  # the other tool lists no files: unknown, not removed weights
+    doc = valid(out)
+    assert not [c for c in doc["changes"] if c["kind"].startswith(("file-", "weight"))]
+    assert doc["notes"] == ["files not compared: the new side lists none"]
+    assert {"identity", "license", "dataset-added", "dataset-removed"} <= {c["kind"] for c in doc["changes"]}
 
 
 def test_two_revisions_on_the_hub(hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
