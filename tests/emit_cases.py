@@ -144,9 +144,7 @@ def fine_tune() -> m.Provenance:
                     "learning_rate: 2e-4 | batch_size: 64",
                     m.Evidence("local", "README.md#training-hyperparameters", "declared"),
                 ),
-                m.Consideration(
-                    "hardware", "8x A100 80GB", m.Evidence("local", "README.md#hardware", "declared")
-                ),
+                m.Consideration("hardware", "8x A100 80GB", m.Evidence("local", "README.md#hardware", "declared")),
                 m.Consideration(
                     "environmental",
                     "About 120 kg CO2eq.",
@@ -162,9 +160,7 @@ def fine_tune() -> m.Provenance:
         parameters=m.Fact(1_100_048_384, m.Evidence("local", "model.safetensors#header", "computed")),
         properties=(m.Property("aibom:hf:library-name", "transformers", CARD),),
         unknowns=(
-            m.Unknown(
-                "dataset:HuggingFaceH4/ultrachat_200k", "license", "offline: the dataset card was not fetched"
-            ),
+            m.Unknown("dataset:HuggingFaceH4/ultrachat_200k", "license", "offline: the dataset card was not fetched"),
         ),
     )
 
@@ -174,9 +170,7 @@ def sharded() -> m.Provenance:
 
     def shard(i: int, params: tuple[tuple[str, int], ...]) -> m.FileEntry:
         rel = f"model-0000{i}-of-00002.safetensors"
-        info = m.WeightInfo(
-            "safetensors", m.Evidence("local", f"{rel}#header", "computed"), parameters=params
-        )
+        info = m.WeightInfo("safetensors", m.Evidence("local", f"{rel}#header", "computed"), parameters=params)
         return _hashed(rel, "weights", 500_000 + i, str(i + 4), info)
 
     pickle = m.WeightInfo(
@@ -221,9 +215,7 @@ def llama_license() -> m.Provenance:
     """A named community license (LicenseRef) with its URL, on a gated Hub model."""
     return m.Provenance(
         name="Llama-2-7b-chat-hf",
-        identity=m.Evidence(
-            "hf-hub", "https://huggingface.co/api/models/meta-llama/Llama-2-7b-chat-hf", "declared"
-        ),
+        identity=m.Evidence("hf-hub", "https://huggingface.co/api/models/meta-llama/Llama-2-7b-chat-hf", "declared"),
         source="hf-hub",
         repo_id="meta-llama/Llama-2-7b-chat-hf",
         purl=m.hf_purl("meta-llama/Llama-2-7b-chat-hf"),
@@ -277,9 +269,7 @@ def assessed() -> m.Provenance:
         ),
     )
     return fine_tune().with_changes(
-        assessments=(
-            m.Assessment("core", findings, summary=(("met", "2"), ("partial", "1"), ("unknown", "1"))),
-        )
+        assessments=(m.Assessment("core", findings, summary=(("met", "2"), ("partial", "1"), ("unknown", "1"))),)
     )
 
 

@@ -56,9 +56,7 @@ def test_reads_back_losslessly(case: str, version: str) -> None:
 def test_read_back_restores_the_facts_score_and_diff_use() -> None:
     original = assessed()
     back = from_json(to_json(original, timestamp=TIMESTAMP, serial=None))
-    assert (
-        back.purl == original.purl and back.revision == original.revision and back.repo_id == original.repo_id
-    )
+    assert back.purl == original.purl and back.revision == original.revision and back.repo_id == original.repo_id
     assert back.licenses == original.licenses
     assert {d.id: d for d in back.datasets} == {d.id: d for d in original.datasets}
     assert back.base_models == original.base_models
@@ -74,9 +72,7 @@ def test_read_back_restores_the_facts_score_and_diff_use() -> None:
 def test_model_identity_and_purl() -> None:
     model = emit(fine_tune())["metadata"]["component"]
     assert model["type"] == "machine-learning-model"
-    assert (
-        model["purl"] == "pkg:huggingface/example-org/tiny-llama-ft@0123456789abcdef0123456789abcdef01234567"
-    )
+    assert model["purl"] == "pkg:huggingface/example-org/tiny-llama-ft@0123456789abcdef0123456789abcdef01234567"
     assert model["bom-ref"] == model["purl"]
     assert model["version"] == "0123456789abcdef0123456789abcdef01234567"
     assert model["authors"] == [{"name": "example-org"}]
@@ -96,10 +92,7 @@ def test_every_dataset_is_a_data_component_referenced_from_the_model_card() -> N
         assert comps[ref]["type"] == "data"
         assert comps[ref]["data"][0]["type"] == "dataset"
     assert comps["dataset:allenai/c4"]["data"][0]["name"] == "C4"
-    assert (
-        comps["dataset:allenai/c4"]["data"][0]["contents"]["url"]
-        == "https://huggingface.co/datasets/allenai/c4"
-    )
+    assert comps["dataset:allenai/c4"]["data"][0]["contents"]["url"] == "https://huggingface.co/datasets/allenai/c4"
     assert comps["dataset:allenai/c4"]["licenses"] == [{"license": {"id": "ODC-By-1.0"}}]
     assert "licenses" not in comps["dataset:gsm8k"]
     assert props(comps["dataset:gsm8k"], "aibom:dataset:usage") == ["evaluation"]
@@ -159,9 +152,7 @@ def test_expression_alone_and_mixed_with_ids() -> None:
     mit = m.License("mit", CARD, spdx="MIT", category="permissive")
     alone = emit(unknown_license().with_changes(licenses=(expr,)))["metadata"]["component"]["licenses"]
     assert alone == [{"expression": "MIT OR Apache-2.0"}]
-    mixed = emit(unknown_license().with_changes(licenses=(expr, mit)), "1.7")["metadata"]["component"][
-        "licenses"
-    ]
+    mixed = emit(unknown_license().with_changes(licenses=(expr, mit)), "1.7")["metadata"]["component"]["licenses"]
     assert sorted(json.dumps(x, sort_keys=True) for x in mixed) == [
         '{"license": {"id": "MIT"}}',
         '{"license": {"name": "MIT OR Apache-2.0"}}',
@@ -231,9 +222,7 @@ def test_references_map_to_external_reference_types() -> None:
     refs = emit(fine_tune())["metadata"]["component"]["externalReferences"]
     by_url = {r["url"]: r for r in refs}
     assert by_url["https://github.com/example-org/train-tiny"]["type"] == "vcs"
-    assert by_url["https://github.com/example-org/train-tiny"]["comment"].startswith(
-        "training-code @ 9f8e7d6c"
-    )
+    assert by_url["https://github.com/example-org/train-tiny"]["comment"].startswith("training-code @ 9f8e7d6c")
     assert by_url["https://arxiv.org/abs/2307.09288"] == {
         "type": "documentation",
         "url": "https://arxiv.org/abs/2307.09288",
@@ -295,9 +284,7 @@ def test_serial_derives_from_content_and_honours_an_explicit_one() -> None:
 def test_input_order_of_files_does_not_change_the_output() -> None:
     prov = sharded()
     shuffled = prov.with_changes(files=tuple(reversed(prov.files)))
-    assert to_json(prov, timestamp=TIMESTAMP, serial=None) == to_json(
-        shuffled, timestamp=TIMESTAMP, serial=None
-    )
+    assert to_json(prov, timestamp=TIMESTAMP, serial=None) == to_json(shuffled, timestamp=TIMESTAMP, serial=None)
 
 
 def test_pretty_printed_with_a_trailing_newline() -> None:
@@ -340,6 +327,4 @@ def test_synthetic_dataset_depends_on_its_generator() -> None:
 )
 def test_spdx_values_are_emitted_case_exact(spdx: str, expected: dict[str, Any]) -> None:
     lic = m.License(spdx, CARD, spdx=spdx)
-    assert emit(unknown_license().with_changes(licenses=(lic,)))["metadata"]["component"]["licenses"] == [
-        expected
-    ]
+    assert emit(unknown_license().with_changes(licenses=(lic,)))["metadata"]["component"]["licenses"] == [expected]

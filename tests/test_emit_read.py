@@ -168,9 +168,7 @@ def test_invalid_purls_are_dropped_as_unknowns() -> None:
                 "type": "machine-learning-model",
                 "name": "m",
                 "purl": "not a purl",
-                "pedigree": {
-                    "ancestors": [{"type": "machine-learning-model", "name": "base", "purl": "pkg:"}]
-                },
+                "pedigree": {"ancestors": [{"type": "machine-learning-model", "name": "base", "purl": "pkg:"}]},
             }
         },
     }

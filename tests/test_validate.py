@@ -47,9 +47,7 @@ def test_unknown_field_fails_the_strict_schema() -> None:
 def test_format_checks_are_on() -> None:
     found = break_with(lambda d: d["metadata"].update(timestamp="yesterday"))
     assert found == ["$.metadata.timestamp: 'yesterday' is not a 'date-time'"]
-    found = break_with(
-        lambda d: d["components"][0]["externalReferences"][0].update(url="http://exa mple.org/<x>")
-    )
+    found = break_with(lambda d: d["components"][0]["externalReferences"][0].update(url="http://exa mple.org/<x>"))
     assert len(found) == 1 and found[0].startswith("$.components[0].externalReferences[0].url:")
 
 
@@ -108,9 +106,7 @@ def test_dangling_references(where: str, change: Callable[[dict[str, Any]], None
 
 def test_bom_links_are_not_dangling() -> None:
     found = break_with(
-        lambda d: d["dependencies"][-1]["dependsOn"].append(
-            "urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1#dataset:x"
-        )
+        lambda d: d["dependencies"][-1]["dependsOn"].append("urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1#dataset:x")
     )
     assert found == []
 
@@ -162,8 +158,7 @@ def test_iri_reference_format(url: str, valid: bool) -> None:
 def test_many_urls_validate_quickly() -> None:
     prov = assessed()
     datasets = tuple(
-        m.Dataset(f"org/set-{i}", CARD, url=f"https://huggingface.co/datasets/org/set-{i}")
-        for i in range(300)
+        m.Dataset(f"org/set-{i}", CARD, url=f"https://huggingface.co/datasets/org/set-{i}") for i in range(300)
     )
     text = to_json(prov.with_changes(datasets=datasets), timestamp=TIMESTAMP, serial=None)
     start = time.monotonic()
@@ -172,13 +167,9 @@ def test_many_urls_validate_quickly() -> None:
 
 
 def test_unique_items_still_checked() -> None:
-    found = break_with(
-        lambda d: d["dependencies"][-1]["dependsOn"].append(d["dependencies"][-1]["dependsOn"][0])
-    )
+    found = break_with(lambda d: d["dependencies"][-1]["dependsOn"].append(d["dependencies"][-1]["dependsOn"][0]))
     assert len(found) == 1
-    assert found[0].startswith(
-        f"$.dependencies[{len(bom()['dependencies']) - 1}].dependsOn: has non-unique elements"
-    )
+    assert found[0].startswith(f"$.dependencies[{len(bom()['dependencies']) - 1}].dependsOn: has non-unique elements")
 
 
 def test_many_files_validate_quickly() -> None:

@@ -95,22 +95,7 @@ def to_json(prov: m.Provenance, *, spec_version: str = "1.6", timestamp: datetim
     model_ref = str(purl) if purl else f"model:{prov.name}"
     dataset_refs = _unique_refs(prov.datasets)
     datasets = [_dataset(ds, ref) for ds, ref in zip(prov.datasets, dataset_refs, strict=True)]
-    model = Component(
-        type=ComponentType.MACHINE_LEARNING_MODEL,
-        name=prov.name,
-        bom_ref=model_ref,
-        version=prov.revision,
-        purl=purl,
-        description=prov.description,
-        authors=[OrganizationalContact(name=prov.author)] if prov.author else None,
-        supplier=OrganizationalEntity(name=prov.author) if prov.author else None,
-        licenses=_licenses(prov.licenses),
-        external_references=[_reference(r, spec_version) for r in prov.references],
-        properties=_model_properties(prov),
-        components=[_file(f) for f in prov.files],
-        pedigree=_pedigree(prov.base_models),
-        tags=prov.card.tags,
-    )
+    model = _model(prov, model_ref, purl, spec_version)
     tool = Component(type=ComponentType.APPLICATION, name="aibom", version=__version__, bom_ref="tool:aibom")
     generators = {
         g: Component(type=ComponentType.MACHINE_LEARNING_MODEL, name=g, bom_ref=P.GENERATOR_REF + g)
@@ -127,8 +112,7 @@ def to_json(prov: m.Provenance, *, spec_version: str = "1.6", timestamp: datetim
             bom.register_dependency(comp, [generators[ds.generator]])
     doc: dict[str, Any] = json.loads(outputter(bom).output_as_string())
     extras: dict[str, dict[str, Any]] = {
-        ref: {"data": [modelcard.dataset_data(ds)]}
-        for ds, ref in zip(prov.datasets, dataset_refs, strict=True)
+        ref: {"data": [modelcard.dataset_data(ds)]} for ds, ref in zip(prov.datasets, dataset_refs, strict=True)
     }
     card = modelcard.model_card(prov, dataset_refs)
     if card:
@@ -139,6 +123,26 @@ def to_json(prov: m.Provenance, *, spec_version: str = "1.6", timestamp: datetim
     return _render(doc, serial)
 
 
+def _model(prov: m.Provenance, ref: str, purl: PackageURL | None, spec_version: str) -> Component:
+    """The model component with its files, licenses, references, lineage and properties."""
+    return Component(
+        type=ComponentType.MACHINE_LEARNING_MODEL,
+        name=prov.name,
+        bom_ref=ref,
+        version=prov.revision,
+        purl=purl,
+        description=prov.description,
+        authors=[OrganizationalContact(name=prov.author)] if prov.author else None,
+        supplier=OrganizationalEntity(name=prov.author) if prov.author else None,
+        licenses=_licenses(prov.licenses),
+        external_references=[_reference(r, spec_version) for r in prov.references],
+        properties=_model_properties(prov),
+        components=[_file(f) for f in prov.files],
+        pedigree=_pedigree(prov.base_models),
+        tags=prov.card.tags,
+    )
+
+
 def _render(doc: dict[str, Any], serial: str | None) -> str:
     """Pretty JSON with canonical key order; the serial derives from everything else when not given."""
     doc.pop("serialNumber", None)
@@ -147,9 +151,7 @@ def _render(doc: dict[str, Any], serial: str | None) -> str:
         canonical = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         serial = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'aibom:' + canonical)}"
     doc["serialNumber"] = serial
-    ordered = {k: doc[k] for k in TOP_LEVEL if k in doc} | {
-        k: doc[k] for k in sorted(doc) if k not in TOP_LEVEL
-    }
+    ordered = {k: doc[k] for k in TOP_LEVEL if k in doc} | {k: doc[k] for k in sorted(doc) if k not in TOP_LEVEL}
     return json.dumps(_sorted_keys(ordered, top=True), indent=2, ensure_ascii=False) + "\n"
 
 

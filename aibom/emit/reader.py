@@ -73,9 +73,7 @@ def _str(value: Any) -> str | None:
 
 
 def _props(obj: dict[str, Any]) -> list[tuple[str, str]]:
-    return [
-        (p["name"], str(p.get("value", ""))) for p in _dicts(obj.get("properties")) if _str(p.get("name"))
-    ]
+    return [(p["name"], str(p.get("value", ""))) for p in _dicts(obj.get("properties")) if _str(p.get("name"))]
 
 
 def _first(props: list[tuple[str, str]], name: str) -> str | None:
@@ -192,9 +190,7 @@ class _Reader:
         where = f"{path}.licenses"
         packed = _all(_props(comp), P.LICENSE)
         if packed or self.own:
-            return tuple(
-                P.unpack_license(P.unpack(v, P.LICENSE_FIELDS + 4), self.default(where)) for v in packed
-            )
+            return tuple(P.unpack_license(P.unpack(v, P.LICENSE_FIELDS + 4), self.default(where)) for v in packed)
         from aibom.licenses import resolve
 
         out = []
@@ -219,9 +215,7 @@ class _Reader:
                     self.not_mapped(where, f"component {_name(c)!r} ({c.get('type')})")
                 continue
             props = _props(c)
-            sha = next(
-                (_str(h.get("content")) for h in _dicts(c.get("hashes")) if h.get("alg") == "SHA-256"), None
-            )
+            sha = next((_str(h.get("content")) for h in _dicts(c.get("hashes")) if h.get("alg") == "SHA-256"), None)
             size = _first(props, P.FILE_SIZE)
             role = _first(props, P.FILE_ROLE)
             out.append(
@@ -255,11 +249,7 @@ class _Reader:
         )
 
     def _datasets(self, comp: dict[str, Any], top: list[dict[str, Any]]) -> tuple[m.Dataset, ...]:
-        by_ref = {
-            c["bom-ref"]: (c, i)
-            for i, c in enumerate(top)
-            if c.get("type") == "data" and _str(c.get("bom-ref"))
-        }
+        by_ref = {c["bom-ref"]: (c, i) for i, c in enumerate(top) if c.get("type") == "data" and _str(c.get("bom-ref"))}
         params = _dict(_dict(comp.get("modelCard")).get("modelParameters"))
         out: list[m.Dataset] = []
         seen: set[str] = set()
@@ -326,17 +316,13 @@ class _Reader:
             )
         return tuple(out)
 
-    def _references(
-        self, comp: dict[str, Any], props: list[tuple[str, str]], path: str
-    ) -> tuple[m.Reference, ...]:
+    def _references(self, comp: dict[str, Any], props: list[tuple[str, str]], path: str) -> tuple[m.Reference, ...]:
         where = f"{path}.externalReferences"
         if self.own:
             licenses: dict[str, list[m.License]] = {}
             for v in _all(props, P.REFERENCE_LICENSE):
                 fields = P.unpack(v, 1 + P.LICENSE_FIELDS + 4)
-                licenses.setdefault(fields[0] or "", []).append(
-                    P.unpack_license(fields[1:], self.default(where))
-                )
+                licenses.setdefault(fields[0] or "", []).append(P.unpack_license(fields[1:], self.default(where)))
             out = []
             for v in _all(props, P.REFERENCE):
                 url, purpose, commit, comment, *ev = P.unpack(v, 8)
@@ -374,9 +360,7 @@ class _Reader:
             value = _str(params.get(key))
             if value is None:
                 return None
-            return m.Fact(
-                value, self.evidence(_first(props, P.CARD_EVIDENCE[attr]), f"{where}.modelParameters.{key}")
-            )
+            return m.Fact(value, self.evidence(_first(props, P.CARD_EVIDENCE[attr]), f"{where}.modelParameters.{key}"))
 
         library = _first(props, P.LIBRARY)
         languages = _first(props, P.LANGUAGES)
@@ -395,9 +379,7 @@ class _Reader:
             considerations=self._considerations(card, props, where),
         )
 
-    def _metrics(
-        self, card: dict[str, Any], props: list[tuple[str, str]], where: str
-    ) -> tuple[m.Metric, ...]:
+    def _metrics(self, card: dict[str, Any], props: list[tuple[str, str]], where: str) -> tuple[m.Metric, ...]:
         packed = _all(props, P.METRIC)
         if packed or self.own:
             out = []
@@ -442,8 +424,7 @@ class _Reader:
             x["name"] for x in _dicts(cons.get("ethicalConsiderations")) if _str(x.get("name"))
         ]
         texts["fairness"] = [
-            _str(x.get("harms")) or _str(x.get("groupAtRisk")) or ""
-            for x in _dicts(cons.get("fairnessAssessments"))
+            _str(x.get("harms")) or _str(x.get("groupAtRisk")) or "" for x in _dicts(cons.get("fairnessAssessments"))
         ]
         env = _dict(cons.get("environmentalConsiderations"))
         for name, value in _props(env) + props:
@@ -453,49 +434,36 @@ class _Reader:
         for packed in _all(props, P.CONSIDERATION):
             kind, *ev = P.unpack(packed, 5)
             if kind and texts.get(kind):
-                out.append(
-                    m.Consideration(kind, texts[kind].pop(0), P.unpack_evidence(ev, self.default(where)))
-                )
+                out.append(m.Consideration(kind, texts[kind].pop(0), P.unpack_evidence(ev, self.default(where))))
         for kind, rest in texts.items():
             out += [m.Consideration(kind, t, self.default(f"{where}.considerations")) for t in rest if t]
         return tuple(modelcard.ordered_considerations(tuple(out)))
 
-    def _properties(
-        self, comp: dict[str, Any], props: list[tuple[str, str]], path: str
-    ) -> tuple[m.Property, ...]:
+    def _properties(self, comp: dict[str, Any], props: list[tuple[str, str]], path: str) -> tuple[m.Property, ...]:
         evidence = {}
         for v in _all(props, P.PROPERTY_EVIDENCE):
             name, value, *ev = P.unpack(v, 6)
             evidence[(name or "", value or "")] = P.unpack_evidence(ev, self.default(path))
         own = P.OWN | {P.PROPERTY_EVIDENCE}
         out = [
-            m.Property(k, v, evidence.get((k, v), self.default(f"{path}.properties")))
-            for k, v in props
-            if k not in own
+            m.Property(k, v, evidence.get((k, v), self.default(f"{path}.properties"))) for k, v in props if k not in own
         ]
         if not self.own:
             card_where = f"{path}.modelCard.properties"
-            out += [
-                m.Property(k, v, self.default(card_where)) for k, v in _props(_dict(comp.get("modelCard")))
-            ]
+            out += [m.Property(k, v, self.default(card_where)) for k, v in _props(_dict(comp.get("modelCard")))]
         return tuple(out)
 
     def _assessments(self) -> tuple[m.Assessment, ...]:
         standards = _dicts(_dict(self.doc.get("definitions")).get("standards"))
         requirements = {
-            r["bom-ref"]: r
-            for s in standards
-            for r in _dicts(s.get("requirements"))
-            if _str(r.get("bom-ref"))
+            r["bom-ref"]: r for s in standards for r in _dicts(s.get("requirements")) if _str(r.get("bom-ref"))
         }
         decl = _dict(self.doc.get("declarations"))
         claims = {c["bom-ref"]: c for c in _dicts(decl.get("claims")) if _str(c.get("bom-ref"))}
         evidence = {e["bom-ref"]: e for e in _dicts(decl.get("evidence")) if _str(e.get("bom-ref"))}
         out = []
         for att in _dicts(decl.get("attestations")):
-            profile, *summary = P.unpack(
-                str(att.get("summary", "")), 1 + str(att.get("summary", "")).count("|")
-            )
+            profile, *summary = P.unpack(str(att.get("summary", "")), 1 + str(att.get("summary", "")).count("|"))
             findings = []
             for entry in _dicts(att.get("map")):
                 req = requirements.get(str(entry.get("requirement")), {})

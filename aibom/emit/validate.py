@@ -32,8 +32,7 @@ def problems(text: str) -> list[str]:
     version = doc.get("specVersion")
     if version not in SCHEMA_VERSIONS:
         return [
-            f"$.specVersion: {version!r} is not a supported CycloneDX version "
-            f"(supported: {', '.join(SCHEMA_VERSIONS)})"
+            f"$.specVersion: {version!r} is not a supported CycloneDX version (supported: {', '.join(SCHEMA_VERSIONS)})"
         ]
     found = _schema_problems(doc, version)
     return found + _reference_problems(doc)
@@ -107,10 +106,7 @@ def _walk(value: Any) -> Iterator[tuple[str, dict[str, Any]]]:
         path, node = stack.pop()
         if isinstance(node, dict):
             yield path, node
-            keys = [
-                (f"{path}.{k}" if k.replace("-", "").isalnum() else f"{path}[{k!r}]", v)
-                for k, v in node.items()
-            ]
+            keys = [(f"{path}.{k}" if k.replace("-", "").isalnum() else f"{path}[{k!r}]", v) for k, v in node.items()]
             stack.extend(reversed(keys))
         elif isinstance(node, list):
             stack.extend(reversed([(f"{path}[{i}]", v) for i, v in enumerate(node)]))
