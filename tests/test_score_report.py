@@ -53,6 +53,7 @@ def test_json_report_validates_and_carries_every_finding(profile: str) -> None:
         ],
     }
     assert [r["id"] for r in doc["requirements"]] == [f.requirement for f in assessment.findings]
+    assert all(r["text"] for r in doc["requirements"])  # what satisfies each requirement
     assert doc["summary"]["total"] == len(assessment.findings)
     assert sum(doc["summary"][s] for s in ("met", "unmet", "partial", "unknown")) == doc["summary"]["total"]
     assert doc["verdict"].startswith("Not open:")

@@ -9,11 +9,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from aibom.model import STATUSES, Assessment, Evidence, Provenance
-from aibom.score.profiles import TITLES, verdict
+from aibom.score.profiles import TITLES, requirements, verdict
 
 FAIL_ON = {"unmet": ("unmet", "partial"), "unknown": ("unmet", "partial", "unknown")}
 """Statuses that fail `--fail-on`: partial is "not met, in part", so it fails like unmet."""
 MARKS = {"met": "✅ met", "unmet": "❌ unmet", "partial": "🟡 partial", "unknown": "❔ unknown"}
+TEXTED = ("core", "osaid")
+"""Profiles whose requirement texts (what satisfies each) the report quotes; MOF's live in its components."""
 REASON_WIDTH = 72
 QUOTE_WIDTH = 100
 
@@ -44,6 +46,11 @@ def build(
             for x in prov.licenses
         ]
     counts = {s: sum(f.status == s for f in assessment.findings) for s in STATUSES}
+    texts = (
+        {r.id: r.text for r in requirements(assessment.profile, allow_copyleft=allow_copyleft)}
+        if (assessment.profile in TEXTED)
+        else {}
+    )
     report: dict[str, Any] = {
         "profile": assessment.profile,
         "title": TITLES.get(assessment.profile, assessment.profile),
@@ -54,6 +61,7 @@ def build(
             {
                 "id": f.requirement,
                 "title": f.title,
+                **({"text": texts[f.requirement]} if f.requirement in texts else {}),
                 "status": f.status,
                 "reason": f.reason,
                 "fix": f.fix,
@@ -83,9 +91,7 @@ def embedded_notes(embedded: Iterable[Assessment], fresh: Assessment) -> tuple[s
         if f.requirement in was and was[f.requirement] != f.status
     ]
     if not changed:
-        return (
-            f"Re-scored from the BOM's facts; the {fresh.profile} assessment embedded in the BOM agrees.",
-        )
+        return (f"Re-scored from the BOM's facts; the {fresh.profile} assessment embedded in the BOM agrees.",)
     return (
         f"Re-scored from the BOM's facts; the {fresh.profile} assessment embedded in the BOM differs on "
         f"{', '.join(changed)}.",
@@ -123,10 +129,7 @@ def _model_line(report: dict[str, Any]) -> str:
     m = report["model"]
     ident = m.get("repo_id") or m["name"]
     rev = f"@{m['revision'][:12]}" if m.get("revision") else ""
-    names = (
-        x.get("name", x["id"]) if x["id"].startswith("LicenseRef-") else x["id"]
-        for x in m.get("licenses", ())
-    )
+    names = (x.get("name", x["id"]) if x["id"].startswith("LicenseRef-") else x["id"] for x in m.get("licenses", ()))
     licenses = ", ".join(names) or "no license"
     return f"{ident}{rev} ({m['source']}; {licenses})"
 
@@ -148,9 +151,7 @@ def to_text(report: dict[str, Any]) -> str:
     if fixes:
         out += ["", "How to fix:"]
         for r in fixes:
-            out += _wrap(
-                r["fix"], REASON_WIDTH + width, initial_indent=f"  {r['id']}: ", subsequent_indent="    "
-            )
+            out += _wrap(r["fix"], REASON_WIDTH + width, initial_indent=f"  {r['id']}: ", subsequent_indent="    ")
     cited = [(r["id"], e) for r in rows for e in r["evidence"]]
     if cited:
         out += ["", "Evidence:"]
@@ -166,9 +167,7 @@ def _wrap(text: str, width: int, **indents: str) -> list[str]:
 
 def _cite(e: dict[str, str]) -> str:
     quote = e.get("quote", "")
-    quote = (
-        f" — {quote[: QUOTE_WIDTH - 1]}…" if len(quote) > QUOTE_WIDTH else (f" — {quote}" if quote else "")
-    )
+    quote = f" — {quote[: QUOTE_WIDTH - 1]}…" if len(quote) > QUOTE_WIDTH else (f" — {quote}" if quote else "")
     return f"{e['location'] or '(no location)'} [{e['collector']}, {e['method']}]{quote}"
 
 
