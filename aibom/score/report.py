@@ -48,7 +48,7 @@ def build(
     counts = {s: sum(f.status == s for f in assessment.findings) for s in STATUSES}
     texts = (
         {r.id: r.text for r in requirements(assessment.profile, allow_copyleft=allow_copyleft)}
-        if (assessment.profile in TEXTED)
+        if assessment.profile in TEXTED
         else {}
     )
     report: dict[str, Any] = {
