@@ -74,9 +74,7 @@ def test_tiny_llama_fixture() -> None:
     assert [(b.id, b.relation, b.evidence.location) for b in prov.base_models] == [
         ("TinyLlama/TinyLlama-1.1B-Chat-v1.0", "fine-tune", "README.md#front-matter")
     ]
-    assert (
-        prov.card.model_architecture is not None and prov.card.model_architecture.value == "LlamaForCausalLM"
-    )
+    assert prov.card.model_architecture is not None and prov.card.model_architecture.value == "LlamaForCausalLM"
     assert prov.card.architecture_family is not None and prov.card.architecture_family.value == "llama"
     assert prov.card.task is not None and prov.card.task.value == "text-generation"
     assert [(m.type, m.value) for m in prov.card.metrics] == [("acc_norm", "31.2"), ("acc_norm", "48.5")]
@@ -143,13 +141,9 @@ def test_missing_shard_is_an_unknown(tmp_path: Path) -> None:
 
 
 def test_fixture_script_is_deterministic(tmp_path: Path) -> None:
-    subprocess.run(
-        [sys.executable, str(FIXTURES / "make_fixtures.py"), str(tmp_path)], check=True, capture_output=True
-    )
+    subprocess.run([sys.executable, str(FIXTURES / "make_fixtures.py"), str(tmp_path)], check=True, capture_output=True)
     made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    committed = sorted(
-        p.relative_to(FIXTURES / "models") for p in (FIXTURES / "models").rglob("*") if p.is_file()
-    )
+    committed = sorted(p.relative_to(FIXTURES / "models") for p in (FIXTURES / "models").rglob("*") if p.is_file())
     assert made == committed
     for rel in made:
         assert (tmp_path / rel).read_bytes() == (FIXTURES / "models" / rel).read_bytes(), rel
@@ -178,9 +172,7 @@ def test_real_card_in_a_folder(tmp_path: Path, repo_id: str) -> None:
     ]
     assert all(b.relation == "fine-tune" for b in prov.base_models if b.evidence.method == "declared")
     assert [f.path for f in prov.files] == ["README.md"]
-    assert sorted(u.field for u in prov.unknowns) == (["datasets"] if not prov.datasets else []) + [
-        "parameters"
-    ]
+    assert sorted(u.field for u in prov.unknowns) == (["datasets"] if not prov.datasets else []) + ["parameters"]
 
 
 def test_card_naming_itself_as_base_model_is_not_its_own_ancestor(tmp_path: Path) -> None:
@@ -196,9 +188,7 @@ def test_card_naming_itself_as_base_model_is_not_its_own_ancestor(tmp_path: Path
 
 
 def test_llama2_card_without_license_records_an_unknown(tmp_path: Path) -> None:
-    root = folder_with(
-        tmp_path, {"README.md": (CARDS / "meta-llama__Llama-2-7b-hf" / "README.md").read_bytes()}
-    )
+    root = folder_with(tmp_path, {"README.md": (CARDS / "meta-llama__Llama-2-7b-hf" / "README.md").read_bytes()})
     prov = collect_folder(root, CollectOptions(repo_id="meta-llama/Llama-2-7b-hf"))
     assert prov.licenses == ()
     assert ("model", "license") in [(u.subject, u.field) for u in prov.unknowns]
@@ -224,9 +214,7 @@ def test_name_or_path_is_base_model_evidence_only(tmp_path: Path) -> None:
     assert collect_folder(root, CollectOptions(repo_id="Org/Base-7B")).base_models == ()
 
 
-@pytest.mark.parametrize(
-    "hint", ["/home/me/checkpoints/run-3", "./out", "../base", "C:\\runs\\m", "~/m", "a/b/c", ""]
-)
+@pytest.mark.parametrize("hint", ["/home/me/checkpoints/run-3", "./out", "../base", "C:\\runs\\m", "~/m", "a/b/c", ""])
 def test_local_paths_in_name_or_path_are_not_models(tmp_path: Path, hint: str) -> None:
     root = folder_with(tmp_path, {"config.json": json.dumps({"_name_or_path": hint})})
     assert collect_folder(root, CollectOptions()).base_models == ()
@@ -389,9 +377,29 @@ def test_parameters_of_a_lone_gguf_and_never_summed_over_quantizations(tmp_path:
 
 
 def test_adapter_and_merge_relations_when_the_card_gives_none(tmp_path: Path) -> None:
-    root = folder_with(
-        tmp_path, {"README.md": "---\nbase_model: org/base\n---\n# a\n", "adapter_config.json": "{}"}
-    )
+    root = folder_with(tmp_path, {"README.md": "---\nbase_model: org/base\n---\n# a\n", "adapter_config.json": "{}"})
     assert [b.relation for b in collect_folder(root, CollectOptions()).base_models] == ["adapter"]
     root = folder_with(tmp_path / "m", {"README.md": "---\nbase_model: [org/a, org/b]\n---\n# m\n"})
     assert [b.relation for b in collect_folder(root, CollectOptions()).base_models] == ["merge", "merge"]
+
+
+def test_shard_index_in_a_subfolder(tmp_path: Path) -> None:
+    index = {"metadata": {"total_size": 8}, "weight_map": {"a": "m-1.safetensors", "b": "m-2.safetensors"}}
+    root = folder_with(
+        tmp_path,
+        {"unet/m.safetensors.index.json": json.dumps(index), "unet/m-1.safetensors": b"x", "m-2.safetensors": b"y"},
+    )
+    prov = build_provenance(
+        root,
+        [
+            FileEntry(p, 1, "00" * 32, file_role(p), Evidence("local", p, "computed"))
+            for p in ("m-2.safetensors", "unet/m-1.safetensors", "unet/m.safetensors.index.json")
+        ],
+        collector="local",
+        repo_id=None,
+        revision=None,
+        fallback_name="model",
+    )
+    assert [u.reason for u in prov.unknowns if u.field == "weights"] == [
+        "unet/m.safetensors.index.json lists shard unet/m-2.safetensors, which is not among the model's files"
+    ]

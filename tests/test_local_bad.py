@@ -95,9 +95,7 @@ def test_empty_folder(tmp_path: Path, content: dict[str, str]) -> None:
         collect_folder(root, CollectOptions())
 
 
-def test_empty_folder_cli(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_empty_folder_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     root = folder_with(tmp_path, {})
     out = tmp_path / "bom.json"
     assert_refused(generate_here(root, out, capsys, monkeypatch), out, "has no files to describe")
@@ -107,9 +105,7 @@ def test_readme_without_front_matter_is_an_unknown(tmp_path: Path) -> None:
     root = folder_with(tmp_path, {"README.md": "# plain\n\nA model.\n"})
     prov = collect_folder(root, CollectOptions())
     assert prov.name == "plain"
-    assert ("card.front-matter", "README.md has no YAML front matter") in [
-        (u.field, u.reason) for u in prov.unknowns
-    ]
+    assert ("card.front-matter", "README.md has no YAML front matter") in [(u.field, u.reason) for u in prov.unknowns]
 
 
 def test_non_utf8_card_is_refused(
@@ -149,9 +145,7 @@ def test_symlink_out_of_the_folder(
     root = folder_with(tmp_path, {"README.md": "# m\n"})
     (root / "sub").mkdir()
     (root / "sub" / "escape.txt").symlink_to(outside)
-    with pytest.raises(
-        InputError, match=r"sub/escape\.txt is a symlink to .*elsewhere\.txt, outside the model folder"
-    ):
+    with pytest.raises(InputError, match=r"sub/escape\.txt is a symlink to .*elsewhere\.txt, outside the model folder"):
         walk(root)
     out = tmp_path / "bom.json"
     assert_refused(generate_here(root, out, capsys, monkeypatch), out, "outside the model folder")
@@ -190,9 +184,7 @@ def test_broken_symlink(tmp_path: Path) -> None:
 def test_fifo_is_refused(tmp_path: Path) -> None:
     root = folder_with(tmp_path, {"README.md": "# m\n"})
     os.mkfifo(root / "pipe")
-    with pytest.raises(
-        InputError, match=r"pipe is not a regular file \(a FIFO, socket or device\) \(remove it"
-    ):
+    with pytest.raises(InputError, match=r"pipe is not a regular file \(a FIFO, socket or device\) \(remove it"):
         walk(root)
 
 
@@ -212,4 +204,25 @@ def test_file_names_a_bom_cannot_hold(tmp_path: Path, name: bytes) -> None:
     with open(os.path.join(os.fsencode(root), name), "wb") as fh:
         fh.write(b"x")
     with pytest.raises(InputError, match="the file name is not printable UTF-8"):
+        walk(root)
+
+
+def test_cache_snapshot_given_as_a_folder_gets_a_hint(tmp_path: Path) -> None:
+    repo = tmp_path / "models--org--name"
+    (repo / "blobs").mkdir(parents=True)
+    (repo / "blobs" / "0a1b").write_text("{}")
+    snap = repo / "snapshots" / "c0ffee"
+    snap.mkdir(parents=True)
+    (snap / "config.json").symlink_to("../../blobs/0a1b")
+    with pytest.raises(InputError) as err:
+        walk(snap)
+    assert err.value.hint == "this is a Hugging Face cache snapshot: give its repo id with --cache instead"
+
+
+def test_absurdly_deep_folders_are_refused(tmp_path: Path) -> None:
+    root = folder_with(tmp_path, {})
+    deep = root.joinpath(*["d"] * 70)
+    deep.mkdir(parents=True)
+    (deep / "f.txt").write_text("x")
+    with pytest.raises(InputError, match="nested more than 64 folders deep"):
         walk(root)

@@ -185,9 +185,12 @@ def _target(shown: Path, link: Path, allowed: list[Path]) -> Path:
             raise InputError(f"{shown} is a symlink loop") from exc
         raise InputError(f"{shown} is a broken symlink ({os.readlink(link)})") from exc
     if not any(target == base or target.is_relative_to(base) for base in allowed):
+        cache = "snapshots" in shown.parts and target.parent.name == "blobs"
         raise InputError(
             f"{shown} is a symlink to {target}, outside the model folder",
-            "copy the file into the folder; aibom never follows links out of it",
+            "this is a Hugging Face cache snapshot: give its repo id with --cache instead"
+            if cache
+            else "copy the file into the folder; aibom never follows links out of it",
         )
     return target
 
@@ -242,17 +245,13 @@ def build_provenance(
     lics = _licenses(card.licenses, root, present, collector, unknowns)
     props = [*config.properties, *_indexes(root, present, collector, unknowns)]
     if card.gated:
-        props.append(
-            Property(PROP_ACCESS, "gated", Evidence(collector, "README.md#front-matter", "declared"))
-        )
+        props.append(Property(PROP_ACCESS, "gated", Evidence(collector, "README.md#front-matter", "declared")))
     parameters = _parameters(files, collector, props)
     datasets = card.datasets  # one per id: the card parser deduplicates
     references = _hub_references(card.references, repo_id, revision, present, collector)
 
     if not lics:
-        unknowns.append(
-            Unknown("model", "license", "no license in the card's front matter or a LICENSE file")
-        )
+        unknowns.append(Unknown("model", "license", "no license in the card's front matter or a LICENSE file"))
     if not datasets:
         unknowns.append(Unknown("model", "datasets", "the card names no training datasets"))
     if parameters is None:
@@ -320,9 +319,7 @@ def _card(root: Path, present: dict[str, FileEntry], collector: str, unknowns: l
             "save the model card as UTF-8",
         ) from exc
     if truncated:
-        unknowns.append(
-            Unknown("model", "card", f"{rel} is larger than {CARD_LIMIT} bytes; only the start was read")
-        )
+        unknowns.append(Unknown("model", "card", f"{rel} is larger than {CARD_LIMIT} bytes; only the start was read"))
     return parse_model_card(text, collector=collector, location=rel)
 
 
@@ -341,9 +338,7 @@ def _config(root: Path, present: dict[str, FileEntry], collector: str, unknowns:
         return _Config()
     data, truncated = _read(root, "config.json", CONFIG_LIMIT)
     if truncated:
-        unknowns.append(
-            Unknown("model", "config", f"config.json is larger than {CONFIG_LIMIT} bytes; not read")
-        )
+        unknowns.append(Unknown("model", "config", f"config.json is larger than {CONFIG_LIMIT} bytes; not read"))
         return _Config()
     try:
         config = json.loads(data.decode("utf-8"))
@@ -458,9 +453,7 @@ def _licenses(
         if "/" in rel or not re.match(r"^(licen[sc]e|copying)", rel.lower()) or not (root / rel).is_file():
             continue
         data, _ = _read(root, rel, LICENSE_LIMIT)
-        found = licenses.from_text(
-            data.decode("utf-8", errors="replace"), Evidence(collector, rel, "inferred")
-        )
+        found = licenses.from_text(data.decode("utf-8", errors="replace"), Evidence(collector, rel, "inferred"))
         if found is None:
             unknowns.append(Unknown("model", "license", f"{rel}: the text is not a license aibom recognises"))
         elif not any(lic.spdx and lic.spdx == found.spdx for lic in out):
@@ -468,9 +461,7 @@ def _licenses(
     return tuple(out)
 
 
-def _indexes(
-    root: Path, present: dict[str, FileEntry], collector: str, unknowns: list[Unknown]
-) -> list[Property]:
+def _indexes(root: Path, present: dict[str, FileEntry], collector: str, unknowns: list[Unknown]) -> list[Property]:
     """Sharded checkpoints: every shard an index lists must be present; its total_size is kept."""
     props: list[Property] = []
     for rel in sorted(p for p in present if p.endswith(_INDEX_SUFFIXES)):
@@ -519,9 +510,7 @@ def _parameters(files: Sequence[FileEntry], collector: str, props: list[Property
             per_dtype[dtype] = per_dtype.get(dtype, 0) + n
     where = headers[0].path if len(headers) == 1 else f"{len(headers)} safetensors headers"
     evidence = Evidence(collector, f"{where}#header" if len(headers) == 1 else where, "computed")
-    props.extend(
-        Property(f"aibom:parameters:{dtype}", str(n), evidence) for dtype, n in sorted(per_dtype.items())
-    )
+    props.extend(Property(f"aibom:parameters:{dtype}", str(n), evidence) for dtype, n in sorted(per_dtype.items()))
     return Fact(sum(per_dtype.values()), evidence)
 
 
@@ -538,9 +527,5 @@ def _hub_references(
     ev = Evidence(collector, "repo-id", "declared")
     out = [Reference(f"https://huggingface.co/{repo_id}", "website", ev)]
     if any(p.lower() == "readme.md" for p in present):
-        out.append(
-            Reference(
-                f"https://huggingface.co/{repo_id}/blob/{revision or 'main'}/README.md", "model-card", ev
-            )
-        )
+        out.append(Reference(f"https://huggingface.co/{repo_id}/blob/{revision or 'main'}/README.md", "model-card", ev))
     return (*out, *(r for r in refs if r.url not in {o.url for o in out}))
