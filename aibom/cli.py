@@ -126,13 +126,14 @@ def validate(bom: Path) -> None:
     click.echo(f"{bom}: valid")
 
 
-def _fail_on_groups(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
-    from aibom.diff import GROUPS
+def _fail_on_groups(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    from aibom.diff import GROUPS, KINDS
 
-    groups = tuple(g.strip() for g in (value or "").split(",") if g.strip())
-    unknown = [g for g in groups if g not in GROUPS]
+    groups = tuple(dict.fromkeys(g.strip() for v in value for g in v.split(",") if g.strip()))
+    unknown = [g for g in groups if g not in GROUPS and g not in KINDS]
     if unknown:
-        raise click.BadParameter(f"unknown kind {', '.join(unknown)} (choose from {', '.join(GROUPS)})")
+        raise click.BadParameter(f"unknown kind {', '.join(unknown)} (choose from {', '.join(GROUPS)}, "
+                                 "or a change kind such as weight-format)")
     return groups
 
 
@@ -140,9 +141,9 @@ def _fail_on_groups(ctx: click.Context, param: click.Parameter, value: str | Non
 @click.argument("old")
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--fail-on", callback=_fail_on_groups, metavar="KIND[,KIND...]",
+@click.option("--fail-on", callback=_fail_on_groups, metavar="KIND[,KIND...]", multiple=True,
               help="Exit 1 when a change of these kinds exists: license, weights, datasets, lineage, "
-                   "openness, card, files, any.")
+                   "openness, card, files, any, or a change kind (weight-format, dataset-removed, ...).")
 @click.option("--profile", type=click.Choice(PROFILES), help="Score both sides and compare openness.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the diff here (default stdout).")
 def diff(old: str, new: str, fmt: str, fail_on: tuple[str, ...], profile: str | None,

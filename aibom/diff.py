@@ -173,8 +173,8 @@ class Changes:
         return next((s for s, n in self.count_by_severity() if n), None)
 
     def in_group(self, group: str) -> tuple[Change, ...]:
-        """The changes a `--fail-on GROUP` gate would stop on."""
-        return tuple(c for c in self.changes if group in c.groups)
+        """The changes a `--fail-on GROUP` gate would stop on (a group of `GROUPS` or a kind of `KINDS`)."""
+        return tuple(c for c in self.changes if group in c.groups or group == c.kind)
 
 
 def compare(old: Provenance, new: Provenance) -> Changes:

@@ -239,6 +239,9 @@ def test_weights_gate_and_folder_targets_agree_with_boms(
     old, new = pair
     assert aibom(monkeypatch, capsys, "diff", str(old), str(new), "--fail-on", "weights")[0] == 1
     assert aibom(monkeypatch, capsys, "diff", str(old), str(new), "--fail-on", "license")[0] == 0
+    assert aibom(monkeypatch, capsys, "diff", str(old), str(new), "--fail-on", "license", "--fail-on", "files")[0] == 1
+    assert aibom(monkeypatch, capsys, "diff", str(old), str(new), "--fail-on", "weight-format")[0] == 0
+    assert aibom(monkeypatch, capsys, "diff", str(old), str(new), "--fail-on", "file-changed")[0] == 1
     _, from_boms, _ = aibom(monkeypatch, capsys, "diff", str(old), str(new), "--format", "json")
     folders = (str(tmp_path / "old" / "tiny-llama-ft"), str(tmp_path / "new" / "tiny-llama-ft"))
     _, from_folders, _ = aibom(monkeypatch, capsys, "diff", *folders, "--format", "json")
