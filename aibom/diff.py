@@ -107,7 +107,7 @@ _KIND_GROUPS: dict[str, tuple[str, ...]] = {
 CODE_RUNNING_FORMATS = frozenset({"pickle"})
 """Weight formats whose loading can execute code."""
 
-_SUFFIX_FORMATS: tuple[tuple[str, str], ...] = (
+_SUFFIX_FORMATS: tuple[tuple[str, str], ...] = (  # when a BOM records no header inspection of the file
     (".safetensors", "safetensors"),
     (".gguf", "gguf"),
     (".onnx", "onnx"),

@@ -32,8 +32,8 @@ def headline(changes: Changes) -> str:
     first = next(c for c in changes.changes if c.severity == changes.max_severity)
     more = len(changes.changes) - 1
     tail = f" (+{more} more change{'s' if more != 1 else ''})" if more else ""
-    return f"{_MARKS[first.severity]} {first.message}{tail}" if first.severity == "high" else \
-        f"{first.message}{tail}"
+    mark = f"{_MARKS['high']} " if first.severity == "high" else ""
+    return f"{mark}{first.message}{tail}"
 
 
 def to_json(changes: Changes) -> str:
