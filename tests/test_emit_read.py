@@ -202,3 +202,24 @@ def test_deeply_nested_json_is_an_input_error() -> None:
     deep = '{"bomFormat": "CycloneDX", "specVersion": "1.6", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
     with pytest.raises(InputError, match="too deeply"):
         from_json(deep)
+
+
+def test_counts_that_are_not_plain_numbers_are_ignored() -> None:
+    def file(size: str) -> dict:  # type: ignore[type-arg]
+        return {"type": "file", "name": f"f{size}", "properties": [{"name": "aibom:file:size", "value": size}]}
+
+    doc = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "metadata": {
+            "component": {
+                "type": "machine-learning-model",
+                "name": "m",
+                "properties": [{"name": "aibom:parameters:total", "value": "9" * 5000}],
+                "components": [file("²"), file("-1"), file("12")],
+            }
+        },
+    }
+    prov = from_json(json.dumps(doc))
+    assert prov.parameters is None
+    assert {f.path: f.size for f in prov.files} == {"f²": None, "f-1": None, "f12": 12}

@@ -16,6 +16,7 @@ from aibom import model as m
 from aibom.emit import modelcard
 from aibom.emit import properties as P
 from aibom.errors import InputError
+from aibom.licenses import resolve
 
 READABLE = ("1.5", "1.6", "1.7")
 PURPOSES = {
@@ -82,6 +83,13 @@ def _first(props: list[tuple[str, str]], name: str) -> str | None:
 
 def _all(props: list[tuple[str, str]], name: str) -> list[str]:
     return [v for k, v in props if k == name]
+
+
+def _count(value: str | None) -> int | None:
+    """A non-negative count written in ASCII digits (at most 30 of them), else None."""
+    if value is None or not (0 < len(value) <= 30 and value.isascii() and value.isdigit()):
+        return None
+    return int(value)
 
 
 def _name(comp: dict[str, Any]) -> str:
@@ -156,8 +164,8 @@ class _Reader:
             base_models=self._base_models(comp, path),
             references=self._references(comp, props, path),
             card=self._card(comp, path),
-            parameters=m.Fact(int(total), self.evidence(_first(props, P.PARAMETERS_EVIDENCE), path))
-            if total and total.isdigit()
+            parameters=m.Fact(count, self.evidence(_first(props, P.PARAMETERS_EVIDENCE), path))
+            if (count := _count(total)) is not None
             else None,
             properties=self._properties(comp, props, path),
             assessments=self._assessments(),
@@ -191,8 +199,6 @@ class _Reader:
         packed = _all(_props(comp), P.LICENSE)
         if packed or self.own:
             return tuple(P.unpack_license(P.unpack(v, P.LICENSE_FIELDS + 4), self.default(where)) for v in packed)
-        from aibom.licenses import resolve
-
         out = []
         for entry in _dicts(comp.get("licenses")):
             ev = self.default(where)
@@ -221,7 +227,7 @@ class _Reader:
             out.append(
                 m.FileEntry(
                     path=_name(c),
-                    size=int(size) if size and size.isdigit() else None,
+                    size=_count(size),
                     sha256=sha,
                     role=role if role in m.FILE_ROLES else "other",  # type: ignore[arg-type]
                     evidence=self.evidence(_first(props, P.EVIDENCE), where),
@@ -235,9 +241,9 @@ class _Reader:
         if fmt is None:
             return None
         params = tuple(
-            (k.removeprefix(P.WEIGHTS_PARAMETERS), int(v))
+            (k.removeprefix(P.WEIGHTS_PARAMETERS), n)
             for k, v in props
-            if k.startswith(P.WEIGHTS_PARAMETERS) and v.isdigit()
+            if k.startswith(P.WEIGHTS_PARAMETERS) and (n := _count(v)) is not None
         )
         meta = tuple((k or "", v or "") for k, v in (P.unpack(x, 2) for x in _all(props, P.WEIGHTS_METADATA)))
         return m.WeightInfo(
