@@ -232,3 +232,12 @@ def test_mot_yaml_is_delegated_to_the_mot_reader() -> None:
     prov = decl.to_provenance(loaded)
     assert prov.name == "Amber"
     assert any(r.url == "https://github.com/LLM360/amber-train" for r in prov.references)
+
+
+def test_yaml_aliases_are_refused_before_they_can_expand(tmp_path: Path) -> None:
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{n}: &{n} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    with pytest.raises(InputError, match=r"line 2, column \d+: aliases \(\*name\) are not allowed"):
+        decl.load(write(tmp_path, laughs))

@@ -36,6 +36,7 @@ COLLECTOR = "declarations"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "declarations.schema.json"
 VERSION = "aibom:version"
 T = TypeVar("T")
+MAX_BYTES = 16 * 1024 * 1024
 REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
 _DOCUMENTS = (
@@ -107,9 +108,20 @@ def _answered(facts: Provenance) -> set[str]:
     return answered | {"datasets"} if facts.datasets else answered
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without aliases: declarations have no use for them, and expanding nested aliases
+    (a "billion laughs" file) would make validation run for ever."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed here", mark)
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
+
+
 def _parse_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(read_text(path, limit=16 * 1024 * 1024))
+        data = yaml.load(read_text(path, limit=MAX_BYTES), Loader=_Loader)  # a SafeLoader: no tags, no code
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
