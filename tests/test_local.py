@@ -135,8 +135,8 @@ def test_missing_shard_is_an_unknown(tmp_path: Path) -> None:
     (root / "model-00002-of-00002.safetensors").unlink()
     prov = collect_folder(root, CollectOptions())
     assert [u.reason for u in prov.unknowns if u.field == "weights"] == [
-        "model.safetensors.index.json lists shard model-00002-of-00002.safetensors, which is not among the "
-        "model's files"
+        "model.safetensors.index.json lists shards that are not among the model's files: "
+        "model-00002-of-00002.safetensors"
     ]
 
 
@@ -401,5 +401,34 @@ def test_shard_index_in_a_subfolder(tmp_path: Path) -> None:
         fallback_name="model",
     )
     assert [u.reason for u in prov.unknowns if u.field == "weights"] == [
-        "unet/m.safetensors.index.json lists shard unet/m-2.safetensors, which is not among the model's files"
+        "unet/m.safetensors.index.json lists shards that are not among the model's files: unet/m-2.safetensors"
+    ]
+
+
+def test_every_real_card_in_a_folder_gives_a_valid_bom(tmp_path: Path) -> None:
+    """All 49 real cards (with the real config.json and shard indexes where recorded) through the
+    collector and the emitter: strictly valid CycloneDX 1.6 and 1.7, referentially intact."""
+    from datetime import UTC, datetime
+
+    from aibom.emit.cyclonedx import to_json
+    from aibom.emit.validate import problems
+
+    for repo_id, row in FACTS.items():
+        root = tmp_path / repo_id.replace("/", "__")
+        root.mkdir()
+        shutil.copy(REAL / row["fixture"], root / "README.md")
+        extra = REAL / "repofiles" / root.name
+        for name in ("config.json", "model.safetensors.index.json", "pytorch_model.bin.index.json"):
+            if (extra / name).is_file():
+                shutil.copy(extra / name, root / name)
+        prov = collect_folder(root, CollectOptions(repo_id=repo_id))
+        assert prov.name == repo_id and all(b.id.lower() != repo_id.lower() for b in prov.base_models)
+        for spec in ("1.6", "1.7"):
+            text = to_json(prov, spec_version=spec, timestamp=datetime(2024, 1, 1, tzinfo=UTC), serial=None)
+            assert problems(text) == [], (repo_id, spec)
+    olmo = collect_folder(tmp_path / "allenai__OLMo-2-1124-13B", CollectOptions())
+    assert [u.reason for u in olmo.unknowns if u.field == "weights"] == [
+        "model.safetensors.index.json lists shards that are not among the model's files: "
+        "model-00001-of-00012.safetensors, model-00002-of-00012.safetensors, model-00003-of-00012.safetensors "
+        "and 9 more"
     ]

@@ -480,11 +480,12 @@ def _indexes(root: Path, present: dict[str, FileEntry], collector: str, unknowns
         shards = sorted(
             {str(folder / s) if str(folder) != "." else s for s in weight_map.values() if isinstance(s, str)}
         )
-        unknowns.extend(
-            Unknown("model", "weights", f"{rel} lists shard {s}, which is not among the model's files")
-            for s in shards
-            if s not in present
-        )
+        missing = [s for s in shards if s not in present]
+        if missing:
+            named = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+            unknowns.append(
+                Unknown("model", "weights", f"{rel} lists shards that are not among the model's files: {named}")
+            )
         meta = index.get("metadata") if isinstance(index, dict) else None
         total = meta.get("total_size") if isinstance(meta, dict) else None
         evidence = Evidence(collector, f"{rel}:metadata.total_size", "declared")
