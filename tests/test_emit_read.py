@@ -137,6 +137,16 @@ def test_bom_without_a_model_component_records_that() -> None:
             "declarations": {"attestations": [{"map": [{}]}, 4]},
             "definitions": {"standards": "x"},
         },
+        {
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.6",
+            "declarations": {
+                "attestations": [{"summary": 3, "map": [{"claims": 5, "requirement": {}}, {"claims": [{}, "c"]}]}],
+                "claims": [{"bom-ref": "c", "evidence": 7, "predicate": ["x"]}, {"bom-ref": {}}],
+                "evidence": [{"bom-ref": "e", "data": "x"}],
+            },
+            "definitions": {"standards": [{"requirements": [{"bom-ref": 1}, 2]}]},
+        },
     ],
 )
 def test_hostile_shapes_never_crash(doc: dict) -> None:  # type: ignore[type-arg]

@@ -73,6 +73,10 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _strs(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
 def _props(obj: dict[str, Any]) -> list[tuple[str, str]]:
     return [(p["name"], str(p.get("value", ""))) for p in _dicts(obj.get("properties")) if _str(p.get("name"))]
 
@@ -473,7 +477,7 @@ class _Reader:
             findings = []
             for entry in _dicts(att.get("map")):
                 req = requirements.get(str(entry.get("requirement")), {})
-                claim = claims.get(next(iter(entry.get("claims") or []), ""), {})
+                claim = claims.get(next(iter(_strs(entry.get("claims"))), ""), {})
                 conf = _dict(entry.get("conformance"))
                 findings.append(
                     m.Finding(
@@ -484,8 +488,7 @@ class _Reader:
                         fix=_str(conf.get("rationale")) or "",
                         evidence=tuple(
                             self._evidence_object(evidence.get(ref, {}))
-                            for ref in claim.get("evidence", ())
-                            if isinstance(ref, str)
+                            for ref in _strs(claim.get("evidence"))
                         ),
                     )
                 )
