@@ -41,9 +41,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def score(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
-) -> tuple[int, str, str]:
+def score(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
     """Run `aibom score ARGS` in this process (as `main` does): exit code, stdout, stderr."""
     monkeypatch.setattr(sys, "argv", ["aibom", "score", *args])
     try:
@@ -81,26 +79,19 @@ def test_without_fail_on_the_exit_code_is_zero_and_markdown_has_the_table(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "report.md"
-    code, stdout, err = score(
-        capsys, monkeypatch, str(closed(tmp_path)), "--format", "markdown", "-o", str(out)
-    )
+    code, stdout, err = score(capsys, monkeypatch, str(closed(tmp_path)), "--format", "markdown", "-o", str(out))
     assert code == 0, err
     assert stdout == ""
     md = out.read_text()
     assert "**Not open: License is proprietary (+3 more unmet).**" in md
     assert "| Requirement | Status | Why | How to fix |" in md
-    row = (
-        "| Open weights (`open-weights`) | ❌ unmet | "
-        "The weights are not released (declared: API access only)"
-    )
+    row = "| Open weights (`open-weights`) | ❌ unmet | The weights are not released (declared: API access only)"
     assert row in md
 
 
 def test_mot_file_scores_mof_class_like_the_model_openness_tool() -> None:
     expected = {row["file"]: row for row in csv.DictReader((MOT / "expected_classes.csv").open())}
-    proc = run(
-        str(MOT / "models" / "Amber.yml"), "--profile", "mof", "--format", "json", "--fail-on", "unmet"
-    )
+    proc = run(str(MOT / "models" / "Amber.yml"), "--profile", "mof", "--format", "json", "--fail-on", "unmet")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     jsonschema.validate(doc, SCHEMA)
@@ -136,9 +127,7 @@ def test_a_folder_with_a_real_card_and_its_aibom_yaml(
 ) -> None:
     folder = tmp_path / "olmo"
     folder.mkdir()
-    (folder / "README.md").write_bytes(
-        (REAL / "modelcards" / "allenai__OLMo-2-1124-13B" / "README.md").read_bytes()
-    )
+    (folder / "README.md").write_bytes((REAL / "modelcards" / "allenai__OLMo-2-1124-13B" / "README.md").read_bytes())
     tiny_safetensors(folder / "model.safetensors")
     code, out, err = score(capsys, monkeypatch, str(folder), "--format", "json", "--fail-on", "unknown")
     assert code == 1, err

@@ -37,9 +37,7 @@ def tiny_safetensors(path: Path) -> None:
     path.write_bytes(struct.pack("<Q", len(header)) + header + b"\0" * 8)
 
 
-def model_folder(
-    tmp_path: Path, card: str, *, weights: bool = True, extra: dict[str, str] | None = None
-) -> Path:
+def model_folder(tmp_path: Path, card: str, *, weights: bool = True, extra: dict[str, str] | None = None) -> Path:
     """A model folder holding a real card, a small real weights file and any `extra` files."""
     folder = tmp_path / card
     folder.mkdir()
@@ -114,9 +112,7 @@ def test_permissive_cards_meet_license_and_weights(tmp_path: Path, card: str, sp
 
 
 def test_an_unrecognised_license_file_leaves_the_license_unknown(tmp_path: Path) -> None:
-    folder = model_folder(
-        tmp_path, "meta-llama__Llama-2-7b-hf", extra={"LICENSE": "Ask us before you use it.\n"}
-    )
+    folder = model_folder(tmp_path, "meta-llama__Llama-2-7b-hf", extra={"LICENSE": "Ask us before you use it.\n"})
     lic = findings(collect(folder))["permissive-license"]
     assert lic.status == "unknown"
     assert "LICENSE" in lic.reason
@@ -236,9 +232,7 @@ def test_closed_model_from_declarations_alone_is_unmet_on_weights_data_and_code(
 
 
 def prov_with(**changes: object) -> Provenance:
-    weights = FileEntry(
-        "model.safetensors", 8, "0" * 64, "weights", Evidence("local", "model.safetensors", "computed")
-    )
+    weights = FileEntry("model.safetensors", 8, "0" * 64, "weights", Evidence("local", "model.safetensors", "computed"))
     base = Provenance(
         name="m",
         identity=Evidence("local", "README.md", "inferred"),
@@ -280,9 +274,7 @@ def test_a_named_training_script_missing_from_the_files_is_unmet() -> None:
 
 
 def test_training_code_under_a_non_osi_license_is_unmet() -> None:
-    ref = Reference(
-        "https://github.com/x/train", "training-code", CARD, licenses=(resolve("cc-by-nc-4.0", CARD),)
-    )
+    ref = Reference("https://github.com/x/train", "training-code", CARD, licenses=(resolve("cc-by-nc-4.0", CARD),))
     assert findings(prov_with(references=(ref,)))["open-code"].status == "unmet"
 
 
@@ -324,9 +316,7 @@ def test_osaid_code_needs_data_processing_code_too() -> None:
 
 def test_osaid_data_information_counts_described_datasets() -> None:
     named = Dataset("allenai/olmo-mix-1124", CARD)
-    prose = Dataset(
-        "a new mix of publicly available online data", Evidence("local", "README.md#L9", "inferred")
-    )
+    prose = Dataset("a new mix of publicly available online data", Evidence("local", "README.md#L9", "inferred"))
     assert findings(prov_with(datasets=(named,)), "osaid")["data-information"].status == "met"
     assert findings(prov_with(datasets=(named, prose)), "osaid")["data-information"].status == "partial"
 
@@ -368,9 +358,7 @@ def test_mot_components_declared_without_a_location_count_as_released() -> None:
 
 
 def test_gated_weights_under_a_restrictive_license_name_both_problems(tmp_path: Path) -> None:
-    weights = findings(collect(model_folder(tmp_path, "meta-llama__Meta-Llama-3-8B-Instruct")))[
-        "open-weights"
-    ]
+    weights = findings(collect(model_folder(tmp_path, "meta-llama__Meta-Llama-3-8B-Instruct")))["open-weights"]
     assert weights.status == "unmet"
     assert "restricts commercial use" in weights.reason and "gated" in weights.reason
     assert weights.fix.startswith("Remove the access gate")
@@ -378,9 +366,7 @@ def test_gated_weights_under_a_restrictive_license_name_both_problems(tmp_path: 
 
 def test_a_mot_file_licensing_only_its_parameters_is_judged_by_that_license() -> None:
     # CodeGemma-2B.yml has no distribution license; its "Model parameters (Final)" are under gemma
-    prov = decl.to_provenance(
-        decl.load(REAL.parent.parent / "conformance" / "mot" / "models" / "CodeGemma-2B.yml")
-    )
+    prov = decl.to_provenance(decl.load(REAL.parent.parent / "conformance" / "mot" / "models" / "CodeGemma-2B.yml"))
     assert prov.licenses == ()
     lic = findings(prov)["permissive-license"]
     assert lic.status == "unmet"

@@ -42,9 +42,7 @@ def test_t5_open_data_follows_what_the_hub_knows_of_c4(
     assert statuses(doc)["open-code"] == "unmet"
 
 
-def test_a_gated_dataset_is_not_open(
-    hub, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_gated_dataset_is_not_open(hub, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     hub.add_model(T5, model_files(T5))
     hub.add_dataset("c4", {"README.md": real_card("dataset", "c4")}, gated="auto")
     code, out, err = score(capsys, monkeypatch, T5, "--format", "json")
@@ -54,9 +52,7 @@ def test_a_gated_dataset_is_not_open(
     assert "restricted or gated: c4" in data["reason"]
 
 
-def test_bert_data_is_partly_open(
-    hub, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_bert_data_is_partly_open(hub, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     # wikipedia's card gives cc-by-sa-3.0 and gfdl; bookcorpus's card says "unknown"
     hub.add_model(BERT, model_files(BERT))
     hub.add_dataset("wikipedia", {"README.md": real_card("dataset", "wikipedia")})

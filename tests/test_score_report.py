@@ -20,9 +20,7 @@ CARD = Evidence("local", "README.md#front-matter", "declared")
 
 
 def llama() -> Provenance:
-    weights = FileEntry(
-        "model.safetensors", 8, "0" * 64, "weights", Evidence("local", "model.safetensors", "computed")
-    )
+    weights = FileEntry("model.safetensors", 8, "0" * 64, "weights", Evidence("local", "model.safetensors", "computed"))
     return Provenance(
         name="Llama-2-7b-chat",
         identity=Evidence("local", "README.md", "inferred"),
@@ -63,8 +61,7 @@ def test_json_report_validates_and_carries_every_finding(profile: str) -> None:
 def test_core_report_of_llama2_explains_the_license_in_plain_words() -> None:
     doc = report.build(llama(), evaluate(llama(), "core"))
     assert doc["verdict"].startswith(
-        "Not open: License restricts commercial use with user or revenue caps "
-        "(Llama 2 Community License Agreement)"
+        "Not open: License restricts commercial use with user or revenue caps (Llama 2 Community License Agreement)"
     )
     lic = next(r for r in doc["requirements"] if r["id"] == "permissive-license")
     assert lic["status"] == "unmet"
@@ -110,10 +107,7 @@ def test_mof_report_without_its_block_is_rejected_by_the_schema() -> None:
 def test_text_report_is_a_table_with_fixes_and_evidence() -> None:
     text = report.to_text(report.build(llama(), evaluate(llama(), "core")))
     lines = text.splitlines()
-    assert (
-        lines[0]
-        == "aibom core openness: meta-llama/Llama-2-7b-chat-hf (local; Llama 2 Community License Agreement)"
-    )
+    assert lines[0] == "aibom core openness: meta-llama/Llama-2-7b-chat-hf (local; Llama 2 Community License Agreement)"
     assert lines[1].startswith("Verdict: Not open:")
     header = next(i for i, line in enumerate(lines) if line.startswith("REQUIREMENT"))
     assert lines[header].split() == ["REQUIREMENT", "STATUS", "REASON"]
@@ -135,9 +129,7 @@ def test_markdown_report_has_verdict_and_table_with_escaped_cells() -> None:
         "core",
         (
             Finding("open-code", "Open training code", "met", "Public under MIT | BSD.", "", (ev,)),
-            Finding(
-                "open-data", "Open training data", "unmet", "No training dataset is disclosed.", "List them."
-            ),
+            Finding("open-data", "Open training data", "unmet", "No training dataset is disclosed.", "List them."),
         ),
     )
     md = report.to_markdown(report.build(llama(), assessment))
@@ -146,10 +138,7 @@ def test_markdown_report_has_verdict_and_table_with_escaped_cells() -> None:
     assert "**Not open: No training dataset is disclosed.**" in lines
     assert "| Requirement | Status | Why | How to fix |" in lines
     assert "| Open training code (`open-code`) | ✅ met | Public under MIT \\| BSD. | — |" in lines
-    assert (
-        "| Open training data (`open-data`) | ❌ unmet | No training dataset is disclosed. | List them. |"
-        in lines
-    )
+    assert "| Open training data (`open-data`) | ❌ unmet | No training dataset is disclosed. | List them. |" in lines
     assert "- `open-code`: aibom.yaml#/code/0 [declarations, declared] — a \\| b" in lines
 
 
@@ -170,9 +159,7 @@ def test_failing_treats_partial_as_unmet_and_unknown_only_when_asked() -> None:
 
 
 def test_embedded_assessment_is_compared_not_trusted() -> None:
-    fresh = Assessment(
-        "core", (Finding("open-data", "D", "unknown", "?"), Finding("open-code", "C", "met", "ok"))
-    )
+    fresh = Assessment("core", (Finding("open-data", "D", "unknown", "?"), Finding("open-code", "C", "met", "ok")))
     same = Assessment("core", (Finding("open-data", "D", "unknown", "?"),))
     other = Assessment("core", (Finding("open-data", "D", "met", "!"),))
     assert report.embedded_notes((), fresh) == ()

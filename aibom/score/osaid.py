@@ -27,9 +27,7 @@ from aibom.score.requirements import (
 )
 
 DATA_DOCUMENTS = ("data-card", "technical-report", "research-paper")
-OSD_TERMS = (
-    "OSI-approved or OSD-conformant terms (e.g. Apache-2.0, MIT; not RAIL, community or non-commercial)"
-)
+OSD_TERMS = "OSI-approved or OSD-conformant terms (e.g. Apache-2.0, MIT; not RAIL, community or non-commercial)"
 
 
 def documented(d: Dataset) -> bool:
@@ -57,17 +55,13 @@ def data_information(prov: Provenance) -> Verdict:
             absence(prov, "training dataset", "datasets") + doc_ev,
         )
     located = [d for d in datasets if documented(d)]
-    ev = (
-        tuple(cite(d.evidence, f"dataset {d.id}" + (f" at {d.url}" if d.url else "")) for d in datasets)
-        + doc_ev
-    )
+    ev = tuple(cite(d.evidence, f"dataset {d.id}" + (f" at {d.url}" if d.url else "")) for d in datasets) + doc_ev
     bases = derived_from(prov)
     if len(located) < len(datasets):
         vague = listing(d.id for d in datasets if d not in located)
         return Verdict(
             "partial",
-            f"{len(located)} of {len(datasets)} training datasets can be located; "
-            f"not located or described: {vague}.",
+            f"{len(located)} of {len(datasets)} training datasets can be located; not located or described: {vague}.",
             fix,
             ev,
         )

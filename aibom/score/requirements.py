@@ -145,9 +145,7 @@ def is_open_license(license_: License) -> bool | None:
     return None if None in answers else False
 
 
-def judge_all(
-    licenses: Iterable[License], test: LicenseTest
-) -> tuple[list[License], list[License], list[License]]:
+def judge_all(licenses: Iterable[License], test: LicenseTest) -> tuple[list[License], list[License], list[License]]:
     """The licenses that pass `test`, fail it, and cannot be judged."""
     verdicts = [(x, test(x)) for x in licenses]
     return (
@@ -220,9 +218,7 @@ def code_verdict(prov: Provenance, purposes: tuple[str, ...], what: str) -> Verd
     license was not recorded (code without a license grants nothing, so it is never taken as met;
     declaring the license in aibom.yaml settles it).
     """
-    refs = sorted(
-        (r for r in prov.references if r.purpose in purposes), key=lambda r: purposes.index(r.purpose)
-    )
+    refs = sorted((r for r in prov.references if r.purpose in purposes), key=lambda r: purposes.index(r.purpose))
     urls = [r for r in refs if URL.match(r.url) or not r.url]
     present = {f.path for f in prov.files}
     missing = [r for r in refs if r.url and not URL.match(r.url) and r.url.removeprefix("./") not in present]
@@ -269,9 +265,7 @@ def code_verdict(prov: Provenance, purposes: tuple[str, ...], what: str) -> Verd
         )
     if urls or shipped:
         names = listing([f.path for f in shipped] + [place(r) for r in urls])
-        ev = tuple(cite(f.evidence, f.path) for f in shipped) + tuple(
-            cite(r.evidence, place(r)) for r in urls
-        )
+        ev = tuple(cite(f.evidence, f.path) for f in shipped) + tuple(cite(r.evidence, place(r)) for r in urls)
         direct = shipped or any(r.purpose == purposes[0] for r in urls)
         return Verdict(
             "unknown",
@@ -298,10 +292,7 @@ def weights_verdict(prov: Provenance, *, test: LicenseTest, terms: str, require_
     aibom.yaml `weights.url`, a MOT "Model parameters (Final)" component) with its own license.
     """
     release = f"Release the weights under {terms}."
-    if (
-        property_value(prov, PROP_WEIGHTS_AVAILABLE) == "false"
-        or property_value(prov, PROP_ACCESS) == "api-only"
-    ):
+    if property_value(prov, PROP_WEIGHTS_AVAILABLE) == "false" or property_value(prov, PROP_ACCESS) == "api-only":
         return Verdict(
             "unmet",
             "The weights are not released (declared: API access only).",
@@ -339,15 +330,11 @@ def weights_verdict(prov: Provenance, *, test: LicenseTest, terms: str, require_
         ev += (replace(prov.identity, quote="the model is gated"),)
     if not licenses:
         unlicensed = no_license(prov, "The weights have no license, so all rights are reserved.", release, ev)
-        return (
-            replace(unlicensed, status="unmet", reason=f"{gate} {unlicensed.reason}") if gate else unlicensed
-        )
+        return replace(unlicensed, status="unmet", reason=f"{gate} {unlicensed.reason}") if gate else unlicensed
     good, bad, unsure = judge_all(licenses, test)
     ev += license_evidence(licenses)
     if bad:
-        return Verdict(
-            "unmet", f"The weights' license {'; '.join(map(describe, bad))}. {gate}".strip(), release, ev
-        )
+        return Verdict("unmet", f"The weights' license {'; '.join(map(describe, bad))}. {gate}".strip(), release, ev)
     if gate:
         return Verdict("unmet", gate, ungate, ev)
     if unsure:
@@ -399,9 +386,7 @@ def open_data(prov: Provenance) -> Verdict:
         lost = unread(prov)
         if lost:
             return Verdict("unknown", f"The training data could not be read ({lost}).", fix)
-        return Verdict(
-            "unmet", "No training dataset is disclosed.", fix, absence(prov, "training dataset", "datasets")
-        )
+        return Verdict("unmet", "No training dataset is disclosed.", fix, absence(prov, "training dataset", "datasets"))
     judged = [(d.id, dataset_open(d)) for d in datasets]
     good = [i for i, ok in judged if ok is True]
     bad = [i for i, ok in judged if ok is False]
@@ -421,9 +406,7 @@ def open_data(prov: Provenance) -> Verdict:
             )
         return Verdict("met", f"All {len(datasets)} training datasets are open ({detail}).", evidence=ev)
     if good:
-        return Verdict(
-            "partial", f"{len(good)} of {len(datasets)} training datasets are open ({detail}).", fix, ev
-        )
+        return Verdict("partial", f"{len(good)} of {len(datasets)} training datasets are open ({detail}).", fix, ev)
     if bad:
         return Verdict("unmet", f"No training dataset is open ({detail}).", fix, ev)
     return Verdict(
@@ -456,9 +439,7 @@ def permissive_license(prov: Provenance, *, allow_copyleft: bool = False) -> Ver
         whose = "The base model's license" if all(x in inherited for x in bad) else "License"
         return Verdict("unmet", f"{whose} {'; '.join(map(describe, bad))}.", fix, ev)
     if unsure:
-        return Verdict(
-            "unknown", f"The license could not be classified: {labels(unsure)}.", DECLARE_LICENSE, ev
-        )
+        return Verdict("unknown", f"The license could not be classified: {labels(unsure)}.", DECLARE_LICENSE, ev)
     copyleft = any("copyleft" in x.category for x in good)
     note = " (copyleft allowed by --allow-copyleft)" if copyleft else ""
     return Verdict("met", f"Any use is permitted, commercial included: {labels(good)}{note}.", evidence=ev)
