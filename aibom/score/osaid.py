@@ -21,6 +21,7 @@ from aibom.score.requirements import (
     derived_from,
     is_open_license,
     listing,
+    place,
     training_datasets,
     unread,
     weights_verdict,
@@ -43,7 +44,7 @@ def data_information(prov: Provenance) -> Verdict:
     )
     datasets = training_datasets(prov)
     documents = [r for r in prov.references if r.purpose in DATA_DOCUMENTS]
-    doc_ev = tuple(cite(r.evidence, f"{r.purpose}: {r.url}") for r in documents)
+    doc_ev = tuple(cite(r.evidence, f"{r.purpose}: {place(r)}") for r in documents)
     if not datasets:
         lost = unread(prov)
         if lost:
@@ -79,7 +80,7 @@ def data_information(prov: Provenance) -> Verdict:
 
 
 def code(prov: Provenance) -> Verdict:
-    """The training code, and the data-processing code when published, under OSI-approved licenses."""
+    """The training code and the data-processing code under OSI-approved licenses (training code alone: partial)."""
     training = code_verdict(prov, TRAINING_CODE_PURPOSES, "training code")
     if training.status != "met":
         return training
