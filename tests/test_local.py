@@ -323,12 +323,24 @@ def test_file_roles(rel: str, role: str) -> None:
 
 def test_walk_is_sorted_skips_git_and_follows_inner_links(tmp_path: Path) -> None:
     root = folder_with(
-        tmp_path, {"b.txt": "b", "a/z.json": "{}", "a/y.txt": "y", ".git/HEAD": "ref", ".gitattributes": "*"}
+        tmp_path,
+        {
+            "b.txt": "b",
+            "a/z.json": "{}",
+            "a/y.txt": "y",
+            ".git/HEAD": "ref",
+            "a/.git/config": "x",
+            ".gitattributes": "*",
+            ".cache/huggingface/download/b.txt.metadata": "c0ffee\netag\n1700000000\n",
+            ".cache/huggingface/.gitignore": "*",
+            ".cache/other.txt": "kept",
+        },
     )
     (root / "link.txt").symlink_to("a/y.txt")
     (root / "alias").symlink_to("a", target_is_directory=True)
     found = walk(root)
     assert [rel for rel, _ in found] == [
+        ".cache/other.txt",
         ".gitattributes",
         "a/y.txt",
         "a/z.json",

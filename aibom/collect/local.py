@@ -48,6 +48,8 @@ CONFIG_LIMIT = 4 * 1024 * 1024
 LICENSE_LIMIT = 256 * 1024
 INDEX_LIMIT = 16 * 1024 * 1024
 MAX_DEPTH = 64
+SKIPPED = frozenset({".cache/huggingface"})
+"""Not model files: the bookkeeping ``hf download --local-dir`` keeps inside the folder."""
 
 _TOKENIZER_NAMES = re.compile(
     r"^(tokenizer(_config)?\.json|tokenizer\.model|special_tokens_map\.json|added_tokens\.json|vocab\.(txt|json)"
@@ -102,9 +104,10 @@ def file_role(rel: str) -> FileRole:
 def walk(root: Path, *, allow_links_into: Path | None = None) -> list[tuple[str, Path]]:
     """Every regular file under `root`, sorted: (relative POSIX path, real path).
 
-    ``.git/`` is skipped. A symlink may point anywhere inside `root` (or inside `allow_links_into`,
-    where the HF cache keeps its blobs); one that leaves them, dangles or loops is an `InputError`,
-    and so is a FIFO, socket or device, or a file this user cannot read.
+    ``.git/`` and the download bookkeeping in `SKIPPED` are skipped. A symlink may point anywhere
+    inside `root` (or inside `allow_links_into`, where the HF cache keeps its blobs); one that leaves
+    them, dangles or loops is an `InputError`, and so is a FIFO, socket or device, or a file this user
+    cannot read.
     """
     if not root.is_dir():
         what = "does not exist" if not root.exists() and not root.is_symlink() else "is not a folder"
@@ -135,9 +138,9 @@ def _walk_dir(
     except OSError as exc:
         raise InputError(f"cannot read folder {shown}: {exc.strerror or exc}") from exc
     for entry in entries:
-        if entry.name == ".git":
-            continue
         rel = f"{prefix}{entry.name}"
+        if entry.name == ".git" or rel in SKIPPED:
+            continue
         path = shown / entry.name
         if not entry.name.isprintable() or _undecodable(entry.name):
             raise InputError(
