@@ -57,21 +57,7 @@ _TOKENIZER_NAMES = re.compile(
 )
 _LICENSE_NAMES = re.compile(r"^(licen[sc]e|copying|notice|use[_-]policy)([._-].*)?$")
 _NOT_WEIGHTS = re.compile(r"^(training_args|optimizer|scheduler|rng_state.*)\.(bin|pt|pth)$")
-_CODE_SUFFIXES = (
-    ".py",
-    ".ipynb",
-    ".sh",
-    ".c",
-    ".cc",
-    ".cpp",
-    ".cu",
-    ".h",
-    ".js",
-    ".ts",
-    ".rs",
-    ".go",
-    ".java",
-)
+_CODE_SUFFIXES = (".py", ".ipynb", ".sh", ".c", ".cc", ".cpp", ".cu", ".h", ".js", ".ts", ".rs", ".go", ".java")
 _DOC_SUFFIXES = (".md", ".rst", ".txt", ".pdf", ".html")
 _CONFIG_SUFFIXES = (".json", ".yaml", ".yml", ".toml", ".cfg", ".ini")
 _INDEX_SUFFIXES = (".safetensors.index.json", ".bin.index.json")
