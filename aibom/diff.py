@@ -116,7 +116,7 @@ _SUFFIX_FORMATS: tuple[tuple[str, str], ...] = (  # when a BOM records no header
     (".pth", "pickle"),
     (".ckpt", "pickle"),
     (".pkl", "pickle"),
-    (".h5", "keras-h5"),
+    (".h5", "hdf5"),
     (".msgpack", "flax-msgpack"),
 )
 _HUB_ID = re.compile(r"^[\w.-]+(/[\w.-]+)?$")

@@ -6,12 +6,11 @@ import json
 
 from aibom.diff import KINDS, Change, Changes, Side
 
-FORMATS: tuple[str, ...] = ("text", "json", "markdown")
 _MARKS = {"high": "⚠", "medium": "●", "low": "○", "info": "·"}
 
 
 def render(changes: Changes, fmt: str) -> str:
-    """`changes` in one of `FORMATS`."""
+    """`changes` as `text`, `json` or `markdown`."""
     return {"text": to_text, "json": to_json, "markdown": to_markdown}[fmt](changes)
 
 
