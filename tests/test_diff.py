@@ -332,3 +332,18 @@ def test_a_side_without_files_leaves_files_unknown_not_removed() -> None:
     assert changes.notes == ("files not compared: the new side lists none",)
     assert compare(old.with_changes(files=()), old).notes == ("files not compared: the old side lists none",)
     assert compare(old.with_changes(files=()), old.with_changes(files=())).notes == ()
+
+
+def test_base_model_license_shift_is_a_license_change() -> None:
+    old = base_prov()
+    base = old.base_models[0]
+    before = old.with_changes(base_models=(replace(base, licenses=(lic("Apache-2.0", "permissive"),)),))
+    community = License("llama3", EV, spdx="LicenseRef-llama3", name="Llama 3 Community License",
+                        category="proprietary-community")
+    after = old.with_changes(base_models=(replace(base, licenses=(community,)),))
+    c = only(compare(before, after), "license")
+    assert (c.subject, c.old, c.new, c.severity) == ("base model TinyLlama/TinyLlama-1.1B", "Apache-2.0",
+                                                     "LicenseRef-llama3", "high")
+    assert c.message.startswith("Base model TinyLlama/TinyLlama-1.1B license became community license")
+    unknown_now = old.with_changes(base_models=(base,))
+    assert compare(before, unknown_now).changes == ()  # not looked up this time: unknown, not removed
