@@ -328,3 +328,21 @@ def test_synthetic_dataset_depends_on_its_generator() -> None:
 def test_spdx_values_are_emitted_case_exact(spdx: str, expected: dict[str, Any]) -> None:
     lic = m.License(spdx, CARD, spdx=spdx)
     assert emit(unknown_license().with_changes(licenses=(lic,)))["metadata"]["component"]["licenses"] == [expected]
+
+
+def test_odd_urls_and_purls_from_cards_still_give_a_valid_bom() -> None:
+    odd = fine_tune().with_changes(
+        datasets=(m.Dataset("my data", CARD, url="https://huggingface.co/datasets/my data"),),
+        references=(m.Reference("https://example.org/100%", "research-paper", CARD),),
+        base_models=(m.BaseModel("some base", "fine-tune", CARD, purl="pkg:"),),
+        licenses=(m.License("other", CARD, name="Custom", url="https://x.org/terms|v2"),),
+    )
+    for version in ("1.6", "1.7"):
+        doc = emit(odd, version)  # validated inside
+        data = components(doc)["dataset:my data"]
+        assert data["data"][0]["contents"]["url"] == "https://huggingface.co/datasets/my%20data"
+        model = doc["metadata"]["component"]
+        assert model["externalReferences"][0]["url"] == "https://example.org/100%25"
+        assert "purl" not in model["pedigree"]["ancestors"][0]
+        text = to_json(odd, spec_version=version, timestamp=TIMESTAMP, serial=None)
+        assert to_json(from_json(text), spec_version=version, timestamp=TIMESTAMP, serial=None) == text

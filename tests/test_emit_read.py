@@ -233,3 +233,24 @@ def test_counts_that_are_not_plain_numbers_are_ignored() -> None:
     prov = from_json(json.dumps(doc))
     assert prov.parameters is None
     assert {f.path: f.size for f in prov.files} == {"f²": None, "f-1": None, "f12": 12}
+
+
+def test_malformed_hashes_are_unknowns_not_digests() -> None:
+    doc = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "metadata": {
+            "component": {
+                "type": "machine-learning-model",
+                "name": "m",
+                "components": [
+                    {"type": "file", "name": "a.bin", "hashes": [{"alg": "SHA-256", "content": "x|y"}]},
+                    {"type": "file", "name": "b.bin", "hashes": [{"alg": "SHA-256", "content": "ab" * 32}]},
+                ],
+            }
+        },
+    }
+    prov = from_json(json.dumps(doc))
+    assert {f.path: f.sha256 for f in prov.files} == {"a.bin": None, "b.bin": "ab" * 32}
+    assert [u.field for u in prov.unknowns] == ["$.metadata.component.components[0].hashes"]
+    assert problems(to_json(prov, timestamp=TIMESTAMP, serial=None)) == []

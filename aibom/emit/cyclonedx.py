@@ -38,6 +38,7 @@ from aibom import model as m
 from aibom.emit import modelcard
 from aibom.emit import properties as P
 from aibom.emit.reader import from_json
+from aibom.emit.validate import safe_iri
 from aibom.errors import InputError
 
 __all__ = ["SPEC_VERSIONS", "from_json", "to_json"]
@@ -174,12 +175,15 @@ def _sort_arrays(doc: dict[str, Any]) -> None:
     doc.get("dependencies", []).sort(key=lambda d: d["ref"])
 
 
-def _purl(value: str | None) -> PackageURL | None:
+def _purl(value: str | None, *, required: bool = True) -> PackageURL | None:
+    """The parsed purl; an invalid one is an input error for the model, and left out for an ancestor."""
     if not value:
         return None
     try:
         return PackageURL.from_string(value)
     except ValueError as exc:
+        if not required:
+            return None
         raise InputError(f"package URL {value!r} is not valid: {exc}") from exc
 
 
@@ -206,7 +210,7 @@ def _licenses(licenses: tuple[m.License, ...]) -> list[License]:
     """CycloneDX licenses: exact-case SPDX ids, one expression, or named licenses; never `unknown`."""
     out: list[License] = []
     for lic in licenses:
-        url = XsUri(lic.url) if lic.url else None
+        url = XsUri(safe_iri(lic.url)) if lic.url else None
         spdx_id = spdx.fixup_id(lic.spdx) if lic.spdx else None
         if spdx_id:
             out.append(DisjunctiveLicense(id=spdx_id, url=url))
@@ -273,7 +277,7 @@ def _reference(r: m.Reference, spec_version: str) -> ExternalReference:
     if r.purpose == "research-paper" and spec_version != "1.6":
         kind = ExternalReferenceType.CITATION  # new in 1.7
     comment = r.purpose + (f" @ {r.commit}" if r.commit else "") + (f": {r.comment}" if r.comment else "")
-    return ExternalReference(type=kind, url=XsUri(r.url), comment=comment)
+    return ExternalReference(type=kind, url=XsUri(safe_iri(r.url)), comment=comment)
 
 
 def _file(f: m.FileEntry) -> Component:
@@ -304,7 +308,7 @@ def _dataset(ds: m.Dataset, ref: str) -> Component:
         pairs.append((P.DATASET_GENERATOR, ds.generator))
     if ds.seed_source:
         pairs.append((P.DATASET_SEED_SOURCE, ds.seed_source))
-    refs = [ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=XsUri(ds.url))] if ds.url else None
+    refs = [ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=XsUri(safe_iri(ds.url)))] if ds.url else None
     return Component(
         type=ComponentType.DATA,
         name=ds.id,
@@ -326,7 +330,7 @@ def _pedigree(bases: tuple[m.BaseModel, ...]) -> Pedigree | None:
             type=ComponentType.MACHINE_LEARNING_MODEL,
             name=b.id,
             version=b.revision,
-            purl=_purl(b.purl),
+            purl=_purl(b.purl, required=False),
             licenses=_licenses(b.licenses),
             properties=_props((P.RELATION, b.relation), (P.EVIDENCE, P.pack_evidence(b.evidence)))
             + _license_props(b.licenses),

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from aibom.emit import properties as P
+from aibom.emit.validate import safe_iri
 from aibom.model import Assessment, Consideration, Dataset, Provenance
 
 CONSIDERATION_FIELDS = {
@@ -118,7 +119,7 @@ def dataset_data(ds: Dataset) -> dict[str, Any]:
     """The `data[]` entry of a dataset component."""
     entry: dict[str, Any] = {"type": "dataset", "name": ds.name or ds.id}
     if ds.url:
-        entry["contents"] = {"url": ds.url}
+        entry["contents"] = {"url": safe_iri(ds.url)}
     if ds.description:
         entry["description"] = ds.description
     return entry

@@ -8,6 +8,7 @@ and declarations. Whatever cannot be mapped becomes an `Unknown`; nothing here r
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from packageurl import PackageURL
@@ -19,6 +20,7 @@ from aibom.errors import InputError
 from aibom.licenses import resolve
 
 READABLE = ("1.5", "1.6", "1.7")
+SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 PURPOSES = {
     "vcs": "repository",
     "model-card": "model-card",
@@ -226,6 +228,10 @@ class _Reader:
                 continue
             props = _props(c)
             sha = next((_str(h.get("content")) for h in _dicts(c.get("hashes")) if h.get("alg") == "SHA-256"), None)
+            if sha is not None and not SHA256.fullmatch(sha):
+                self.unknowns.append(m.Unknown("bom", f"{where}.hashes", f"not a SHA-256 digest: {sha[:80]!r}"))
+                sha = None
+            sha = sha.lower() if sha else None
             size = _first(props, P.FILE_SIZE)
             role = _first(props, P.FILE_ROLE)
             out.append(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
@@ -17,6 +19,8 @@ from rfc3986_validator import validate_rfc3986
 SCHEMA_VERSIONS = {"1.5": SchemaVersion.V1_5, "1.6": SchemaVersion.V1_6, "1.7": SchemaVersion.V1_7}
 """Versions that can be validated: aibom writes 1.6 and 1.7 and reads 1.5 too."""
 BOM_LINK = "urn:cdx:"
+URI_CHARACTERS = ":/?#[]@!$&'()*+,;=%-._~"
+BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def problems(text: str) -> list[str]:
@@ -64,8 +68,17 @@ def _is_iri(value: object) -> bool:
 
 
 @FORMATS.checks("iri-reference", raises=ValueError)
-def _is_iri_reference(value: object) -> bool:
+def is_iri_reference(value: object) -> bool:
+    """Whether `value` is an RFC 3987 IRI reference (what CycloneDX URL fields must hold)."""
     return not isinstance(value, str) or bool(validate_rfc3986(_iri_as_uri(value), rule="URI_reference"))
+
+
+def safe_iri(url: str) -> str:
+    """`url` itself when it is a valid IRI reference, else percent-encoded until it is one."""
+    if is_iri_reference(url):
+        return url
+    escaped = quote(BAD_PERCENT.sub("%25", url), safe=URI_CHARACTERS)
+    return escaped if is_iri_reference(escaped) else quote(url, safe="")
 
 
 def _unique_items(validator: Validator, unique: bool, instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
