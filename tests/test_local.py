@@ -444,3 +444,34 @@ def test_every_real_card_in_a_folder_gives_a_valid_bom(tmp_path: Path) -> None:
         "model-00001-of-00012.safetensors, model-00002-of-00012.safetensors, model-00003-of-00012.safetensors "
         "and 9 more"
     ]
+
+
+def test_folder_downloaded_with_local_dir_knows_its_commit(tmp_path: Path, hub) -> None:
+    """`hf download --local-dir` (the real client, from the local test Hub) leaves the commit it
+    fetched in .cache/huggingface: the folder's BOM is pinned to it, and a changed weight file shows."""
+    from huggingface_hub import hf_hub_download
+
+    sha = hub.add_model("acme/tiny-llama-ft", TINY)
+    local = tmp_path / "m"
+    for name in sorted(p.name for p in TINY.iterdir()):
+        hf_hub_download("acme/tiny-llama-ft", name, revision=sha, endpoint=hub.url, local_dir=local)
+    assert (local / ".cache" / "huggingface" / "download" / "model.safetensors.metadata").is_file()
+    prov = collect_folder(local, CollectOptions(repo_id="acme/tiny-llama-ft"))
+    assert prov.revision == sha and prov.purl == f"pkg:huggingface/acme/tiny-llama-ft@{sha}"
+    assert [f.path for f in prov.files] == sorted(p.name for p in TINY.iterdir())  # no bookkeeping files
+    assert [(p.name, p.value) for p in prov.properties if p.name == "aibom:hf:download-commit"] == [
+        ("aibom:hf:download-commit", sha)
+    ]
+    assert prov.unknowns == ()
+    other = collect_folder(local, CollectOptions(repo_id="acme/tiny-llama-ft", revision="0123456789abcdef"))
+    assert other.revision == "0123456789abcdef"
+    assert f"--revision 0123456789abcdef but the files were downloaded at commit {sha}" in [
+        u.reason for u in other.unknowns
+    ]
+    data = bytearray((local / "model.safetensors").read_bytes())
+    data[-1] ^= 0xFF
+    (local / "model.safetensors").write_bytes(bytes(data))
+    changed = collect_folder(local, CollectOptions(repo_id="acme/tiny-llama-ft"))
+    assert [u.reason for u in changed.unknowns] == [
+        "model.safetensors has changed since it was downloaded from the Hub (its SHA-256 is not the one the Hub served)"
+    ]

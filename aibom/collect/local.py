@@ -50,6 +50,10 @@ INDEX_LIMIT = 16 * 1024 * 1024
 MAX_DEPTH = 64
 SKIPPED = frozenset({".cache/huggingface"})
 """Not model files: the bookkeeping ``hf download --local-dir`` keeps inside the folder."""
+SKIPPED_DOWNLOADS = ".cache/huggingface/download"
+COMMIT = re.compile(r"[0-9a-f]{40}")
+SHA256 = re.compile(r"[0-9a-f]{64}")
+HEX = re.compile(r"[0-9a-f]{7,40}")
 
 _TOKENIZER_NAMES = re.compile(
     r"^(tokenizer(_config)?\.json|tokenizer\.model|special_tokens_map\.json|added_tokens\.json|vocab\.(txt|json)"
@@ -202,14 +206,72 @@ def collect_folder(path: Path, options: CollectOptions) -> Provenance:
         )
         for rel, p in walked
     ]
-    return build_provenance(
+    download = _download_record(path, files)
+    prov = build_provenance(
         path,
         files,
         collector=COLLECTOR,
         repo_id=options.repo_id,
-        revision=options.revision,
+        revision=options.revision or download.commit,
         fallback_name=path.resolve().name,
     )
+    unknowns = list(download.unknowns)
+    rev = (options.revision or "").lower()
+    if download.commit and HEX.fullmatch(rev) and not download.commit.startswith(rev):
+        reason = f"--revision {options.revision} but the files were downloaded at commit {download.commit}"
+        unknowns.append(Unknown("model", "revision", reason))
+    return prov.with_changes(properties=prov.properties + download.properties, unknowns=prov.unknowns + tuple(unknowns))
+
+
+@dataclass(frozen=True)
+class _Download:
+    """What ``hf download --local-dir`` recorded about the files: the commit, and mismatches."""
+
+    commit: str | None = None
+    properties: tuple[Property, ...] = ()
+    unknowns: tuple[Unknown, ...] = ()
+
+
+def _download_record(root: Path, files: Sequence[FileEntry]) -> _Download:
+    """The Hub commit the files were downloaded at, from the metadata ``hf download --local-dir``
+    keeps in ``.cache/huggingface/download/<file>.metadata`` (commit, etag, timestamp); an LFS
+    file whose SHA-256 is not the etag the Hub served has changed since."""
+    meta_root = root / SKIPPED_DOWNLOADS
+    real_root = root.resolve()
+    if not meta_root.is_dir() or not meta_root.resolve().is_relative_to(real_root):
+        return _Download()
+    commits: dict[str, str] = {}
+    changed: list[str] = []
+    for f in files:
+        meta = meta_root / f"{f.path}.metadata"
+        if meta.is_symlink() or not meta.is_file() or not meta.resolve().is_relative_to(real_root):
+            continue
+        data, _ = _read(meta.parent, meta.name, 4096)
+        lines = data.decode("utf-8", errors="replace").splitlines()
+        commit = lines[0].strip().lower() if lines else ""
+        if not COMMIT.fullmatch(commit):
+            continue
+        commits[f.path] = commit
+        etag = lines[1].strip().strip('"').lower() if len(lines) > 1 else ""
+        if SHA256.fullmatch(etag) and f.sha256 and etag != f.sha256:
+            changed.append(f.path)
+    if not commits:
+        return _Download()
+    evidence = Evidence(COLLECTOR, f"{SKIPPED_DOWNLOADS}/*.metadata", "computed")
+    found = sorted(set(commits.values()))
+    unknowns = [
+        Unknown(
+            "model",
+            "weights",
+            f"{p} has changed since it was downloaded from the Hub (its SHA-256 is not the one the Hub served)",
+        )
+        for p in changed
+    ]
+    if len(found) > 1:
+        reason = f"the files were downloaded at {len(found)} different commits ({', '.join(c[:12] for c in found)})"
+        unknowns.append(Unknown("model", "revision", reason))
+    props = tuple(Property("aibom:hf:download-commit", c, evidence) for c in found)
+    return _Download(found[0] if len(found) == 1 else None, props, tuple(unknowns))
 
 
 def build_provenance(
