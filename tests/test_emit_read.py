@@ -254,3 +254,13 @@ def test_malformed_hashes_are_unknowns_not_digests() -> None:
     assert {f.path: f.sha256 for f in prov.files} == {"a.bin": None, "b.bin": "ab" * 32}
     assert [u.field for u in prov.unknowns] == ["$.metadata.component.components[0].hashes"]
     assert problems(to_json(prov, timestamp=TIMESTAMP, serial=None)) == []
+
+
+def test_a_non_string_bom_ref_on_a_data_component_is_tolerated() -> None:
+    doc = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "metadata": {"component": {"type": "machine-learning-model", "name": "m"}},
+        "components": [{"type": "data", "name": "d", "bom-ref": {"not": "a string"}}],
+    }
+    assert [d.id for d in from_json(json.dumps(doc)).datasets] == ["d"]

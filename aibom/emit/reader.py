@@ -287,7 +287,7 @@ class _Reader:
                     )
                 )
         for i, c in enumerate(top):
-            if c.get("type") == "data" and c.get("bom-ref") not in seen:
+            if c.get("type") == "data" and _str(c.get("bom-ref")) not in seen:
                 out.append(self._dataset(c, f"$.components[{i}]"))
         return tuple(out)
 
