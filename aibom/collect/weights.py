@@ -263,7 +263,8 @@ def _gguf(path: Path) -> dict[str, Any]:
     try:
         fields, tensors = _read_gguf(gguf.GGUFReader(path, "r"))
     except Exception as exc:  # the reader signals truncation and corruption with assorted errors
-        raise Malformed(f"GGUF metadata is unreadable ({type(exc).__name__}: {str(exc)[:120]})") from exc
+        why = f"{type(exc).__name__}: {str(exc)[:120]}"
+        raise Malformed(f"GGUF metadata is unreadable: truncated or corrupt ({why})") from exc
     counts: dict[str, int] = {}
     for dtype, n in tensors:
         counts[dtype] = counts.get(dtype, 0) + n

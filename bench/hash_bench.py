@@ -1,0 +1,167 @@
+"""Benchmark: `aibom generate` on a sharded safetensors folder against `openssl dgst -sha256`, one per core.
+
+Not a test. Builds N valid safetensors shards (default 4 × 192 MiB of random F32 data) plus an index,
+a config and a card under ``bench/_work/`` (gitignored), warms the page cache for both contenders
+with one full read, then alternates the two commands for R rounds and prints every timing, the
+median ratio aibom/openssl, aibom's peak RSS, and aibom's fixed cost on a one-file folder.
+
+    python bench/hash_bench.py [--shards 4] [--shard-mib 192] [--rounds 3] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+WORK = Path(__file__).resolve().parent / "_work"
+WRITE_BLOCK = 16 * 1024 * 1024
+
+
+def shard(path: Path, name: str, mib: int) -> dict[str, object]:
+    """Write one valid safetensors file holding a single F32 tensor of random bytes; return its entry."""
+    header_room = 256
+    elements = (mib * 1024 * 1024 - 8 - header_room) // 4
+    header = {name: {"dtype": "F32", "shape": [elements], "data_offsets": [0, elements * 4]},
+              "__metadata__": {"format": "pt"}}
+    raw = json.dumps(header).encode()
+    raw += b" " * (-(len(raw) + 8) % 8)
+    with path.open("wb") as fh:
+        fh.write(struct.pack("<Q", len(raw)) + raw)
+        left = elements * 4
+        while left:
+            n = min(left, WRITE_BLOCK)
+            fh.write(os.urandom(n))
+            left -= n
+    return {"size": elements * 4}
+
+
+def build(folder: Path, shards: int, mib: int) -> list[Path]:
+    """A model folder as the Hub lays out a sharded checkpoint."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files, weight_map, total = [], {}, 0
+    for i in range(1, shards + 1):
+        name = f"model-{i:05d}-of-{shards:05d}.safetensors"
+        path = folder / name
+        entry = shard(path, f"layers.{i}.weight", mib)
+        weight_map[f"layers.{i}.weight"] = name
+        total += int(entry["size"])  # type: ignore[call-overload]
+        files.append(path)
+    (folder / "model.safetensors.index.json").write_text(
+        json.dumps({"metadata": {"total_size": total}, "weight_map": weight_map}, indent=2))
+    config = {"architectures": ["LlamaForCausalLM"], "model_type": "llama"}
+    (folder / "config.json").write_text(json.dumps(config))
+    (folder / "README.md").write_text("---\nlicense: apache-2.0\n---\n# Bench model\n\nRandom weights.\n")
+    return files
+
+
+def warm(paths: list[Path]) -> float:
+    """Read every file once so both contenders start from the same (warm) page cache."""
+    start = time.perf_counter()
+    buf = bytearray(WRITE_BLOCK)
+    for p in paths:
+        with p.open("rb", buffering=0) as fh:
+            while fh.readinto(buf):
+                pass
+    return time.perf_counter() - start
+
+
+def run_aibom(aibom: str, folder: Path) -> tuple[float, int, str]:
+    """Wall time, peak RSS (KiB) and stdout of one `aibom generate --reproducible` (BOM to a pipe).
+
+    The RSS is RUSAGE_CHILDREN's high-water mark: the largest child so far, which is aibom (the
+    openssl children stay near 5 MiB).
+    """
+    start = time.perf_counter()
+    run = subprocess.run([aibom, "generate", str(folder), "--reproducible"], capture_output=True)
+    elapsed = time.perf_counter() - start
+    if run.returncode != 0:
+        sys.exit(f"aibom failed ({run.returncode}): {run.stderr.decode(errors='replace')[-2000:]}")
+    return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, run.stdout.decode()
+
+
+def run_openssl(paths: list[Path], jobs: int) -> tuple[float, dict[str, str]]:
+    """Wall time of `jobs` concurrent `openssl dgst -sha256` processes over round-robin groups of files."""
+    groups = [paths[i::jobs] for i in range(jobs) if paths[i::jobs]]
+    start = time.perf_counter()
+    procs = [subprocess.Popen(["openssl", "dgst", "-sha256", *map(str, g)], stdout=subprocess.PIPE)
+             for g in groups]
+    outputs = [p.communicate()[0].decode() for p in procs]
+    elapsed = time.perf_counter() - start
+    digests = {}
+    for line in "".join(outputs).splitlines():
+        left, _, digest = line.rpartition("= ")
+        digests[Path(left[left.index("(") + 1:-1]).name] = digest.strip()
+    return elapsed, digests
+
+
+def bom_digests(bom: str) -> dict[str, str]:
+    component = json.loads(bom)["metadata"]["component"]
+    return {c["name"]: c["hashes"][0]["content"] for c in component.get("components", []) if c.get("hashes")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shards", type=int, default=4)
+    parser.add_argument("--shard-mib", type=int, default=192)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="openssl processes (default: one per core)")
+    parser.add_argument("--keep", action="store_true", help="keep bench/_work/ for the next run")
+    args = parser.parse_args()
+    aibom = shutil.which("aibom") or str(Path(sys.executable).with_name("aibom"))
+    folder = WORK / f"sharded-{args.shards}x{args.shard_mib}MiB"
+    tiny = WORK / "tiny"
+
+    if not (folder / "model.safetensors.index.json").is_file():
+        print(f"building {args.shards} × {args.shard_mib} MiB safetensors shards in {folder} ...", flush=True)
+        build(folder, args.shards, args.shard_mib)
+    paths = sorted(folder.glob("*.safetensors"))
+    if not (tiny / "README.md").is_file():
+        build(tiny, 1, 1)
+    total = sum(p.stat().st_size for p in paths)
+    print(f"machine: {os.cpu_count()} cores; {len(paths)} shards, {total / 2**20:.0f} MiB; "
+          f"openssl: {args.jobs} processes; aibom: {aibom}")
+    print(f"page cache: warmed by one full read of every shard before timing ({warm(paths):.2f} s); "
+          "both contenders then read from the same warm cache")
+
+    ratios, rss_peak, aibom_times, openssl_times = [], 0, [], []
+    for r in range(1, args.rounds + 1):
+        order = ("openssl", "aibom") if r % 2 else ("aibom", "openssl")
+        for who in order:
+            if who == "openssl":
+                t_ssl, ssl_digests = run_openssl(paths, args.jobs)
+            else:
+                t_aibom, rss, bom = run_aibom(aibom, folder)
+        mismatched = {n for n, d in ssl_digests.items() if bom_digests(bom).get(n) != d}
+        if mismatched:
+            sys.exit(f"digests differ between aibom and openssl for {sorted(mismatched)}")
+        ratios.append(t_aibom / t_ssl)
+        rss_peak = max(rss_peak, rss)
+        aibom_times.append(t_aibom)
+        openssl_times.append(t_ssl)
+        print(f"round {r} ({' then '.join(order)}): aibom {t_aibom:.3f} s, openssl {t_ssl:.3f} s, "
+              f"ratio {t_aibom / t_ssl:.3f}, aibom peak RSS {rss / 1024:.0f} MiB", flush=True)
+
+    fixed = [run_aibom(aibom, tiny)[0] for _ in range(2)]
+    print(f"median aibom {statistics.median(aibom_times):.3f} s, median openssl "
+          f"{statistics.median(openssl_times):.3f} s")
+    print(f"MEDIAN RATIO aibom/openssl: {statistics.median(ratios):.3f} (target ≤ 1.15); "
+          f"PEAK RSS aibom: {rss_peak / 1024:.0f} MiB (target < 300)")
+    print(f"aibom fixed cost (startup, imports, BOM validation) on a 1 MiB one-shard folder: "
+          f"{min(fixed):.3f} s; aibom minus that: {statistics.median(aibom_times) - min(fixed):.3f} s")
+    print("digests: aibom and openssl agree on every shard")
+    if not args.keep:
+        shutil.rmtree(WORK)
+
+
+if __name__ == "__main__":
+    main()

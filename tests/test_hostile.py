@@ -1,0 +1,255 @@
+"""Hostile inputs, through the real `aibom generate`: each gives a clear result (a risk or unknown with
+evidence in a valid BOM, or exit 2 with one line), never a traceback, in bounded time and memory.
+
+Every file is generated here in a temporary folder; big files are sparse.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from test_weights import Payload, make_gguf, make_safetensors, make_torch_zip
+
+from aibom.collect.local import collect_folder
+from aibom.collect.options import CollectOptions
+from aibom.emit.validate import problems
+
+TIME_LIMIT = 120.0
+RSS_LIMIT_KIB = 300 * 1024
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    rss_kib: int
+
+
+def aibom(*args: str, prefix: tuple[str, ...] = ()) -> Run:
+    """Run the real CLI in a child; its own peak RSS comes from wait4, its output from temp files."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        proc = subprocess.Popen([*prefix, sys.executable, "-m", "aibom", *args],
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
+        seconds = time.monotonic() - start
+        out.seek(0)
+        err.seek(0)
+        run = Run(proc.returncode, out.read().decode(), err.read().decode(), seconds, usage.ru_maxrss)
+    assert "Traceback" not in run.stderr, run.stderr
+    assert run.seconds < TIME_LIMIT
+    assert run.rss_kib < RSS_LIMIT_KIB, f"peak RSS {run.rss_kib} KiB"
+    return run
+
+
+def model_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: apache-2.0\n---\n# Hostile\n")
+    make_safetensors(folder / "model.safetensors", {"w": ("F32", [2, 2])})
+    return folder
+
+
+def generate_ok(folder: Path) -> dict[str, object]:
+    run = aibom("generate", str(folder), "--reproducible")
+    assert run.code == 0, run.stderr
+    assert problems(run.stdout) == []
+    return json.loads(run.stdout)
+
+
+def file_props(bom: dict[str, object], name: str) -> list[tuple[str, str]]:
+    (component,) = [c for c in bom["metadata"]["component"]["components"] if c["name"] == name]  # type: ignore[index]
+    return [(p["name"], p["value"]) for p in component["properties"]]
+
+
+def risks(bom: dict[str, object], name: str) -> list[str]:
+    return [v for k, v in file_props(bom, name) if k == "aibom:risk"]
+
+
+def exit_2(folder: Path, *, prefix: tuple[str, ...] = ()) -> str:
+    run = aibom("generate", str(folder), "--reproducible", prefix=prefix)
+    assert run.code == 2, (run.code, run.stderr)
+    assert run.stdout == ""
+    lines = run.stderr.strip().splitlines()
+    assert lines[0].startswith("aibom: error: ") and len(lines) <= 2
+    return lines[0]
+
+
+def _safetensors_bytes(claim: int, rest: bytes) -> bytes:
+    return struct.pack("<Q", claim) + rest
+
+
+# --- safetensors headers ------------------------------------------------------------------------
+
+
+def test_truncated_safetensors_headers(tmp_path: Path) -> None:
+    folder = model_folder(tmp_path)
+    (folder / "short.safetensors").write_bytes(b"\x10\x00\x00")
+    (folder / "cut.safetensors").write_bytes(_safetensors_bytes(64, b'{"w": {"dtype": "F32"'))
+    bom = generate_ok(folder)
+    assert risks(bom, "short.safetensors") == [
+        "malformed-header: file is 3 bytes, shorter than the 8-byte header length"]
+    assert risks(bom, "cut.safetensors") == [
+        "malformed-header: header claims 64 bytes but the file has only 21 after the length"]
+    assert risks(bom, "model.safetensors") == []
+
+
+def test_oversized_header_claims(tmp_path: Path) -> None:
+    folder = model_folder(tmp_path)
+    (folder / "more.safetensors").write_bytes(_safetensors_bytes(10_000, b"{}" + bytes(98)))
+    capped = folder / "capped.safetensors"  # a sparse 110 MB file whose header claims 100 MB + 1
+    with capped.open("wb") as fh:
+        fh.write(_safetensors_bytes(100_000_001, b"{"))
+        fh.truncate(110_000_000)
+    (folder / "huge.safetensors").write_bytes(_safetensors_bytes(2**63, b"{}"))
+    bom = generate_ok(folder)
+    assert risks(bom, "more.safetensors") == [
+        "malformed-header: header claims 10000 bytes but the file has only 100 after the length"]
+    assert risks(bom, "capped.safetensors") == [
+        "malformed-header: header claims 100000001 bytes, above the 100000000-byte cap"]
+    assert risks(bom, "huge.safetensors") == [
+        f"malformed-header: header claims {2**63} bytes but the file has only 2 after the length"]
+
+
+def test_non_json_header(tmp_path: Path) -> None:
+    folder = model_folder(tmp_path)
+    (folder / "text.safetensors").write_bytes(_safetensors_bytes(8, b"\xffnot-js\x00"))
+    (folder / "array.safetensors").write_bytes(_safetensors_bytes(2, b"[]"))
+    bom = generate_ok(folder)
+    assert risks(bom, "text.safetensors") == ["malformed-header: header is not JSON (UnicodeDecodeError)"]
+    assert risks(bom, "array.safetensors") == ["malformed-header: header is JSON list, not an object"]
+    props = dict(file_props(bom, "text.safetensors"))
+    assert props["aibom:weights:evidence"] == "computed|local|text.safetensors#header"
+
+
+# --- GGUF ---------------------------------------------------------------------------------------
+
+
+def test_truncated_gguf_in_a_folder_and_alone(tmp_path: Path) -> None:
+    folder = model_folder(tmp_path)
+    whole = make_gguf(tmp_path / "whole.gguf").read_bytes()
+    for cut in (10, 30, 100, len(whole) - 60):
+        (folder / f"cut{cut}.gguf").write_bytes(whole[:cut])
+    bom = generate_ok(folder)
+    assert risks(bom, "cut10.gguf") == ["malformed-header: not a GGUF file (no GGUF magic and 24-byte header)"]
+    for cut in (30, 100, len(whole) - 60):
+        (risk,) = risks(bom, f"cut{cut}.gguf")
+        assert risk.startswith("malformed-header: GGUF metadata is unreadable: truncated or corrupt")
+    alone = tmp_path / "alone.gguf"
+    alone.write_bytes(whole[:100])
+    bom = generate_ok(alone)
+    unknowns = [p["value"] for p in bom["metadata"]["component"]["properties"] if p["name"] == "aibom:unknown"]
+    assert any(u.startswith("model|parameters|alone.gguf: header unreadable: GGUF metadata") for u in unknowns)
+
+
+def test_gguf_claiming_absurd_counts(tmp_path: Path) -> None:
+    folder = model_folder(tmp_path)
+    (folder / "claims.gguf").write_bytes(b"GGUF" + struct.pack("<IQQ", 3, 2**62, 2**62) + bytes(64))
+    assert risks(generate_ok(folder), "claims.gguf") == [
+        f"malformed-header: GGUF header claims {2**62} tensors and {2**62} keys, above the caps"]
+
+
+# --- pickle -------------------------------------------------------------------------------------
+
+
+def test_reduce_payload_never_runs_and_is_listed(tmp_path: Path) -> None:
+    folder = model_folder(tmp_path)
+    marker = tmp_path / "PWNED"
+    (folder / "pytorch_model.bin").write_bytes(pickle.dumps({"w": Payload(marker)}, protocol=4))
+    make_torch_zip(folder / "model.pt", pickle.dumps(Payload(marker), protocol=2))
+    bom = generate_ok(folder)
+    assert not marker.exists()
+    for name in ("pytorch_model.bin", "model.pt"):
+        assert risks(bom, name) == ["pickle-dangerous-import: posix.system", "pickle-executable-on-load"]
+        assert ("aibom:weights:metadata", "pickle.imports|posix.system") in file_props(bom, name)
+
+
+# --- the folder itself --------------------------------------------------------------------------
+
+
+def test_symlink_loop(tmp_path: Path) -> None:
+    folder = model_folder(tmp_path)
+    (folder / "loop").symlink_to(folder)
+    assert "symlink loop" in exit_2(folder)
+    (folder / "loop").unlink()
+    (folder / "a").symlink_to(folder / "b")
+    (folder / "b").symlink_to(folder / "a")
+    assert "symlink loop" in exit_2(folder)
+
+
+def test_symlink_leaving_the_folder(tmp_path: Path) -> None:
+    folder = model_folder(tmp_path)
+    secret = tmp_path / "outside.txt"
+    secret.write_text("not part of the model")
+    (folder / "escape.txt").symlink_to(secret)
+    message = exit_2(folder)
+    assert "escape.txt" in message and "outside" in message
+
+
+def test_dangling_symlink(tmp_path: Path) -> None:
+    folder = model_folder(tmp_path)
+    (folder / "gone.safetensors").symlink_to(folder / "never-there.safetensors")
+    assert "gone.safetensors" in exit_2(folder)
+
+
+def test_fifo_does_not_block(tmp_path: Path) -> None:
+    folder = model_folder(tmp_path)
+    os.mkfifo(folder / "model-00002-of-00002.safetensors")
+    assert "not a regular file" in exit_2(folder)
+
+
+def test_file_unreadable_by_permissions(tmp_path: Path) -> None:
+    """Tests run as root, who reads anything: run aibom without the capabilities that allow it."""
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "setpriv (util-linux) is needed to drop root's file-read override"
+    folder = model_folder(tmp_path)
+    locked = folder / "locked.safetensors"
+    make_safetensors(locked, {"w": ("F32", [1])})
+    locked.chmod(0)
+    no_override = (setpriv, "--bounding-set=-dac_override,-dac_read_search", "--")
+    message = exit_2(folder, prefix=no_override)
+    assert "locked.safetensors" in message and "permission denied" in message
+
+
+def test_100_mb_readme_is_bounded(tmp_path: Path) -> None:
+    folder = model_folder(tmp_path)
+    with (folder / "README.md").open("wb") as fh:  # real front matter, then 100 MB of sparse zeros
+        fh.write(b"---\nlicense: mit\n---\n# Big card\n")
+        fh.truncate(100 * 1024 * 1024)
+    run = aibom("generate", str(folder), "--reproducible")
+    assert run.code == 0, run.stderr
+    assert problems(run.stdout) == []
+    model = json.loads(run.stdout)["metadata"]["component"]
+    assert model["licenses"] == [{"license": {"id": "MIT"}}]
+    (readme,) = [c for c in model["components"] if c["name"] == "README.md"]
+    assert {"name": "aibom:file:size", "value": str(100 * 1024 * 1024)} in readme["properties"]
+
+
+def test_100k_tiny_files_collect_in_bounded_time(tmp_path: Path) -> None:
+    folder = model_folder(tmp_path)
+    start = time.monotonic()
+    for d in range(100):
+        sub = folder / f"shard{d:03d}"
+        sub.mkdir()
+        for f in range(1000):
+            (sub / f"f{f:04d}.txt").write_bytes(b"x")
+    made = time.monotonic()
+    prov = collect_folder(folder, CollectOptions())
+    collected = time.monotonic() - made
+    print(f"\n100,000 tiny files: made in {made - start:.1f} s, walked+hashed+inspected in {collected:.1f} s")
+    assert len(prov.files) == 100_002
+    assert prov.files[-1].sha256 == "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"
+    assert collected < 60
