@@ -264,3 +264,26 @@ def test_a_non_string_bom_ref_on_a_data_component_is_tolerated() -> None:
         "components": [{"type": "data", "name": "d", "bom-ref": {"not": "a string"}}],
     }
     assert [d.id for d in from_json(json.dumps(doc)).datasets] == ["d"]
+
+
+def test_dataset_refs_that_resolve_nowhere_are_unknowns() -> None:
+    doc = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "metadata": {
+            "component": {
+                "type": "machine-learning-model",
+                "name": "m",
+                "modelCard": {"modelParameters": {"datasets": [{"ref": "d"}, {"ref": "d"}, {"ref": "gone"}]}},
+            }
+        },
+        "components": [{"type": "data", "name": "imagenet", "bom-ref": "d"}],
+    }
+    prov = from_json(json.dumps(doc))
+    assert [d.id for d in prov.datasets] == ["imagenet"]
+    assert [(u.field, u.reason) for u in prov.unknowns] == [
+        (
+            "$.metadata.component.modelCard.modelParameters.datasets[2]",
+            "dataset reference 'gone' points at no data component",
+        )
+    ]

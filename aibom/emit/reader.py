@@ -166,7 +166,7 @@ class _Reader:
             gated=None if gated is None else gated == "true",
             files=self._files(comp, top, path),
             licenses=self._licenses(comp, path),
-            datasets=self._datasets(comp, top),
+            datasets=self._datasets(comp, top, path),
             base_models=self._base_models(comp, path),
             references=self._references(comp, props, path),
             card=self._card(comp, path),
@@ -264,20 +264,23 @@ class _Reader:
             risks=tuple(_all(props, P.RISK)),
         )
 
-    def _datasets(self, comp: dict[str, Any], top: list[dict[str, Any]]) -> tuple[m.Dataset, ...]:
+    def _datasets(self, comp: dict[str, Any], top: list[dict[str, Any]], path: str) -> tuple[m.Dataset, ...]:
         by_ref = {c["bom-ref"]: (c, i) for i, c in enumerate(top) if c.get("type") == "data" and _str(c.get("bom-ref"))}
         params = _dict(_dict(comp.get("modelCard")).get("modelParameters"))
         out: list[m.Dataset] = []
         seen: set[str] = set()
         for j, entry in enumerate(_dicts(params.get("datasets"))):
             ref = _str(entry.get("ref"))
+            where = f"{path}.modelCard.modelParameters.datasets[{j}]"
             if ref is not None and ref in by_ref:
-                c, i = by_ref[ref]
-                seen.add(ref)
-                out.append(self._dataset(c, f"$.components[{i}]"))
-            elif ref is None and _str(entry.get("name")):
+                if ref not in seen:
+                    c, i = by_ref[ref]
+                    seen.add(ref)
+                    out.append(self._dataset(c, f"$.components[{i}]"))
+            elif ref is not None:
+                self.unknowns.append(m.Unknown("bom", where, f"dataset reference {ref!r} points at no data component"))
+            elif _str(entry.get("name")):
                 url = _str(_dict(entry.get("contents")).get("url"))
-                where = f"modelCard.modelParameters.datasets[{j}]"
                 out.append(
                     m.Dataset(
                         id=entry["name"],
@@ -493,8 +496,7 @@ class _Reader:
                         reason=_str(claim.get("reasoning")) or "",
                         fix=_str(conf.get("rationale")) or "",
                         evidence=tuple(
-                            self._evidence_object(evidence.get(ref, {}))
-                            for ref in _strs(claim.get("evidence"))
+                            self._evidence_object(evidence.get(ref, {})) for ref in _strs(claim.get("evidence"))
                         ),
                     )
                 )
