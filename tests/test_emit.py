@@ -346,3 +346,12 @@ def test_odd_urls_and_purls_from_cards_still_give_a_valid_bom() -> None:
         assert "purl" not in model["pedigree"]["ancestors"][0]
         text = to_json(odd, spec_version=version, timestamp=TIMESTAMP, serial=None)
         assert to_json(from_json(text), spec_version=version, timestamp=TIMESTAMP, serial=None) == text
+
+
+def test_a_model_is_never_its_own_ancestor() -> None:
+    prov = fine_tune()
+    itself = m.BaseModel("Example-Org/Tiny-Llama-FT", "fine-tune", CARD)
+    by_purl = m.BaseModel("x", "quantized", CARD, purl=m.hf_purl("example-org/tiny-llama-ft", "abc"))
+    doc = emit(prov.with_changes(base_models=(*prov.base_models, itself, by_purl)))
+    ancestors = doc["metadata"]["component"]["pedigree"]["ancestors"]
+    assert [a["name"] for a in ancestors] == ["meta-llama/Llama-2-7b-hf"]
