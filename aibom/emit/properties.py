@@ -21,11 +21,10 @@ REFERENCE = "aibom:reference"
 REFERENCE_LICENSE = "aibom:reference:license"
 PROPERTY_EVIDENCE = "aibom:evidence:property"
 EVIDENCE = "aibom:evidence"
-EVIDENCE_PREFIX = "aibom:evidence:"
 IDENTITY_EVIDENCE = "aibom:evidence:identity"
 PARAMETERS_EVIDENCE = "aibom:evidence:parameters"
 
-# On any component that carries licenses (model, file-less data, ancestors).
+# On every component that carries licenses: the model, datasets, ancestors.
 LICENSE = "aibom:license"
 
 # On file components.
