@@ -145,14 +145,17 @@ def test_truncated_gguf_in_a_folder_and_alone(tmp_path: Path) -> None:
         (folder / f"cut{cut}.gguf").write_bytes(whole[:cut])
     bom = generate_ok(folder)
     assert risks(bom, "cut10.gguf") == ["malformed-header: not a GGUF file (no GGUF magic and 24-byte header)"]
-    for cut in (30, 100, len(whole) - 60):
-        (risk,) = risks(bom, f"cut{cut}.gguf")
-        assert risk.startswith("malformed-header: GGUF metadata is unreadable: truncated or corrupt")
+    assert risks(bom, "cut30.gguf") == ["malformed-header: GGUF file is truncated: 8 bytes needed at byte 24 of 30"]
+    (risk,) = risks(bom, "cut100.gguf")
+    assert risk.startswith("malformed-header: GGUF file is truncated: ")
+    (risk,) = risks(bom, f"cut{len(whole) - 60}.gguf")
+    assert risk.startswith("malformed-header: GGUF tensor data is truncated: needs ")
     alone = tmp_path / "alone.gguf"
     alone.write_bytes(whole[:100])
     bom = generate_ok(alone)
     unknowns = [p["value"] for p in bom["metadata"]["component"]["properties"] if p["name"] == "aibom:unknown"]
-    assert any(u.startswith("model|parameters|alone.gguf: header unreadable: GGUF metadata") for u in unknowns)
+    assert any(u.startswith("model|parameters|alone.gguf: header unreadable: GGUF file is truncated")
+               for u in unknowns)
 
 
 def test_gguf_claiming_absurd_counts(tmp_path: Path) -> None:

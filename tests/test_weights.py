@@ -11,6 +11,7 @@ import os
 import pickle
 import struct
 import sys
+import time
 import types
 import zipfile
 from collections import OrderedDict
@@ -222,6 +223,26 @@ def test_gguf_metadata_and_parameters(tmp_path: Path) -> None:
     assert meta["chat_template"] == LLAMA3_TEMPLATE
     assert not any(k.startswith("gguf.tokenizer") for k in meta)  # the token list is never recorded
     assert info.risks == ()
+
+
+def test_gguf_large_vocabulary_is_skipped_not_built(tmp_path: Path) -> None:
+    writer = gguf.GGUFWriter(str(tmp_path / "vocab.gguf"), "llama")
+    writer.add_name("big vocab")
+    writer.add_tags(["chat", "quantized"])
+    writer.add_token_list([f"t{i}" for i in range(100_000)])
+    writer.add_token_scores([0.0] * 100_000)
+    writer.add_tensor("x", np.ones(4, dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    start = time.monotonic()
+    info = inspect(tmp_path / "vocab.gguf", "vocab.gguf")
+    assert time.monotonic() - start < 5  # gguf.GGUFReader builds an array per token: seconds and hundreds of MB
+    assert info is not None and info.parameters == (("F32", 4),) and info.risks == ()
+    meta = dict(info.metadata)
+    assert meta["gguf.name"] == "big vocab" and meta["gguf.tags"] == "chat,quantized"
+    assert all("t99999" not in v for v in meta.values())
 
 
 def test_gguf_without_file_type_uses_dominant_tensor_type(tmp_path: Path) -> None:

@@ -67,6 +67,10 @@ SAFETENSORS_MAX_HEADER = 100_000_000
 """The safetensors library's own cap on the JSON header."""
 GGUF_MAX_TENSORS = 1_000_000
 GGUF_MAX_KV = 100_000
+GGUF_MAX_STRING = 16 * 1024 * 1024
+GGUF_MAX_ARRAY = 16_000_000
+GGUF_KEPT_ARRAY = 256
+"""String arrays up to this length (tags, languages) are kept; longer ones (tokens, merges) skipped."""
 ONNX_MAX_BYTES = 2**31 - 1
 """Protobuf cannot hold more; bigger models keep their weights as external data."""
 PICKLE_MAX_BYTES = 64 * 1024 * 1024
@@ -247,26 +251,27 @@ def _is_count(value: object) -> bool:
 
 
 def _gguf(path: Path) -> dict[str, Any]:
-    with path.open("rb") as fh:
-        head = fh.read(24)
-    if len(head) < 24 or head[:4] != b"GGUF":
-        raise Malformed("not a GGUF file (no GGUF magic and 24-byte header)")
-    version, n_tensors, n_kv = struct.unpack("<IQQ", head[4:])
-    if version not in (2, 3):
-        raise Malformed(f"GGUF version {version} is not 2 or 3")
-    if n_tensors > GGUF_MAX_TENSORS or n_kv > GGUF_MAX_KV:
-        raise Malformed(f"GGUF header claims {n_tensors} tensors and {n_kv} keys, above the caps")
+    """GGUF key/values and tensor infos, streamed with bounded reads (token lists are skipped, not built).
+
+    The ``gguf`` package supplies the type tables; its reader is not used because it builds one numpy
+    array per token and merge (about 800 MB and 18 s for a 150k-token vocabulary).
+    """
     try:
         import gguf
     except ImportError:
+        _gguf_head(path)
         return _missing_extra("gguf")
-    try:
-        fields, tensors = _read_gguf(gguf.GGUFReader(path, "r"))
-    except Exception as exc:  # the reader signals truncation and corruption with assorted errors
-        why = f"{type(exc).__name__}: {str(exc)[:120]}"
-        raise Malformed(f"GGUF metadata is unreadable: truncated or corrupt ({why})") from exc
+    with path.open("rb") as fh:
+        cursor = _Cursor(fh, os.fstat(fh.fileno()).st_size)
+        version, n_tensors, n_kv = _gguf_head(path, cursor)
+        fields = {}
+        for _ in range(n_kv):
+            key = cursor.string(GGUF_MAX_STRING)
+            fields[key] = _gguf_read_value(cursor, cursor.u32(), gguf)
+        tensors = [_gguf_tensor_info(cursor, gguf) for _ in range(n_tensors)]
+        _gguf_check_data(cursor, fields.get("general.alignment", 32), tensors)
     counts: dict[str, int] = {}
-    for dtype, n in tensors:
+    for _, dtype, n, _ in tensors:
         counts[dtype] = counts.get(dtype, 0) + n
     metadata, risks = _gguf_metadata(fields, counts, gguf.LlamaFileType)
     metadata += [("gguf.version", str(version)), ("gguf.tensors", str(len(tensors)))]
@@ -274,19 +279,117 @@ def _gguf(path: Path) -> dict[str, Any]:
             "risks": tuple(risks)}
 
 
-def _read_gguf(reader: Any) -> tuple[dict[str, object], list[tuple[str, int]]]:
-    """Plain values out of the reader, so its memory map goes with it."""
-    fields = {name: _gguf_value(f) for name, f in reader.fields.items() if not name.startswith("GGUF.")}
-    return fields, [(t.tensor_type.name, int(t.n_elements)) for t in reader.tensors]
+class _Cursor:
+    """Little-endian reads from a file that never go past its end (a short file is `Malformed`)."""
+
+    def __init__(self, fh: BinaryIO, size: int) -> None:
+        self.fh, self.size, self.pos = fh, size, 0
+
+    def read(self, n: int) -> bytes:
+        if n > self.size - self.pos:
+            raise Malformed(f"GGUF file is truncated: {n} bytes needed at byte {self.pos} of {self.size}")
+        data = self.fh.read(n)
+        self.pos += n
+        return data
+
+    def skip(self, n: int) -> None:
+        if n > self.size - self.pos:
+            raise Malformed(f"GGUF file is truncated: {n} bytes needed at byte {self.pos} of {self.size}")
+        self.pos += n
+        self.fh.seek(self.pos)
+
+    def u32(self) -> int:
+        return int(struct.unpack("<I", self.read(4))[0])
+
+    def u64(self) -> int:
+        return int(struct.unpack("<Q", self.read(8))[0])
+
+    def string(self, limit: int) -> str:
+        n = self.u64()
+        if n > limit:
+            raise Malformed(f"GGUF string of {n} bytes at byte {self.pos} is above the {limit}-byte cap")
+        try:
+            return self.read(n).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise Malformed(f"GGUF string at byte {self.pos - n} is not UTF-8") from exc
 
 
-def _gguf_value(field: Any) -> object:
-    """Scalars and strings as Python values; short string arrays joined; long arrays (tokens) dropped."""
-    if field.types and field.types[0].name == "ARRAY":
-        if field.types[-1].name != "STRING" or len(field.data) > 256:
-            return None
-        return ",".join(field.contents())
-    return field.contents()
+def _gguf_head(path: Path, cursor: _Cursor | None = None) -> tuple[int, int, int]:
+    """Magic, version and the two counts, checked against the caps before anything else is read."""
+    if cursor is None:
+        with path.open("rb") as fh:
+            return _gguf_head(path, _Cursor(fh, os.fstat(fh.fileno()).st_size))
+    if cursor.size < 24 or cursor.read(4) != b"GGUF":
+        raise Malformed("not a GGUF file (no GGUF magic and 24-byte header)")
+    version, n_tensors, n_kv = cursor.u32(), cursor.u64(), cursor.u64()
+    if version not in (2, 3):
+        raise Malformed(f"GGUF version {version} is not 2 or 3")
+    if n_tensors > GGUF_MAX_TENSORS or n_kv > GGUF_MAX_KV:
+        raise Malformed(f"GGUF header claims {n_tensors} tensors and {n_kv} keys, above the caps")
+    return version, n_tensors, n_kv
+
+
+GGUF_SCALARS = {"UINT8": "<B", "INT8": "<b", "UINT16": "<H", "INT16": "<h", "UINT32": "<I", "INT32": "<i",
+                "FLOAT32": "<f", "BOOL": "<?", "UINT64": "<Q", "INT64": "<q", "FLOAT64": "<d"}
+
+
+def _gguf_read_value(cursor: _Cursor, raw_type: int, gguf: Any, depth: int = 0) -> object:
+    """A scalar or string; a short string array joined by commas; any other array skipped (None)."""
+    kind = _gguf_enum(gguf.GGUFValueType, raw_type, "value type")
+    if kind in GGUF_SCALARS:
+        fmt = GGUF_SCALARS[kind]
+        return struct.unpack(fmt, cursor.read(struct.calcsize(fmt)))[0]
+    if kind == "STRING":
+        return cursor.string(GGUF_MAX_STRING)
+    if kind != "ARRAY" or depth > 1:
+        raise Malformed(f"GGUF value type {kind} is nested too deep")
+    item_type, count = cursor.u32(), cursor.u64()
+    item = _gguf_enum(gguf.GGUFValueType, item_type, "array element type")
+    if count > GGUF_MAX_ARRAY:
+        raise Malformed(f"GGUF array claims {count} elements, above the {GGUF_MAX_ARRAY} cap")
+    if item in GGUF_SCALARS:
+        cursor.skip(count * struct.calcsize(GGUF_SCALARS[item]))
+        return None
+    if item == "STRING" and count <= GGUF_KEPT_ARRAY and depth == 0:
+        return ",".join(cursor.string(GGUF_MAX_STRING) for _ in range(count))
+    for _ in range(count):
+        if item == "STRING":
+            cursor.skip(cursor.u64())
+        else:
+            _gguf_read_value(cursor, item_type, gguf, depth + 1)
+    return None
+
+
+def _gguf_tensor_info(cursor: _Cursor, gguf: Any) -> tuple[str, str, int, int]:
+    """(name, GGML type name, element count, data offset) of one tensor info; no tensor data is read."""
+    name = cursor.string(GGUF_MAX_STRING)
+    n_dims = cursor.u32()
+    if n_dims > 8:
+        raise Malformed(f"GGUF tensor {name[:60]!r} claims {n_dims} dimensions")
+    elements = math.prod(cursor.u64() for _ in range(n_dims))
+    ggml_type = _gguf_enum(gguf.GGMLQuantizationType, cursor.u32(), "tensor type")
+    offset = cursor.u64()
+    block, type_size = gguf.GGML_QUANT_SIZES[gguf.GGMLQuantizationType[ggml_type]]
+    if elements % block:
+        raise Malformed(f"GGUF tensor {name[:60]!r} has {elements} elements, not whole {ggml_type} blocks")
+    return name, ggml_type, elements, offset + elements // block * type_size
+
+
+def _gguf_check_data(cursor: _Cursor, alignment: object, tensors: list[tuple[str, str, int, int]]) -> None:
+    """Every tensor's data must lie inside the file (a cut-off download is caught here)."""
+    if not isinstance(alignment, int) or alignment <= 0 or alignment & (alignment - 1):
+        raise Malformed(f"GGUF general.alignment {alignment!r} is not a power of two")
+    start = -(-cursor.pos // alignment) * alignment
+    end = max((t[3] for t in tensors), default=0)
+    if start + end > cursor.size:
+        raise Malformed(f"GGUF tensor data is truncated: needs {start + end} bytes, the file has {cursor.size}")
+
+
+def _gguf_enum(enum: Any, raw: int, what: str) -> str:
+    try:
+        return str(enum(raw).name)
+    except ValueError as exc:
+        raise Malformed(f"unknown GGUF {what} {raw}") from exc
 
 
 def _gguf_metadata(fields: dict[str, object], counts: dict[str, int],
@@ -423,7 +526,7 @@ def _scan_zip(fh: BinaryIO) -> tuple[list[_Scan], list[str]]:
                     if member.file_size > PICKLE_MAX_BYTES:
                         scan.stopped = f"{member.filename}: scanned its first {PICKLE_MAX_BYTES} bytes"
                     scans.append(scan)
-    except PermissionError:
+    except (Malformed, PermissionError):
         raise
     except Exception as exc:  # zipfile signals corruption with many error types
         raise Malformed(f"zip archive is unreadable ({type(exc).__name__}: {str(exc)[:120]})") from exc
