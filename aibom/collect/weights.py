@@ -2,8 +2,10 @@
 
 Every read is bounded. A header that cannot be trusted gives a `WeightInfo` with the risk
 ``malformed-header: <why>`` and no parameters (the file is still hashed and listed: an unknown with
-evidence, not a crash); only an unreadable file raises. Optional parsers (``gguf``, ``onnx``) are
-imported on first use; without them the `WeightInfo` says how to install them.
+evidence, not a crash); only an unreadable file raises. The optional extras (``gguf`` for its type
+tables, ``onnx`` for its parser) are imported on first use; without them the `WeightInfo` says how
+to install them. GGUF headers are streamed here (token lists skipped, never built); pickles are only
+walked with ``pickletools.genops``.
 
 `WeightInfo.parameters` holds ``(dtype, count)`` pairs (safetensors dtype, GGML tensor type, ONNX
 data type). `WeightInfo.metadata` keys, stable and emitted as properties:
