@@ -312,6 +312,15 @@ def test_onnx_garbage_is_malformed(tmp_path: Path) -> None:
     assert info is not None and info.risks[0].startswith("malformed-header: not an ONNX protobuf")
 
 
+def test_onnx_over_the_size_cap_is_not_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = make_onnx(tmp_path / "big.onnx")
+    monkeypatch.setattr(weights, "ONNX_MAX_BYTES", 100)
+    info = inspect(path, "big.onnx")
+    assert info is not None and info.parameters == ()
+    size = path.stat().st_size
+    assert info.risks == (f"malformed-header: ONNX protobuf of {size} bytes is above the 100-byte cap",)
+
+
 def test_onnx_missing_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = make_onnx(tmp_path / "m.onnx")
     monkeypatch.setitem(sys.modules, "onnx", None)

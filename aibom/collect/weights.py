@@ -443,7 +443,7 @@ def chat_template_code(template: str) -> tuple[str, ...]:
 def _onnx(path: Path) -> dict[str, Any]:
     size = path.stat().st_size
     if size > ONNX_MAX_BYTES:
-        raise Malformed(f"ONNX protobuf of {size} bytes exceeds the 2 GiB protobuf limit")
+        raise Malformed(f"ONNX protobuf of {size} bytes is above the {ONNX_MAX_BYTES}-byte cap")
     try:
         import onnx
     except ImportError:
