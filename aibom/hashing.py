@@ -30,6 +30,10 @@ BUFFER_BUDGET = 64 * 1024 * 1024
 PROGRESS_EVERY = 0.25
 
 
+class Stopped(Exception):
+    """A hash abandoned because another file of the same run failed."""
+
+
 @dataclass(frozen=True)
 class Hashed:
     """The SHA-256 and size of one file."""
@@ -38,8 +42,12 @@ class Hashed:
     size: int
 
 
-def hash_file(path: Path, buffer: bytearray | None = None, counter: list[int] | None = None) -> Hashed:
-    """Hash one regular file in large reads; `counter[0]` grows by the bytes read (for progress)."""
+def hash_file(path: Path, buffer: bytearray | None = None, counter: list[int] | None = None,
+              stop: threading.Event | None = None) -> Hashed:
+    """Hash one regular file in large reads; `counter[0]` grows by the bytes read (for progress).
+
+    Setting `stop` from another thread abandons the file (`Stopped`): another file failed.
+    """
     buf = buffer if buffer is not None else bytearray(CHUNK)
     view = memoryview(buf)
     digest = hashlib.sha256()
@@ -59,6 +67,8 @@ def hash_file(path: Path, buffer: bytearray | None = None, counter: list[int] | 
             os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
         with os.fdopen(fd, "rb", buffering=0, closefd=False) as fh:
             while n := fh.readinto(buf):
+                if stop is not None and stop.is_set():
+                    raise Stopped(path)
                 digest.update(view[:n])
                 read += n
                 if counter is not None:
@@ -88,19 +98,23 @@ def hash_files(paths: Sequence[Path], jobs: int | None = None, progress: bool = 
     queue = deque(sorted(unique, key=lambda p: sizes[p], reverse=True))
     results: dict[Path, Hashed] = {}
     errors: list[BaseException] = []
+    failed = threading.Event()
     counters = [[0] for _ in range(workers)]
 
     def work(counter: list[int]) -> None:
         buffer = bytearray(chunk)
-        while not errors:
+        while not failed.is_set():
             try:
                 path = queue.popleft()
             except IndexError:
                 return
             try:
-                results[path] = hash_file(path, buffer, counter)
+                results[path] = hash_file(path, buffer, counter, failed)
+            except Stopped:
+                return
             except BaseException as exc:  # handed to the caller's thread below
                 errors.append(exc)
+                failed.set()
                 return
 
     threads = [threading.Thread(target=work, args=(c,), name=f"aibom-hash-{i}", daemon=True)

@@ -59,10 +59,11 @@ def test_buffers_are_bounded_for_many_jobs(tmp_path: Path, monkeypatch: pytest.M
     seen: list[int] = []
     real = hashing.hash_file
 
-    def spy(path: Path, buffer: bytearray | None = None, counter: list[int] | None = None) -> Hashed:
+    def spy(path: Path, buffer: bytearray | None = None, counter: list[int] | None = None,
+            stop: threading.Event | None = None) -> Hashed:
         assert buffer is not None
         seen.append(len(buffer))
-        return real(path, buffer, counter)
+        return real(path, buffer, counter, stop)
 
     monkeypatch.setattr(hashing, "hash_file", spy)
     paths = [_write(tmp_path / f"f{i}", b"x" * i) for i in range(300)]
@@ -104,6 +105,16 @@ def test_file_growing_while_hashed_is_an_error(tmp_path: Path) -> None:
     finally:
         stop.set()
         t.join()
+
+
+def test_stop_abandons_a_file_midway(tmp_path: Path) -> None:
+    path = _write(tmp_path / "big", os.urandom(1024 * 1024))
+    stop = threading.Event()
+    stop.set()
+    counter = [0]
+    with pytest.raises(hashing.Stopped):
+        hash_file(path, bytearray(4096), counter, stop)
+    assert counter == [0]  # noticed before hashing the first block
 
 
 def test_first_error_stops_and_surfaces(tmp_path: Path) -> None:
