@@ -21,6 +21,8 @@ import gguf
 import numpy as np
 import onnx
 import pytest
+from conftest import FIXTURES
+from huggingface_hub import parse_local_safetensors_file_metadata
 from onnx import TensorProto, helper, numpy_helper
 
 from aibom.collect import weights
@@ -157,6 +159,15 @@ def test_safetensors_dtypes_counts_metadata(tmp_path: Path) -> None:
     assert meta["safetensors.dtypes"] == "BF16,F32"
     assert info.risks == ()
     assert info.evidence.location == "model.safetensors#header" and info.evidence.method == "computed"
+
+
+def test_agrees_with_huggingface_hub_on_the_fixture_models() -> None:
+    files = sorted(FIXTURES.rglob("*.safetensors"))
+    assert files
+    for path in files:
+        info = inspect(path, path.name)
+        assert info is not None and info.risks == ()
+        assert dict(info.parameters) == parse_local_safetensors_file_metadata(path).parameter_count
 
 
 def test_scalar_tensor_counts_one(tmp_path: Path) -> None:
