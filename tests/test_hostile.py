@@ -110,18 +110,33 @@ def test_truncated_safetensors_headers(tmp_path: Path) -> None:
 def test_oversized_header_claims(tmp_path: Path) -> None:
     folder = model_folder(tmp_path)
     (folder / "more.safetensors").write_bytes(_safetensors_bytes(10_000, b"{}" + bytes(98)))
-    capped = folder / "capped.safetensors"  # a sparse 110 MB file whose header claims 100 MB + 1
+    capped = folder / "capped.safetensors"  # a sparse 30 MB file whose header claims 25 MB + 1
     with capped.open("wb") as fh:
-        fh.write(_safetensors_bytes(100_000_001, b"{"))
-        fh.truncate(110_000_000)
+        fh.write(_safetensors_bytes(25_000_001, b"{"))
+        fh.truncate(30_000_000)
     (folder / "huge.safetensors").write_bytes(_safetensors_bytes(2**63, b"{}"))
     bom = generate_ok(folder)
     assert risks(bom, "more.safetensors") == [
         "malformed-header: header claims 10000 bytes but the file has only 100 after the length"]
     assert risks(bom, "capped.safetensors") == [
-        "malformed-header: header claims 100000001 bytes, above the 100000000-byte cap"]
+        "malformed-header: header claims 25000001 bytes, above the 25000000-byte cap"]
     assert risks(bom, "huge.safetensors") == [
         f"malformed-header: header claims {2**63} bytes but the file has only 2 after the length"]
+
+
+def test_header_at_the_cap_stays_inside_the_memory_budget(tmp_path: Path) -> None:
+    """Just under 25 MB of the smallest tensor entries: about 370,000 tensors, all checked."""
+    folder = model_folder(tmp_path)
+    entries, size = [], 2
+    while size < 24_900_000:
+        i = len(entries)
+        entries.append(f'"t{i}":{{"dtype":"U8","shape":[1],"data_offsets":[{i},{i + 1}]}}')
+        size += len(entries[-1]) + 1
+    raw = ("{" + ",".join(entries) + "}").encode()
+    (folder / "many.safetensors").write_bytes(_safetensors_bytes(len(raw), raw + bytes(len(entries))))
+    bom = generate_ok(folder)  # generate_ok's child stays under RSS_LIMIT_KIB
+    assert risks(bom, "many.safetensors") == []
+    assert ("aibom:weights:parameters:U8", str(len(entries))) in file_props(bom, "many.safetensors")
 
 
 def test_non_json_header(tmp_path: Path) -> None:

@@ -65,8 +65,9 @@ def _word(name: str) -> str:
     return rf"(?<![A-Za-z0-9]){name}(?![A-Za-z0-9])"
 
 
-SAFETENSORS_MAX_HEADER = 100_000_000
-"""The safetensors library's own cap on the JSON header."""
+SAFETENSORS_MAX_HEADER = 25_000_000
+"""The cap huggingface_hub applies to a safetensors JSON header (the Rust library allows 100 MB, but a
+100 MB header parses into about 1.4 GB of Python objects; real ones are a few MB at most)."""
 GGUF_MAX_TENSORS = 1_000_000
 GGUF_MAX_KV = 100_000
 GGUF_MAX_STRING = 16 * 1024 * 1024
@@ -180,8 +181,9 @@ def inspect(path: Path, rel: str, collector: str = "local") -> WeightInfo | None
 
 
 def _safetensors(path: Path) -> dict[str, Any]:
-    from huggingface_hub.utils import SafetensorsFileMetadata, TensorInfo
-
+    """Length prefix checked against the file and the cap before reading; then every tensor entry
+    checked (dtype, shape, offsets tiling the data) while counting. Entries are kept as small tuples
+    so a header at the cap stays well inside the memory budget."""
     with path.open("rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         prefix = fh.read(8)
@@ -196,48 +198,68 @@ def _safetensors(path: Path) -> dict[str, Any]:
     if len(raw) != length:
         raise Malformed(f"header is truncated ({len(raw)} of {length} bytes)")
     try:
-        header = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        del raw
+        header = json.loads(text, object_pairs_hook=_compact_entry)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise Malformed(f"header is not JSON ({type(exc).__name__})") from exc
+    del text
     if not isinstance(header, dict):
         raise Malformed(f"header is JSON {type(header).__name__}, not an object")
     meta = header.pop("__metadata__", {})
     if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
         raise Malformed("__metadata__ is not an object of strings")
-    tensors = {name: _tensor_info(name, entry, TensorInfo) for name, entry in header.items()}
-    _check_offsets(tensors, size - 8 - length)
-    parsed = SafetensorsFileMetadata(metadata=meta, tensors=tensors)
+    counts: dict[str, int] = {}
+    for name, entry in header.items():
+        if isinstance(entry, _BadEntry):
+            raise Malformed(f"tensor {name!r} {entry}")
+        if not isinstance(entry, tuple):
+            raise Malformed(f"tensor {name!r} is not {{dtype, shape, data_offsets}}")
+        counts[entry[0]] = counts.get(entry[0], 0) + entry[1]
+    _check_offsets(list(header.values()), size - 8 - length)
     metadata = [
         ("safetensors.header_bytes", str(length)),
-        ("safetensors.tensors", str(len(tensors))),
-        ("safetensors.dtypes", ",".join(sorted(parsed.parameter_count))),
+        ("safetensors.tensors", str(len(header))),
+        ("safetensors.dtypes", ",".join(sorted(counts))),
         *((f"safetensors.metadata.{k}", _short(v)) for k, v in meta.items()),
     ]
-    return {"parameters": tuple(sorted(parsed.parameter_count.items())), "metadata": tuple(sorted(metadata))}
+    return {"parameters": tuple(sorted(counts.items())), "metadata": tuple(sorted(metadata))}
 
 
-def _tensor_info(name: str, entry: object, tensor_info: type) -> Any:
-    if not isinstance(entry, dict) or set(entry) != {"dtype", "shape", "data_offsets"}:
-        raise Malformed(f"tensor {name!r} is not {{dtype, shape, data_offsets}}")
-    dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
-    if dtype not in SAFETENSORS_DTYPE_BYTES and dtype not in SAFETENSORS_SUBBYTE_DTYPES:
-        raise Malformed(f"tensor {name!r} has unknown dtype {str(dtype)[:40]!r}")
+TENSOR_KEYS = frozenset({"dtype", "shape", "data_offsets"})
+DTYPES = {d: d for d in (*SAFETENSORS_DTYPE_BYTES, *SAFETENSORS_SUBBYTE_DTYPES)}
+"""Canonical dtype strings, so a few hundred thousand entries share a handful of them."""
+
+
+class _BadEntry(str):
+    """Why a tensor entry is invalid; the caller prefixes the tensor's name."""
+
+
+def _compact_entry(pairs: list[tuple[str, Any]]) -> object:
+    """Each tensor entry checked as the JSON is parsed and kept as ``(dtype, elements, begin, end)``
+    (a `_BadEntry` when invalid); any other JSON object stays a dict."""
+    obj = dict(pairs)
+    if obj.keys() != TENSOR_KEYS:
+        return obj
+    dtype, shape, offsets = DTYPES.get(obj["dtype"]), obj["shape"], obj["data_offsets"]
+    if dtype is None:
+        return _BadEntry(f"has unknown dtype {str(obj['dtype'])[:40]!r}")
     if not isinstance(shape, list) or not all(_is_count(d) for d in shape):
-        raise Malformed(f"tensor {name!r} has a shape that is not a list of non-negative integers")
+        return _BadEntry("has a shape that is not a list of non-negative integers")
     if not isinstance(offsets, list) or len(offsets) != 2 or not all(_is_count(o) for o in offsets):
-        raise Malformed(f"tensor {name!r} has data_offsets that are not two non-negative integers")
+        return _BadEntry("has data_offsets that are not two non-negative integers")
     begin, end = offsets
-    nbytes = math.prod(shape) * SAFETENSORS_DTYPE_BYTES.get(dtype, 0)
-    if end < begin or (dtype in SAFETENSORS_DTYPE_BYTES and end - begin != nbytes):
-        raise Malformed(f"tensor {name!r} spans bytes {begin}..{end}, which does not fit its dtype and shape")
-    return tensor_info(dtype=dtype, shape=shape, data_offsets=(begin, end))
+    elements = math.prod(shape)
+    if end < begin or (dtype in SAFETENSORS_DTYPE_BYTES and end - begin != elements * SAFETENSORS_DTYPE_BYTES[dtype]):
+        return _BadEntry(f"spans bytes {begin}..{end}, which does not fit its dtype and shape")
+    return (dtype, elements, begin, end)
 
 
-def _check_offsets(tensors: dict[str, Any], data_size: int) -> None:
+def _check_offsets(entries: list[tuple[str, int, int, int]], data_size: int) -> None:
     """Tensors must tile the data area exactly: no gaps, no overlaps, nothing past the end."""
+    entries.sort(key=lambda e: (e[2], e[3]))
     cursor = 0
-    for info in sorted(tensors.values(), key=lambda t: t.data_offsets):
-        begin, end = info.data_offsets
+    for _, _, begin, end in entries:
         if begin != cursor:
             raise Malformed(f"tensor data offsets overlap or leave a gap at byte {min(begin, cursor)}")
         cursor = end
