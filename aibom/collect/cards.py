@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from huggingface_hub.repocard import REGEX_YAML_BLOCK
 from huggingface_hub.repocard_data import model_index_to_eval_results
 
 from aibom import licenses
@@ -39,6 +38,9 @@ MAX_DESCRIPTION_CHARS = 1000
 MAX_QUOTE_CHARS = 300
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# A card's YAML front matter: optional leading blank space, a `---` line, the YAML, a closing `---` line.
+# (Written here rather than imported from huggingface_hub.repocard, whose import costs 0.2 s of HTTP stack.)
+_FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\r?\n(.*?)(?:\r?\n)?^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(?:/[\w.-]{1,96})?$")
 _RELATION_WORDS: dict[str, Relation] = {
@@ -266,7 +268,7 @@ def looks_like_hub_id(value: str) -> bool:
 def _split(text: str, location: str, subject: str) -> _Parsed:
     """Front matter mapping, numbered body lines, and what went wrong reading the front matter."""
     text = text[:MAX_CARD_CHARS].removeprefix("\ufeff")
-    match = REGEX_YAML_BLOCK.search(text)
+    match = _FRONT_MATTER.search(text)
     if match is None:
         opened = text.lstrip().startswith("---")
         reason = "front matter is not closed by a '---' line" if opened else "has no YAML front matter"
@@ -277,7 +279,7 @@ def _split(text: str, location: str, subject: str) -> _Parsed:
     body = _lines(text[match.end() :], first_body_line)
     heads = _headings(body)
     try:
-        meta = yaml.load(match.group(2), Loader=_Loader)
+        meta = yaml.load(match.group(1), Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
