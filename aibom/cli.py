@@ -39,6 +39,9 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None or str(output) == "-":
         click.echo(text, nl=not text.endswith("\n"))
         return
+    if output.exists() and not output.is_file():
+        _write_special(text, output)
+        return
     folder = output.parent if str(output.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
@@ -51,6 +54,19 @@ def write_output(text: str, output: Path | None) -> None:
             raise
     except FileNotFoundError as exc:
         raise InputError(f"cannot write {output}: folder {folder} does not exist") from exc
+    except PermissionError as exc:
+        raise EnvironmentFailure(f"cannot write {output}: permission denied") from exc
+    except OSError as exc:
+        raise EnvironmentFailure(f"cannot write {output}: {exc.strerror or exc}") from exc
+
+
+def _write_special(text: str, output: Path) -> None:
+    """Write to a device or pipe (``/dev/null``, a FIFO) in place: renaming over it would replace it."""
+    if output.is_dir():
+        raise InputError(f"cannot write {output}: it is a folder")
+    try:
+        with output.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
     except PermissionError as exc:
         raise EnvironmentFailure(f"cannot write {output}: permission denied") from exc
     except OSError as exc:

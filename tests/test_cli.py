@@ -73,3 +73,24 @@ def test_validate_non_utf8_is_bad_input(tmp_path: Path) -> None:
     bom = tmp_path / "bom.json"
     bom.write_bytes(b"\xff\xfe{}")
     assert_clean_error(run("validate", str(bom)), 2, "not UTF-8")
+
+
+def test_output_to_a_device_writes_through_it_and_leaves_it_a_device(tmp_path: Path) -> None:
+    import stat
+
+    folder = Path(__file__).resolve().parent.parent / "fixtures" / "models" / "tiny-llama-ft"
+    proc = run("generate", str(folder), "-o", "/dev/null")
+    assert proc.returncode == 0, proc.stderr
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
+
+
+def test_output_into_a_folder_path_is_bad_input(tmp_path: Path) -> None:
+    folder = Path(__file__).resolve().parent.parent / "fixtures" / "models" / "tiny-llama-ft"
+    assert_clean_error(run("generate", str(folder), "-o", str(tmp_path)), 2, "it is a folder")
+
+
+def test_output_into_a_missing_folder_writes_nothing(tmp_path: Path) -> None:
+    folder = Path(__file__).resolve().parent.parent / "fixtures" / "models" / "tiny-llama-ft"
+    target = tmp_path / "absent" / "bom.json"
+    assert_clean_error(run("generate", str(folder), "-o", str(target)), 2, "does not exist")
+    assert not target.parent.exists()
