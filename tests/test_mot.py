@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -163,3 +164,15 @@ def test_generate_a_bom_from_a_mot_file_and_score_it_back(tmp_path: Path) -> Non
     proc = aibom("score", str(bom), "--profile", "mof", "--format", "json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["mof"]["class"] == 1
+
+
+def test_nested_aliases_are_refused_before_they_expand(tmp_path: Path) -> None:
+    """A "billion laughs" file: nine levels of ten aliases in a description would be quoted as 7 GB of
+    text (at six levels, 468 bytes of YAML already gave a 7 MB quote)."""
+    lines = ["a0: &a0 lol"] + [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 10)]
+    path = tmp_path / "laughs.yml"
+    path.write_text("\n".join([*lines, "framework: {name: MOF}", "release: {name: m, components: [{name: Model architecture, description: *a9}]}"]) + "\n")
+    start = time.monotonic()
+    with pytest.raises(InputError, match="aliases"):
+        load_mot(path)
+    assert time.monotonic() - start < 2

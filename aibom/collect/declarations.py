@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import yaml
 
 from aibom.collect.dispatch import read_text
+from aibom.collect.yaml_safe import NoAliasLoader
 from aibom.errors import InputError
 from aibom.model import (
     PROP_ACCESS,
@@ -108,20 +109,9 @@ def _answered(facts: Provenance) -> set[str]:
     return answered | {"datasets"} if facts.datasets else answered
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML without aliases: declarations have no use for them, and expanding nested aliases
-    (a "billion laughs" file) would make validation run for ever."""
-
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed here", mark)
-        return super().compose_node(parent, index)  # type: ignore[arg-type]
-
-
 def _parse_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.load(read_text(path, limit=MAX_BYTES), Loader=_Loader)  # a SafeLoader: no tags, no code
+        data = yaml.load(read_text(path, limit=MAX_BYTES), Loader=NoAliasLoader)  # safe: no tags, no code
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -19,6 +19,7 @@ import yaml
 
 from aibom.collect.declarations import VERSION
 from aibom.collect.dispatch import read_text
+from aibom.collect.yaml_safe import NoAliasLoader
 from aibom.errors import InputError
 from aibom.licenses import resolve
 from aibom.model import Dataset, Evidence, License, Property, Provenance, Reference, Unknown, hf_purl
@@ -45,11 +46,12 @@ def is_mot(data: object) -> bool:
 def load_mot(path: Path) -> Provenance:
     """Read a MOT YAML file into the neutral model; bad YAML or another kind of file → InputError."""
     try:
-        data = yaml.safe_load(read_text(path, limit=MAX_BYTES))
+        data = yaml.load(read_text(path, limit=MAX_BYTES), Loader=NoAliasLoader)  # safe: no tags, no code
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InputError(f"{path} is not valid YAML{where}") from exc
+        problem = getattr(exc, "problem", None)
+        raise InputError(f"{path} is not valid YAML{where}" + (f": {problem}" if problem else "")) from exc
     if not is_mot(data):
         raise InputError(f"{path} is not a Model Openness Tool file",
                          "a MOT file has 'framework:' and 'release:' with 'components:'")
