@@ -171,7 +171,8 @@ def test_nested_aliases_are_refused_before_they_expand(tmp_path: Path) -> None:
     text (at six levels, 468 bytes of YAML already gave a 7 MB quote)."""
     lines = ["a0: &a0 lol"] + [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 10)]
     path = tmp_path / "laughs.yml"
-    path.write_text("\n".join([*lines, "framework: {name: MOF}", "release: {name: m, components: [{name: Model architecture, description: *a9}]}"]) + "\n")
+    release = "release: {name: m, components: [{name: Model architecture, description: *a9}]}"
+    path.write_text("\n".join([*lines, "framework: {name: MOF}", release]) + "\n", encoding="utf-8")
     start = time.monotonic()
     with pytest.raises(InputError, match="aliases"):
         load_mot(path)
