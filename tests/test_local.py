@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import math
 import shutil
 import subprocess
 import sys
@@ -137,6 +138,22 @@ def test_missing_shard_is_an_unknown(tmp_path: Path) -> None:
     assert [u.reason for u in prov.unknowns if u.field == "weights"] == [
         "model.safetensors.index.json lists shards that are not among the model's files: "
         "model-00002-of-00002.safetensors"
+    ]
+
+
+def test_a_rejected_shard_header_makes_the_parameter_count_partial(tmp_path: Path) -> None:
+    root = tmp_path / "bert"
+    shutil.copytree(BERT, root)
+    shard = root / "model-00002-of-00002.safetensors"
+    shard.write_bytes((2**40).to_bytes(8, "little") + shard.read_bytes()[8:])  # header length past the file
+    first = root / "model-00001-of-00002.safetensors"
+    size = int.from_bytes(first.read_bytes()[:8], "little")
+    header = json.loads(first.read_bytes()[8 : 8 + size])
+    expected = sum(math.prod(t["shape"]) for k, t in header.items() if k != "__metadata__")
+    prov = collect_folder(root, CollectOptions())
+    assert prov.parameters is not None and prov.parameters.value == expected
+    assert [u.reason for u in prov.unknowns if u.field == "parameters"] == [
+        "model-00002-of-00002.safetensors: header rejected, count is partial"
     ]
 
 

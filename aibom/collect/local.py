@@ -297,7 +297,7 @@ def build_provenance(
     props = [*config.properties, *_indexes(root, present, collector, unknowns)]
     if card.gated:
         props.append(Property(PROP_ACCESS, "gated", Evidence(collector, "README.md#front-matter", "declared")))
-    parameters = _parameters(files, collector, props)
+    parameters = _parameters(files, collector, props, unknowns)
     datasets = card.datasets  # one per id: the card parser deduplicates
     references = _hub_references(card.references, repo_id, revision, present, collector)
 
@@ -546,16 +546,27 @@ def _indexes(root: Path, present: dict[str, FileEntry], collector: str, unknowns
     return props
 
 
-def _parameters(files: Sequence[FileEntry], collector: str, props: list[Property]) -> Fact[int] | None:
+def _parameters(
+    files: Sequence[FileEntry], collector: str, props: list[Property], unknowns: list[Unknown]
+) -> Fact[int] | None:
     """Parameters summed over every safetensors header (per dtype as properties); without any, the
     count of a lone other weight file (GGUF, ONNX). Several GGUF quantizations of one model are
-    not summed: that would count the model several times."""
+    not summed: that would count the model several times. A sum that leaves out a safetensors file
+    whose header was rejected is said to be partial."""
     counted = [f for f in files if f.weights is not None and f.weights.parameters]
     headers = [f for f in counted if f.weights.format == "safetensors"]  # type: ignore[union-attr]
     if not headers and len(counted) == 1:
         headers = counted
     if not headers:
         return None
+    if headers[0].weights.format == "safetensors":  # type: ignore[union-attr]
+        unknowns.extend(
+            Unknown("model", "parameters", f"{f.path}: header rejected, count is partial")
+            for f in files
+            if f.weights is not None
+            and f.weights.format == "safetensors"
+            and any(r.startswith("malformed-header") for r in f.weights.risks)
+        )
     per_dtype: dict[str, int] = {}
     for f in headers:
         for dtype, n in f.weights.parameters:  # type: ignore[union-attr]
