@@ -136,7 +136,7 @@ def _model(prov: m.Provenance, ref: str, purl: PackageURL | None, spec_version: 
         authors=[OrganizationalContact(name=prov.author)] if prov.author else None,
         supplier=OrganizationalEntity(name=prov.author) if prov.author else None,
         licenses=_licenses(prov.licenses),
-        external_references=[_reference(r, spec_version) for r in prov.references],
+        external_references=[_reference(r, spec_version) for r in prov.references if r.url],
         properties=_model_properties(prov),
         components=[_file(f) for f in prov.files],
         pedigree=_pedigree(tuple(b for b in prov.base_models if not _is_self(prov, b))),
@@ -269,9 +269,11 @@ def _model_properties(prov: m.Provenance) -> list[Property]:
             (P.PARAMETER_COUNT, _parameter_count(prov.parameters.value)),
             (P.PARAMETERS_EVIDENCE, P.pack_evidence(prov.parameters.evidence)),
         ]
-    for r in prov.references:
-        pairs.append((P.REFERENCE, P.pack_evidence(r.evidence, r.url, r.purpose, r.commit, r.comment)))
-        pairs += [(P.REFERENCE_LICENSE, P.pack_license(lic, r.url)) for lic in r.licenses]
+    packed = [P.pack_reference(r) for r in prov.references]
+    index = P.reference_index(packed)
+    for r, value in zip(prov.references, packed, strict=True):
+        pairs.append((P.REFERENCE, value))
+        pairs += [(P.REFERENCE_LICENSE, P.pack_license(lic, index[value])) for lic in r.licenses]
     for p in prov.properties:
         pairs += [(p.name, p.value), (P.PROPERTY_EVIDENCE, P.pack_evidence(p.evidence, p.name, p.value))]
     pairs += [(P.UNKNOWN, P.pack(u.subject, u.field, u.reason)) for u in prov.unknowns]

@@ -7,7 +7,7 @@ field are percent-escaped, so any text survives a round trip. Evidence packs as
 
 from __future__ import annotations
 
-from aibom.model import Evidence, License
+from aibom.model import Evidence, License, Reference
 
 # On the model component.
 SOURCE = "aibom:source"
@@ -19,6 +19,7 @@ LANGUAGES = "cdx:ai-ml:model:languages"
 UNKNOWN = "aibom:unknown"
 REFERENCE = "aibom:reference"
 REFERENCE_LICENSE = "aibom:reference:license"
+"""Packed as ``key|license``, the key from `reference_index` (earlier aibom BOMs used the URL; still read)."""
 PROPERTY_EVIDENCE = "aibom:evidence:property"
 EVIDENCE = "aibom:evidence"
 IDENTITY_EVIDENCE = "aibom:evidence:identity"
@@ -103,6 +104,20 @@ def unpack_evidence(fields: list[str | None], default: Evidence) -> Evidence:
     if method not in ("declared", "computed", "inferred") or not collector:
         return default
     return Evidence(collector, location or "", method, quote or "")  # type: ignore[arg-type]
+
+
+def pack_reference(ref: Reference) -> str:
+    """A reference as ``url|purpose|commit|comment`` and its evidence."""
+    return pack_evidence(ref.evidence, ref.url, ref.purpose, ref.commit, ref.comment)
+
+
+def reference_index(packed: list[str]) -> dict[str, str]:
+    """Packed reference -> its key for `REFERENCE_LICENSE`: its index among the distinct packed values, sorted.
+
+    URLs cannot be the key: many references (all of a MOT file's) have none. Sorted distinct values
+    are the order the properties are written in, so the key does not depend on the input order.
+    """
+    return {value: str(i) for i, value in enumerate(sorted(set(packed)))}
 
 
 LICENSE_FIELDS = 6

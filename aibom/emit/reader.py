@@ -342,15 +342,17 @@ class _Reader:
             for v in _all(props, P.REFERENCE_LICENSE):
                 fields = P.unpack(v, 1 + P.LICENSE_FIELDS + 4)
                 licenses.setdefault(fields[0] or "", []).append(P.unpack_license(fields[1:], self.default(where)))
+            packed = _all(props, P.REFERENCE)
+            index = P.reference_index(packed)
             out = []
-            for v in _all(props, P.REFERENCE):
+            for v in packed:
                 url, purpose, commit, comment, *ev = P.unpack(v, 8)
                 out.append(
                     m.Reference(
                         url=url or "",
                         purpose=purpose or "other",
                         evidence=P.unpack_evidence(ev, self.default(where)),
-                        licenses=tuple(licenses.get(url or "", ())),
+                        licenses=tuple(licenses.get(index[v]) or licenses.get(url or "", ())),
                         commit=commit,
                         comment=comment,
                     )
