@@ -346,3 +346,20 @@ def test_hub_urls_written_where_ids_belong() -> None:
         ("org/data", "https://huggingface.co/datasets/org/data"),
         ("winogrande", "https://huggingface.co/datasets/winogrande"),
     ]
+
+
+def test_urls_lose_the_punctuation_around_them_llama3() -> None:
+    """The Llama 3 card's BibTeX writes ``url = {https://github.com/.../MODEL_CARD.md}``."""
+    urls = [r.url for r in parse_model_card(card("meta-llama__Meta-Llama-3-8B-Instruct"), collector="t").references]
+    assert "https://github.com/meta-llama/llama3/blob/main/MODEL_CARD.md" in urls
+    assert not [u for u in urls if u.endswith("}")]
+
+
+def test_no_reference_on_a_real_card_ends_in_punctuation() -> None:
+    for row in FACTS:
+        info = parse_model_card((REAL / row["fixture"]).read_text(encoding="utf-8"), collector="t")
+        for ref in info.references:
+            tail = ref.url[-1]
+            opener = {"}": "{", ")": "(", "]": "["}.get(tail)
+            assert tail not in ".,;:'\"*_`>", ref.url
+            assert opener is None or ref.url.count(tail) <= ref.url.count(opener), ref.url

@@ -87,6 +87,7 @@ _DESCRIPTION_HEADINGS = re.compile(r"^(model )?(description|summary|overview|int
 
 _LIST_ITEM = re.compile(r"^([-*+]|\d+[.)])\s")
 _URL = re.compile(r"https?://[^\s)\]>\"'<`]+")
+_OPENERS = {"}": "{", ")": "(", "]": "["}
 _GITHUB = re.compile(r"^https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+)")
 _GITHUB_NOT_OWNERS = frozenset(
     {
@@ -260,6 +261,20 @@ def parse_dataset_card(text: str, *, collector: str, location: str) -> CardInfo:
 def looks_like_hub_id(value: str) -> bool:
     """True for ``org/name`` or a legacy org-less ``name`` as the Hub spells them."""
     return bool(HUB_ID.match(value)) and not value.isdigit()
+
+
+def trim_url(url: str) -> str:
+    """A URL found in text without the punctuation and Markdown that followed it: trailing ``.,;:!?``,
+    quotes, ``>``, emphasis marks, and closing brackets that open nowhere in the URL (a BibTeX ``}``)."""
+    while True:
+        trimmed = url.rstrip(".,;:!?'\"*_~`>")
+        closer = trimmed[-1:]
+        opener = _OPENERS.get(closer)
+        if opener and trimmed.count(closer) > trimmed.count(opener):
+            trimmed = trimmed[:-1]
+        if trimmed == url:
+            return url
+        url = trimmed
 
 
 # -- front matter ---------------------------------------------------------------------------------
@@ -573,7 +588,7 @@ def _references(meta: dict[str, Any], body: tuple[_Line, ...], collector: str, l
             previous = ""  # a list item or table row starts its own sentence
         for m in _URL.finditer(line.text):
             before = f"{previous} {line.text[: m.start()]}"
-            ref = _reference(m.group(0).rstrip(".,;:*_"), line, before, collector, location)
+            ref = _reference(trim_url(m.group(0)), line, before, collector, location)
             if ref is None:
                 continue
             known = found.get(ref.url)
@@ -624,7 +639,7 @@ def _candidate(text: str) -> str | None:
         return label if _id_like(label) else None
     url = _URL.match(text)
     if url:
-        hub = _HUB_MODEL_URL.match(url.group(0).rstrip(".,;:"))
+        hub = _HUB_MODEL_URL.match(trim_url(url.group(0)))
         return hub.group(1) if hub and hub.group(1).split("/")[0].lower() not in _NOT_MODEL_ORGS else None
     token = _CANDIDATE_TOKEN.match(text)
     if token:
