@@ -16,6 +16,7 @@ import pytest
 from aibom.collect.local import build_provenance, collect_folder, file_role, walk
 from aibom.collect.options import CollectOptions
 from aibom.model import Evidence, FileEntry
+from aibom.score.profiles import evaluate
 from tests.conftest import FIXTURES, REAL
 
 TINY = FIXTURES / "models" / "tiny-llama-ft"
@@ -155,6 +156,38 @@ def test_a_rejected_shard_header_makes_the_parameter_count_partial(tmp_path: Pat
     assert [u.reason for u in prov.unknowns if u.field == "parameters"] == [
         "model-00002-of-00002.safetensors: header rejected, count is partial"
     ]
+
+
+@pytest.mark.parametrize(
+    ("script", "status", "reason"),
+    [
+        (None, "unmet", "The card names train_script.py, but it is not among the model files."),
+        ("train_script.py", "met", "The training code is public under an OSI-approved license: train_script.py."),
+        ("examples/train_script.py", "met", "under an OSI-approved license: examples/train_script.py."),
+    ],
+)
+def test_a_training_script_the_card_names_is_looked_for_among_the_files(
+    tmp_path: Path, script: str | None, status: str, reason: str
+) -> None:
+    """all-MiniLM-L6-v2's card: "The full training script is accessible in this current repository:
+    `train_script.py`" (license apache-2.0)."""
+    files: dict[str, str | bytes] = {
+        "README.md": (CARDS / "sentence-transformers__all-MiniLM-L6-v2" / "README.md").read_bytes()
+    }
+    if script:
+        files[script] = "print('training')\n"
+    prov = collect_folder(folder_with(tmp_path, files), CollectOptions())
+    named = [r for r in prov.references if "://" not in r.url]
+    assert [(r.url, r.purpose) for r in named] == [(script or "train_script.py", "training-code")]
+    code = {f.requirement: f for f in evaluate(prov, "core").findings}["open-code"]
+    assert code.status == status and reason in code.reason
+
+
+def test_a_named_script_counts_as_shipped_training_code_whatever_its_name(tmp_path: Path) -> None:
+    card = "---\nlicense: mit\n---\n# m\n\nThe training script `run_clm.py` is included in this repository.\n"
+    prov = collect_folder(folder_with(tmp_path, {"README.md": card, "run_clm.py": "pass\n"}), CollectOptions())
+    code = {f.requirement: f for f in evaluate(prov, "core").findings}["open-code"]
+    assert code.status == "met" and "run_clm.py under MIT" in code.evidence[0].quote
 
 
 def test_fixture_script_is_deterministic(tmp_path: Path) -> None:

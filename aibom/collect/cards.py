@@ -147,6 +147,25 @@ _LIBRARIES = frozenset(
 """Frameworks a card mentions as tools, never as the model's own training code (lower-case owner/repo)."""
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})", re.I)
 _ARXIV_TAG = re.compile(r"^arxiv:(\d{4}\.\d{4,5}|[a-z-]+/\d{7})$", re.I)
+_CODE_LABEL = re.compile(
+    r"(?i)^(?:github\s+|git\s+|code\s+|source\s+|training\s+)?(?:repo|repository|repositories|code|codebase"
+    r"|source\s+code|github)$"
+)
+"""How a card introduces the model's own code: ``Repository:``, ``Code:``, ``GitHub Repository:``."""
+_LINK_TEXT = re.compile(r"\[([^\]\n]{1,80})\]\($")
+_SCRIPT = re.compile(r"(?<![\w/.:-])((?:\./)?[A-Za-z0-9_][\w./-]{0,200}\.(?:py|sh|ipynb))(?![\w/-])")
+_TRAINING_WORDS = re.compile(r"(?i)train|fine-?tun|finetun|\bsft\b|\bdpo\b")
+_IN_THIS_REPO = re.compile(
+    r"(?i)\bthis\s+(?:current\s+|model(?:'s)?\s+|hf\s+|hub\s+|hugging\s*face\s+)?(?:repo|repository|folder|directory)\b"
+    r"|\b(?:is|are)\s+(?:also\s+)?(?:included|provided|shipped|bundled)\b|\bincluded\s+(?:here|with\s+th)"
+)
+_RUN_SCRIPT = re.compile(
+    r"(?i)\b(?:run|execute|launch)\s*:?\s*`(?:python3?|bash|sh|torchrun|deepspeed|accelerate\s+launch)\s+(?:-m\s+)?$"
+)
+_ELSEWHERE = re.compile(
+    r"(?i)https?://|\bgit\s+clone\b"
+    r"|\b(?:the|our|their)\s+(?!model\b|same\b|current\b|hf\b|hub\b)[\w.-]+\s+(?:repo|repository|github|codebase)\b"
+)
 _TRAINING_CONTEXT = re.compile(r"(?i:\btrain|\bfine-?tun|\bfinetun|\brecipe|source code|training code)|\bCode\b")
 
 _HUB_PREFIX = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/", re.I)
@@ -208,8 +227,9 @@ class _Parsed:
     heads: tuple[_Heading, ...] = ()
 
 
-def parse_model_card(text: str, *, collector: str, location: str = "README.md") -> CardInfo:
-    """The facts of a model card (README.md of a model repo)."""
+def parse_model_card(text: str, *, collector: str, location: str = "README.md", repo_id: str | None = None) -> CardInfo:
+    """The facts of a model card (README.md of a model repo). `repo_id`, when known, tells which
+    GitHub links belong to the model's own organisation (see `_reference`)."""
     parsed = _split(text, location, "model")
     meta, fm = parsed.meta, Evidence(collector, f"{location}#front-matter", "declared")
     unknowns = list(parsed.unknowns)
@@ -224,7 +244,7 @@ def parse_model_card(text: str, *, collector: str, location: str = "README.md") 
         licenses=_licenses(meta, fm),
         datasets=_datasets(meta.get("datasets"), fm),
         base_models=declared + inferred,
-        references=_references(meta, parsed.body, collector, location),
+        references=_references(meta, parsed.body, collector, location, repo_id),
         card=CardFacts(
             task=_fact(meta.get("pipeline_tag"), fm),
             library=_fact(meta.get("library_name"), fm),
@@ -574,7 +594,9 @@ def _quote(text: str, start: int) -> str:
     return s[lo : lo + MAX_QUOTE_CHARS].strip()
 
 
-def _references(meta: dict[str, Any], body: tuple[_Line, ...], collector: str, location: str) -> tuple[Reference, ...]:
+def _references(
+    meta: dict[str, Any], body: tuple[_Line, ...], collector: str, location: str, repo_id: str | None = None
+) -> tuple[Reference, ...]:
     found: dict[str, Reference] = {}
     tag_evidence = Evidence(collector, f"{location}#front-matter", "declared")
     for tag in _strings(meta.get("tags")):
@@ -586,9 +608,11 @@ def _references(meta: dict[str, Any], body: tuple[_Line, ...], collector: str, l
     for line in _prose(body):
         if _LIST_ITEM.match(line.text.strip()) or line.text.lstrip().startswith("|"):
             previous = ""  # a list item or table row starts its own sentence
+        for ref in _named_scripts(line, previous, collector, location):
+            found.setdefault(ref.url, ref)
         for m in _URL.finditer(line.text):
             before = f"{previous} {line.text[: m.start()]}"
-            ref = _reference(trim_url(m.group(0)), line, before, collector, location)
+            ref = _reference(trim_url(m.group(0)), line, m.start(), before, collector, location, repo_id)
             if ref is None:
                 continue
             known = found.get(ref.url)
@@ -602,10 +626,15 @@ def _references(meta: dict[str, Any], body: tuple[_Line, ...], collector: str, l
     return tuple(found.values())
 
 
-def _reference(url: str, line: _Line, before: str, collector: str, location: str) -> Reference | None:
+def _reference(
+    url: str, line: _Line, start: int, before: str, collector: str, location: str, repo_id: str | None = None
+) -> Reference | None:
     """A paper or code link. Code is "training-code" when the sentence that links it (which may
-    start on earlier lines of the paragraph: `before` holds them) speaks of training or code."""
-    start = max(0, line.text.find(url))
+    start on earlier lines of the paragraph: `before` holds them) speaks of training or code, or when
+    the card introduces it as the model's code: a ``Repository:`` / ``Code:`` label, unless the
+    model's `repo_id` is known and the link belongs to another organisation; and, for a link of the
+    model's own organisation, a link alone on its line or one written as ``[repository](...)`` in a
+    paragraph about training. The link starts at `start` of the line."""
     evidence = Evidence(collector, f"{location}#L{line.number}", "inferred", _quote(line.text, start))
     arxiv = _ARXIV.search(url)
     if arxiv:
@@ -624,8 +653,67 @@ def _reference(url: str, line: _Line, before: str, collector: str, location: str
         purpose = "evaluation-code"
     else:
         sentence = re.split(r"(?<=[.!?])\s", before)[-1] + url
-        purpose = "training-code" if _TRAINING_CONTEXT.search(sentence) else "repository"
+        own = repo_id is not None and _same_org(owner, repo, repo_id)
+        prefix = line.text[:start]
+        text = _LINK_TEXT.search(prefix)
+        introduced = (
+            _TRAINING_CONTEXT.search(sentence)
+            or (_CODE_LABEL.match(_label(prefix)) and (own or repo_id is None))
+            or (own and _bare_link(line.text, start, url))
+            or (own and text is not None and _CODE_LABEL.match(text.group(1)) and _TRAINING_CONTEXT.search(before))
+        )
+        purpose = "training-code" if introduced else "repository"
     return Reference(clean, purpose, evidence)
+
+
+def _named_scripts(line: _Line, previous: str, collector: str, location: str) -> Iterator[Reference]:
+    """Training scripts the card says are part of the model repository ("the full training script
+    is in this repository: `train_script.py`", "run `python train_sft.py`"), as references whose
+    url is the path the card gives: the collector, which knows the files, can tell whether it is
+    there. A script in a sentence that points elsewhere (a link, ``git clone``, "the X repository")
+    is someone else's."""
+    if not re.search(r"\.(?:py|sh|ipynb)\b", line.text) or _ELSEWHERE.search(line.text):
+        return
+    text = _URL.sub(" ", _CANDIDATE_LINK.sub(r"[\1]", line.text))
+    for m in _SCRIPT.finditer(text):
+        path = m.group(1).removeprefix("./")
+        if path.startswith(("/", "../")) or "/../" in path:
+            continue
+        before = f"{previous} {text[max(0, m.start() - MAX_QUOTE_CHARS) : m.start()]}"
+        head = re.split(r"(?<=[.!?])\s", before)[-1]
+        tail = re.split(r"(?<=[.!?])\s", text[m.start() : m.start() + MAX_QUOTE_CHARS])[0]
+        sentence = head + tail
+        if _ELSEWHERE.search(sentence) or not _TRAINING_WORDS.search(sentence):
+            continue
+        if _IN_THIS_REPO.search(sentence) or _RUN_SCRIPT.search(before):
+            evidence = Evidence(collector, f"{location}#L{line.number}", "inferred", _quote(line.text, m.start()))
+            yield Reference(path, "training-code", evidence)
+
+
+def _label(prefix: str) -> str:
+    """The ``Label:`` a line gives before a link (``- **Repository:** [x](``), or ''."""
+    prefix = _LINK_TEXT.sub("", prefix)
+    found = re.match(r"^\s*(?:[-*+]|\d+[.)])?\s*([A-Za-z][A-Za-z ]{0,40}?)\s*:\s*$", re.sub(r"[*_]", "", prefix))
+    return found.group(1).strip() if found else ""
+
+
+def _bare_link(text: str, start: int, url: str) -> bool:
+    """Whether the link is all its line holds (a plain URL, ``<url>`` or ``[text](url)``)."""
+    rest = text[start + len(url) :].strip()
+    head = text[:start].strip()
+    if not head and not rest:
+        return True
+    return (head == "<" and rest == ">") or (bool(_LINK_TEXT.fullmatch(head)) and rest == ")")
+
+
+def _same_org(owner: str, repo: str, repo_id: str) -> bool:
+    """Whether GitHub `owner/repo` belongs to the organisation of Hub model `repo_id`: one name
+    starts the other once punctuation is dropped (``lmsys`` / ``lm-sys``, ``bigcode`` /
+    ``bigcode-project``, ``HuggingFaceH4`` / ``huggingface``), or the repository is named like it."""
+    org = re.sub(r"[^a-z0-9]", "", repo_id.split("/")[0].lower())
+    gh_owner, gh_repo = (re.sub(r"[^a-z0-9]", "", x.lower()) for x in (owner, repo))
+    short = min(org, gh_owner, key=len)
+    return (len(short) >= 3 and (org.startswith(gh_owner) or gh_owner.startswith(org))) or gh_repo == org
 
 
 def _candidate(text: str) -> str | None:

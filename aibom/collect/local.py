@@ -287,7 +287,7 @@ def build_provenance(
     under `root` say. Only files listed in `files` are read."""
     present = {f.path: f for f in files}
     unknowns: list[Unknown] = []
-    card = _card(root, present, collector, unknowns)
+    card = _card(root, present, collector, unknowns, repo_id)
     config = _config(root, present, collector, unknowns)
 
     name, identity = _identity(card, collector, repo_id, fallback_name)
@@ -299,7 +299,7 @@ def build_provenance(
         props.append(Property(PROP_ACCESS, "gated", Evidence(collector, "README.md#front-matter", "declared")))
     parameters = _parameters(files, collector, props, unknowns)
     datasets = card.datasets  # one per id: the card parser deduplicates
-    references = _hub_references(card.references, repo_id, revision, present, collector)
+    references = _hub_references(_placed(card.references, present), repo_id, revision, present, collector)
 
     if not lics:
         unknowns.append(Unknown("model", "license", "no license in the card's front matter or a LICENSE file"))
@@ -353,7 +353,9 @@ def _read(root: Path, rel: str, limit: int) -> tuple[bytes, bool]:
     return data[:limit], len(data) > limit
 
 
-def _card(root: Path, present: dict[str, FileEntry], collector: str, unknowns: list[Unknown]) -> CardInfo:
+def _card(
+    root: Path, present: dict[str, FileEntry], collector: str, unknowns: list[Unknown], repo_id: str | None
+) -> CardInfo:
     """The model card. A card that is not UTF-8 is an InputError: guessing its encoding could put
     mangled license names and dataset ids into a BOM, and the Hub itself requires UTF-8."""
     rel = next((r for r in sorted(present) if r.lower() == "readme.md"), None)
@@ -371,7 +373,7 @@ def _card(root: Path, present: dict[str, FileEntry], collector: str, unknowns: l
         ) from exc
     if truncated:
         unknowns.append(Unknown("model", "card", f"{rel} is larger than {CARD_LIMIT} bytes; only the start was read"))
-    return parse_model_card(text, collector=collector, location=rel)
+    return parse_model_card(text, collector=collector, location=rel, repo_id=repo_id)
 
 
 @dataclass(frozen=True)
@@ -575,6 +577,19 @@ def _parameters(
     evidence = Evidence(collector, f"{where}#header" if len(headers) == 1 else where, "computed")
     props.extend(Property(f"aibom:parameters:{dtype}", str(n), evidence) for dtype, n in sorted(per_dtype.items()))
     return Fact(sum(per_dtype.values()), evidence)
+
+
+def _placed(refs: tuple[Reference, ...], present: dict[str, FileEntry]) -> tuple[Reference, ...]:
+    """The card's references to files of the model (a training script it names) with the path the
+    file has among `present`: a name the card writes without its folder is found when exactly one
+    file has it. A named file that is not there keeps its name, for the scorer to report."""
+    out = []
+    for ref in refs:
+        if ref.url and "://" not in ref.url and ref.url not in present:
+            found = [p for p in present if p.endswith(f"/{ref.url}")]
+            ref = replace(ref, url=found[0]) if len(found) == 1 else ref
+        out.append(ref)
+    return tuple(out)
 
 
 def _hub_references(

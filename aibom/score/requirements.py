@@ -223,6 +223,8 @@ def code_verdict(prov: Provenance, purposes: tuple[str, ...], what: str) -> Verd
     present = {f.path for f in prov.files}
     missing = [r for r in refs if r.url and not URL.match(r.url) and r.url.removeprefix("./") not in present]
     shipped = list(training_files(prov)) if "training-code" in purposes else []
+    named = {r.url.removeprefix("./") for r in refs if r.url and not URL.match(r.url)}
+    shipped += [f for f in prov.files if f.role == "code" and f.path in named and f not in shipped]
     shipped_ok = all_pass(prov.licenses, lic.is_osi) if shipped else None
 
     good = [
