@@ -15,11 +15,10 @@ from pathlib import Path
 from huggingface_hub import constants, scan_cache_dir
 from huggingface_hub.errors import CacheNotFound, CorruptedCacheException
 
-from aibom.collect import local, weights
+from aibom.collect import local
 from aibom.collect.options import CollectOptions
 from aibom.errors import EnvironmentFailure
-from aibom.hashing import hash_files
-from aibom.model import Evidence, FileEntry, Provenance, hf_purl
+from aibom.model import Provenance, hf_purl
 
 COLLECTOR = "hf-cache"
 COMMIT = re.compile(r"[0-9a-f]{40}")
@@ -60,18 +59,7 @@ def collect_cache(repo_id: str, revision: str | None, options: CollectOptions) -
         raise EnvironmentFailure(missing, hint)
     snapshot = Path(found.snapshot_path)
     walked = local.walk(snapshot, allow_links_into=Path(repo.repo_path))
-    hashed = hash_files([p for _, p in walked], jobs=options.jobs, progress=options.progress)
-    files = [
-        FileEntry(
-            rel,
-            hashed[p].size,
-            hashed[p].sha256,
-            local.file_role(rel),
-            Evidence(COLLECTOR, rel, "computed"),
-            weights.inspect(p, rel, COLLECTOR),
-        )
-        for rel, p in walked
-    ]
+    files = local.describe_files(walked, collector=COLLECTOR, options=options)
     commit = found.commit_hash
     prov = local.build_provenance(
         snapshot,

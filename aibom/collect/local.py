@@ -191,21 +191,25 @@ def _target(shown: Path, link: Path, allowed: list[Path]) -> Path:
 # -- collecting -----------------------------------------------------------------------------------
 
 
-def collect_folder(path: Path, options: CollectOptions) -> Provenance:
-    """Walk, hash, inspect and describe the model folder at `path`."""
-    walked = walk(path)
+def describe_files(walked: Sequence[tuple[str, Path]], *, collector: str, options: CollectOptions) -> list[FileEntry]:
+    """Hash and inspect walked files (relative path, real path) into file entries, in walk order."""
     hashed = hash_files([p for _, p in walked], jobs=options.jobs, progress=options.progress)
-    files = [
+    return [
         FileEntry(
             rel,
             hashed[p].size,
             hashed[p].sha256,
             file_role(rel),
-            Evidence(COLLECTOR, rel, "computed"),
-            weights.inspect(p, rel, COLLECTOR),
+            Evidence(collector, rel, "computed"),
+            weights.inspect(p, rel, collector),
         )
         for rel, p in walked
     ]
+
+
+def collect_folder(path: Path, options: CollectOptions) -> Provenance:
+    """Walk, hash, inspect and describe the model folder at `path`."""
+    files = describe_files(walk(path), collector=COLLECTOR, options=options)
     download = _download_record(path, files)
     prov = build_provenance(
         path,
