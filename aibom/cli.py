@@ -257,7 +257,8 @@ def main() -> None:
     except AibomError as exc:
         if debug:
             traceback.print_exc()
-        click.echo(f"aibom: error: {exc.message}", err=True)
+        label = "policy" if exc.exit_code == 1 else "error"
+        click.echo(f"aibom: {label}: {exc.message}", err=True)
         if exc.hint:
             click.echo(f"aibom: hint: {exc.hint}", err=True)
         sys.exit(exc.exit_code)

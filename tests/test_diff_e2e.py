@@ -221,7 +221,7 @@ def test_license_headline_and_fail_on(
                           "--fail-on", "weights,license")
     assert code == 1
     assert md.splitlines()[0].startswith("### ⚠ License became non-commercial (Apache-2.0 → CC-BY-NC-4.0)")
-    assert "--fail-on weights,license: license" in err
+    assert "aibom: policy: changes under --fail-on weights,license: license" in err
     others = "weights,datasets,lineage"
     assert aibom(monkeypatch, capsys, "diff", str(old), str(new), "--fail-on", others)[0] == 0
     out_file = tmp_path / "diff.json"

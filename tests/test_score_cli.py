@@ -106,7 +106,7 @@ def test_unclassified_mot_file_fails_under_fail_on_and_names_its_blockers(
         capsys, monkeypatch, str(MOT / "models" / "AraGPT2.yml"), "--profile", "mof", "--fail-on", "unmet"
     )
     assert code == 1
-    assert "aibom: error: requirements not met under --fail-on unmet" in err
+    assert "aibom: policy: requirements not met under --fail-on unmet" in err
     assert "MOF class: none" in out
     assert "Model architecture(missing)" in out
 
