@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,9 +14,10 @@ from emit_cases import CARD, TIMESTAMP, assessed
 
 from aibom import model as m
 from aibom.emit.cyclonedx import to_json
-from aibom.emit.validate import problems
+from aibom.emit.validate import _fast_validator, _validator, problems
 
 OWASP = REAL / "reference" / "owasp-aibom-generator__cyclonedx-1.6-outputs"
+GOLDEN = Path(__file__).parent / "golden"
 
 
 def bom(version: str = "1.6") -> dict[str, Any]:
@@ -183,3 +185,46 @@ def test_many_files_validate_quickly() -> None:
 def test_deeply_nested_json_is_one_problem_not_a_crash() -> None:
     deep = '{"bomFormat": "CycloneDX", "specVersion": "1.6", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
     assert problems(deep) == ["not JSON aibom can read: nested too deeply"]
+
+
+MUTATIONS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "none": lambda d: None,
+    "bad enum": lambda d: d["components"][0].update(type="dataset"),
+    "unknown field": lambda d: d["metadata"]["component"].update(modelcard={}),
+    "bad date-time": lambda d: d["metadata"].update(timestamp="yesterday"),
+    "lower-case date-time": lambda d: d["metadata"].update(timestamp="2025-01-01t00:00:00z"),
+    "bad iri": lambda d: d["components"][0]["externalReferences"][0].update(url="https://x.org/%zz"),
+    "non-ASCII iri": lambda d: d["components"][0]["externalReferences"][0].update(url="https://例え.jp/パス?q=ü"),
+    "bare email": lambda d: d["metadata"]["component"]["authors"][0].update(email="a@"),
+    "bad hash": lambda d: d["metadata"]["component"]["components"][0]["hashes"][0].update(content="zz"),
+    "upper-case hash": lambda d: d["metadata"]["component"]["components"][0]["hashes"][0].update(content="A" * 64),
+    "repeated item": lambda d: d["dependencies"][-1]["dependsOn"].append(d["dependencies"][-1]["dependsOn"][0]),
+    "missing required": lambda d: d["components"][0].pop("name"),
+    "bad spdx id": lambda d: d["metadata"]["component"]["licenses"].append({"license": {"id": "Apache-2"}}),
+    "empty bom-ref": lambda d: d["components"][0].update({"bom-ref": ""}),
+}
+
+
+@pytest.mark.parametrize("version", ["1.6", "1.7"])
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+def test_fast_check_agrees_with_jsonschema(mutation: str, version: str) -> None:
+    """jsonschema-rs decides validity; jsonschema only explains. They must give the same verdict."""
+    doc = bom(version)
+    MUTATIONS[mutation](doc)
+    assert _fast_validator(version).is_valid(doc) is (next(_validator(version).iter_errors(doc), None) is None)
+
+
+@pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.json")) + sorted(OWASP.glob("*.json")), ids=lambda p: p.name)
+def test_fast_check_agrees_with_jsonschema_on_real_boms(path: Path) -> None:
+    doc = json.loads(path.read_text())
+    version = doc["specVersion"]
+    assert _fast_validator(version).is_valid(doc) is (next(_validator(version).iter_errors(doc), None) is None)
+
+
+def test_one_bad_file_among_thousands_is_reported_with_its_path() -> None:
+    files = tuple(m.FileEntry(f"part/{i:05d}.bin", i, f"{i:064x}", "other", CARD) for i in range(3000))
+    doc = json.loads(to_json(assessed().with_changes(files=files), timestamp=TIMESTAMP, serial=None))
+    doc["metadata"]["component"]["components"][2500]["hashes"][0]["content"] = "not hex"
+    found = problems(json.dumps(doc))
+    assert len(found) == 1
+    assert found[0].startswith("$.metadata.component.components[2500].hashes[0].content: 'not hex' does not match")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, partial
 from typing import Any
 from urllib.parse import quote
 
@@ -43,7 +43,13 @@ def problems(text: str) -> list[str]:
 
 
 def _schema_problems(doc: dict[str, Any], version: str) -> list[str]:
-    """The library's strict schema, with every format checked."""
+    """The library's strict schema, with every format checked.
+
+    jsonschema-rs decides whether the document is valid (0.03 s for 10,000 files, where jsonschema
+    takes 11 s); only an invalid one goes through jsonschema, whose messages and paths are reported.
+    """
+    if _fast_validator(version).is_valid(doc):
+        return []
     lines = []
     for error in _validator(version).iter_errors(doc):
         message = _first_line(error.message)
@@ -107,22 +113,58 @@ def _validator(version: str) -> Validator:
     return fast(library.schema, registry=library._registry, format_checker=FORMATS)
 
 
+@cache
+def _fast_validator(version: str) -> Any:
+    """The same schema, $ref registry and format checks in jsonschema-rs (compiled; imported when needed)."""
+    import jsonschema_rs
+
+    library = _validator(version)
+    resources = [(uri, library._registry[uri].contents) for uri in library._registry]
+    formats = {name: partial(FORMATS.conforms, format=name) for name in FORMATS.checkers}
+    return jsonschema_rs.Draft7Validator(
+        library.schema,
+        formats=formats,
+        validate_formats=True,
+        ignore_unknown_formats=False,
+        registry=jsonschema_rs.Registry(resources),
+    )
+
+
 def _first_line(message: str, limit: int = 300) -> str:
     line = message.splitlines()[0] if message else ""
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
-def _walk(value: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(json path, object) of every object in the document, depth-first, without recursion."""
-    stack: list[tuple[str, Any]] = [("$", value)]
+Where = tuple[Any, str | int] | None
+"""Where an object sits: None for the document, else (where its parent sits, key or index)."""
+
+
+def _walk(value: Any) -> Iterator[tuple[Where, dict[str, Any]]]:
+    """(where, object) of every object in the document, depth-first, without recursion.
+
+    Paths are spelled out only for the lines reported (`_path`): a string per object made the
+    reference check of 100,000 files take 9 s.
+    """
+    stack: list[tuple[Where, Any]] = [(None, value)]
     while stack:
-        path, node = stack.pop()
+        where, node = stack.pop()
         if isinstance(node, dict):
-            yield path, node
-            keys = [(f"{path}.{k}" if k.replace("-", "").isalnum() else f"{path}[{k!r}]", v) for k, v in node.items()]
-            stack.extend(reversed(keys))
+            yield where, node
+            stack.extend(((where, k), v) for k, v in reversed(node.items()))
         elif isinstance(node, list):
-            stack.extend(reversed([(f"{path}[{i}]", v) for i, v in enumerate(node)]))
+            stack.extend(((where, i), node[i]) for i in range(len(node) - 1, -1, -1))
+
+
+def _path(where: Where) -> str:
+    """The JSON path of `where`: ``$.metadata.component['bom-ref']``, ``$.components[0]``."""
+    steps: list[str] = []
+    while where is not None:
+        where, key = where
+        if isinstance(key, int):
+            steps.append(f"[{key}]")
+        else:
+            steps.append(f".{key}" if key.replace("-", "").isalnum() else f"[{key!r}]")
+    return "$" + "".join(reversed(steps))
 
 
 def _refs(doc: dict[str, Any]) -> Iterator[tuple[str, Any]]:
@@ -131,11 +173,11 @@ def _refs(doc: dict[str, Any]) -> Iterator[tuple[str, Any]]:
         yield f"$.dependencies[{i}].ref", dep.get("ref")
         for j, ref in enumerate(_list(dep.get("dependsOn"), dicts=False)):
             yield f"$.dependencies[{i}].dependsOn[{j}]", ref
-    for path, obj in _walk(doc):
-        if path.endswith(".modelParameters"):
+    for where, obj in _walk(doc):
+        if where is not None and where[1] == "modelParameters":
             for i, ds in enumerate(_list(obj.get("datasets"))):
                 if "ref" in ds:
-                    yield f"{path}.datasets[{i}].ref", ds["ref"]
+                    yield f"{_path(where)}.datasets[{i}].ref", ds["ref"]
     for i, comp in enumerate(_list(doc.get("compositions"))):
         for key in ("assemblies", "dependencies", "vulnerabilities"):
             for j, ref in enumerate(_list(comp.get(key), dicts=False)):
@@ -174,15 +216,15 @@ def _list(value: Any, dicts: bool = True) -> list[Any]:
 
 
 def _reference_problems(doc: dict[str, Any]) -> list[str]:
-    where: dict[str, list[str]] = {}
-    for path, obj in _walk(doc):
+    where: dict[str, list[Where]] = {}
+    for at, obj in _walk(doc):
         ref = obj.get("bom-ref")
         if isinstance(ref, str):
-            where.setdefault(ref, []).append(path)
+            where.setdefault(ref, []).append(at)
     lines = [
-        f"{paths[1]}: bom-ref {ref!r} is not unique (also at {paths[0]})"
-        for ref, paths in where.items()
-        if len(paths) > 1
+        f"{_path(places[1])}: bom-ref {ref!r} is not unique (also at {_path(places[0])})"
+        for ref, places in where.items()
+        if len(places) > 1
     ]
     for path, ref in _refs(doc):
         if isinstance(ref, str) and not ref.startswith(BOM_LINK) and ref not in where:
