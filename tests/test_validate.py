@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +16,7 @@ from emit_cases import CARD, TIMESTAMP, assessed
 
 from aibom import model as m
 from aibom.emit.cyclonedx import to_json
-from aibom.emit.validate import _fast_validator, _validator, problems
+from aibom.emit.validate import FORMAT_CHECKS, SCHEMA_VERSIONS, _fast_validator, _validator, problems
 
 OWASP = REAL / "reference" / "owasp-aibom-generator__cyclonedx-1.6-outputs"
 GOLDEN = Path(__file__).parent / "golden"
@@ -228,3 +230,36 @@ def test_one_bad_file_among_thousands_is_reported_with_its_path() -> None:
     found = problems(json.dumps(doc))
     assert len(found) == 1
     assert found[0].startswith("$.metadata.component.components[2500].hashes[0].content: 'not hex' does not match")
+
+
+@pytest.mark.parametrize("version", SCHEMA_VERSIONS)
+def test_every_format_the_schema_uses_is_checked_the_same_way_by_both(version: str) -> None:
+    used: set[str] = set()
+    stack: list[Any] = [_validator(version).schema, *(r.contents for _, r in _validator(version)._registry.items())]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("format"), str) and isinstance(node.get("type", "string"), str):
+                used.add(node["format"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    assert used and used <= set(FORMAT_CHECKS)
+
+
+def test_importing_the_emitter_and_validator_loads_no_schema_machinery() -> None:
+    """Validators, the SPDX list and the RFC 3986 grammar load on first use; a valid BOM never needs jsonschema."""
+    code = """if True:
+        import sys
+        from datetime import UTC, datetime
+        import aibom.emit.cyclonedx, aibom.emit.validate
+        heavy = ("jsonschema", "jsonschema_rs", "cyclonedx.spdx", "cyclonedx.validation.json", "rfc3986_validator")
+        print(*[m for m in heavy if m in sys.modules], sep=",")
+        from aibom.model import Evidence, Provenance
+        prov = Provenance(name="m", identity=Evidence("local", "m", "declared"), source="local")
+        text = aibom.emit.cyclonedx.to_json(prov, timestamp=datetime(2025, 1, 1, tzinfo=UTC), serial=None)
+        assert aibom.emit.validate.problems(text) == []
+        print(*[m for m in heavy if m in sys.modules], sep=",")
+    """
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["", "jsonschema_rs,cyclonedx.spdx"]

@@ -1,8 +1,9 @@
 """Provenance -> CycloneDX JSON (1.6 or 1.7), and back (`from_json`, in `aibom.emit.reader`).
 
 cyclonedx-python-lib builds everything it models; `aibom.emit.modelcard` adds modelCard, data[]
-and declarations by bom-ref, and `aibom.emit.files` the model's file components (fast for 100,000). Output is deterministic: sorted keys and arrays, 2-space indent,
-and, when no serial is given, a serial derived from the content.
+and declarations by bom-ref, and `aibom.emit.files` the model's file components (fast for 100,000).
+Output is deterministic: sorted keys and arrays, 2-space indent, and, when no serial is given, a
+serial derived from the content.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from functools import cache
 from itertools import islice
 from typing import Any
 
-from cyclonedx import spdx
 from cyclonedx.model import (
     ExternalReference,
     ExternalReferenceType,
@@ -216,6 +216,8 @@ def _license_props(licenses: tuple[m.License, ...]) -> list[Property]:
 
 def _licenses(licenses: tuple[m.License, ...]) -> list[License]:
     """CycloneDX licenses: exact-case SPDX ids, one expression, or named licenses; never `unknown`."""
+    from cyclonedx import spdx  # its import reads the SPDX license list (55 ms): on first use only
+
     out: list[License] = []
     for lic in licenses:
         url = XsUri(safe_iri(lic.url)) if lic.url else None

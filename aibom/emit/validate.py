@@ -1,26 +1,32 @@
-"""Is a CycloneDX JSON BOM valid? Strict schema of its spec version, unique bom-refs, no dangling refs."""
+"""Is a CycloneDX JSON BOM valid? Strict schema of its spec version, unique bom-refs, no dangling refs.
+
+Importing this module is cheap (the emitter needs `safe_iri`): the schema libraries, validators and
+the RFC 3986 grammar are loaded on first use and kept.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
-from functools import cache, partial
-from typing import Any
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from cyclonedx.schema import SchemaVersion
-from cyclonedx.validation.json import JsonStrictValidator
-from jsonschema import Draft7Validator, FormatChecker, ValidationError, validators
-from jsonschema.exceptions import best_match
-from jsonschema.protocols import Validator
-from rfc3986_validator import validate_rfc3986
+if TYPE_CHECKING:
+    from jsonschema import FormatChecker
+    from jsonschema.protocols import Validator
 
-SCHEMA_VERSIONS = {"1.5": SchemaVersion.V1_5, "1.6": SchemaVersion.V1_6, "1.7": SchemaVersion.V1_7}
+SCHEMA_VERSIONS = ("1.5", "1.6", "1.7")
 """Versions that can be validated: aibom writes 1.6 and 1.7 and reads 1.5 too."""
 BOM_LINK = "urn:cdx:"
+SCHEMA_BASE = "http://cyclonedx.org/schema/"
+"""Where the BOM schemas' $refs point (the library registers its bundled files under it)."""
 URI_CHARACTERS = ":/?#[]@!$&'()*+,;=%-._~"
 BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def problems(text: str) -> list[str]:
@@ -50,6 +56,8 @@ def _schema_problems(doc: dict[str, Any], version: str) -> list[str]:
     """
     if _fast_validator(version).is_valid(doc):
         return []
+    from jsonschema.exceptions import best_match
+
     lines = []
     for error in _validator(version).iter_errors(doc):
         message = _first_line(error.message)
@@ -64,19 +72,76 @@ def _iri_as_uri(value: str) -> str:
     return "".join(c if c.isascii() else "".join(f"%{b:02X}" for b in c.encode()) for c in value)
 
 
-FORMATS = FormatChecker()
-FORMATS.checkers = dict(Draft7Validator.FORMAT_CHECKER.checkers)
-
-
-@FORMATS.checks("iri", raises=ValueError)
 def _is_iri(value: object) -> bool:
-    return not isinstance(value, str) or bool(validate_rfc3986(_iri_as_uri(value), rule="URI"))
+    return not isinstance(value, str) or bool(_rfc3986()(_iri_as_uri(value), rule="URI"))
 
 
-@FORMATS.checks("iri-reference", raises=ValueError)
 def is_iri_reference(value: object) -> bool:
     """Whether `value` is an RFC 3987 IRI reference (what CycloneDX URL fields must hold)."""
-    return not isinstance(value, str) or bool(validate_rfc3986(_iri_as_uri(value), rule="URI_reference"))
+    return not isinstance(value, str) or bool(_rfc3986()(_iri_as_uri(value), rule="URI_reference"))
+
+
+@cache
+def _rfc3986() -> Any:
+    """rfc3986-validator's check (its import compiles the RFC 3986 grammar: 15 ms)."""
+    from rfc3986_validator import validate_rfc3986
+
+    return validate_rfc3986
+
+
+def _is_date_time(value: object) -> bool:
+    """RFC 3339, either case of ``T`` and ``Z`` (as jsonschema's own check)."""
+    return not isinstance(value, str) or bool(_rfc3339()(value.upper()))
+
+
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        return bool(DATE.fullmatch(value)) and bool(date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
+def _is_uri(value: object) -> bool:
+    return not isinstance(value, str) or bool(_rfc3986()(value, rule="URI"))
+
+
+def _is_email(value: object) -> bool:
+    """Has an ``@`` (as jsonschema's own check; CycloneDX asks no more)."""
+    return not isinstance(value, str) or "@" in value
+
+
+@cache
+def _rfc3339() -> Any:
+    from rfc3339_validator import validate_rfc3339
+
+    return validate_rfc3339
+
+
+FORMAT_CHECKS = {
+    "date": _is_date,
+    "date-time": _is_date_time,
+    "email": _is_email,
+    "idn-email": _is_email,
+    "iri": _is_iri,
+    "iri-reference": is_iri_reference,
+    "uri": _is_uri,
+}
+"""Every format the CycloneDX schemas use, checked by the same function in both validators (each as
+jsonschema itself checks it, with the IRI formats by RFC 3986 after RFC 3987's mapping)."""
+
+
+@cache
+def _formats() -> FormatChecker:
+    """jsonschema's draft-7 format checks, with those CycloneDX uses replaced by `FORMAT_CHECKS`."""
+    from jsonschema import Draft7Validator, FormatChecker
+
+    formats = FormatChecker()
+    formats.checkers = dict(Draft7Validator.FORMAT_CHECKER.checkers)
+    for name, check in FORMAT_CHECKS.items():
+        formats.checks(name, raises=ValueError)(check)
+    return formats
 
 
 def safe_iri(url: str) -> str:
@@ -91,6 +156,8 @@ def _unique_items(validator: Validator, unique: bool, instance: Any, schema: dic
     """`uniqueItems` in linear time (jsonschema compares every pair of objects: minutes for 3000 files)."""
     if not unique or not validator.is_type(instance, "array"):
         return
+    from jsonschema import ValidationError
+
     seen: set[str] = set()
     for item in instance:
         key = json.dumps(item, sort_keys=True)
@@ -108,22 +175,33 @@ def _validator(version: str) -> Validator:
     per URL; the RFC 3987 mapping to a URI and an RFC 3986 check give the same answer quickly.
     Its `uniqueItems` is quadratic on objects; a set of canonical JSON texts is linear.
     """
-    library = JsonStrictValidator(SCHEMA_VERSIONS[version])._validator
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+    from jsonschema import validators
+
+    library = JsonStrictValidator(SchemaVersion.from_version(version))._validator
     fast = validators.extend(type(library), {"uniqueItems": _unique_items})
-    return fast(library.schema, registry=library._registry, format_checker=FORMATS)
+    return fast(library.schema, registry=library._registry, format_checker=_formats())
 
 
 @cache
 def _fast_validator(version: str) -> Any:
-    """The same schema, $ref registry and format checks in jsonschema-rs (compiled; imported when needed)."""
-    import jsonschema_rs
+    """The same schema files and format checks in jsonschema-rs, which compiles them.
 
-    library = _validator(version)
-    resources = [(uri, library._registry[uri].contents) for uri in library._registry]
-    formats = {name: partial(FORMATS.conforms, format=name) for name in FORMATS.checkers}
+    Built without jsonschema, so a valid BOM never loads it (0.1 s of imports).
+    """
+    import jsonschema_rs
+    from cyclonedx.schema import SchemaVersion, _res
+
+    def load(path: str | None) -> Any:
+        with open(str(path), encoding="utf-8") as fh:  # the library's bundled schema files
+            return json.load(fh)
+
+    parts = (_res.SPDX_JSON, _res.CRYPTOGRAPHY_DEFS, _res.JSF)
+    resources = [(SCHEMA_BASE + os.path.basename(p), load(p)) for p in parts]
     return jsonschema_rs.Draft7Validator(
-        library.schema,
-        formats=formats,
+        load(_res.BOM_JSON_STRICT[SchemaVersion.from_version(version)]),
+        formats=FORMAT_CHECKS,
         validate_formats=True,
         ignore_unknown_formats=False,
         registry=jsonschema_rs.Registry(resources),
