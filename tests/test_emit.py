@@ -377,3 +377,9 @@ def test_many_files_emit_and_validate_in_linear_time() -> None:
         ],
         "type": "file",
     }
+
+
+def test_a_repeated_file_entry_is_written_once() -> None:
+    prov = sharded()
+    doc = emit(prov.with_changes(files=prov.files + prov.files[:1]))
+    assert [c["name"] for c in doc["metadata"]["component"]["components"]] == sorted(f.path for f in prov.files)

@@ -120,7 +120,8 @@ def to_json(prov: m.Provenance, *, spec_version: str = "1.6", timestamp: datetim
         extras[model_ref] = {"modelCard": card}
     modelcard.attach(doc, extras)
     if prov.files:
-        doc["metadata"]["component"]["components"] = [files.file_component(f) for f in prov.files]
+        # a repeated entry is written once, as the library's sets did
+        doc["metadata"]["component"]["components"] = [files.file_component(f) for f in dict.fromkeys(prov.files)]
     if prov.assessments:
         doc["declarations"] = modelcard.declarations(prov.assessments, model_ref, timestamp)
     return _render(doc, serial)
