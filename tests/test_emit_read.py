@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import REAL
@@ -287,3 +288,16 @@ def test_dataset_refs_that_resolve_nowhere_are_unknowns() -> None:
             "dataset reference 'gone' points at no data component",
         )
     ]
+
+
+def test_reference_licenses_keyed_by_url_in_earlier_boms_still_read() -> None:
+    text = (Path(__file__).parent / "golden" / "assessed-1.6.cdx.json").read_text()
+    earlier = text.replace('"1|Apache-2.0|', '"https://github.com/example-org/train-tiny|Apache-2.0|')
+    assert earlier != text
+    licensed = {r.url: [lic.spdx for lic in r.licenses] for r in from_json(earlier).references}
+    assert licensed == {
+        "https://arxiv.org/abs/2307.09288": [],
+        "https://github.com/example-org/train-tiny": ["Apache-2.0"],
+        "https://huggingface.co/example-org/tiny-llama-ft": [],
+    }
+    assert {r.url: [lic.spdx for lic in r.licenses] for r in from_json(text).references} == licensed
