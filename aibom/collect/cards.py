@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from huggingface_hub.repocard_data import model_index_to_eval_results
 
 from aibom import licenses
 from aibom.model import (
@@ -436,6 +435,9 @@ def _metrics(value: object, collector: str, location: str, unknowns: list[Unknow
     if not isinstance(value, list):
         unknowns.append(Unknown("model", "metrics", f"{location} model-index is not a list"))
         return ()
+    # imported here: huggingface_hub's card module costs 0.1 s of start-up that cards without results skip
+    from huggingface_hub.repocard_data import model_index_to_eval_results
+
     evidence = Evidence(collector, f"{location}#model-index", "declared")
     out: list[Metric] = []
     broken: list[str] = []
