@@ -36,7 +36,7 @@ from aibom import __version__
 from aibom import model as m
 from aibom.emit import files, modelcard
 from aibom.emit import properties as P
-from aibom.emit.reader import from_json
+from aibom.emit.reader import TOP_LEVEL, from_json
 from aibom.emit.validate import safe_iri
 from aibom.errors import InputError
 
@@ -45,18 +45,6 @@ __all__ = ["SPEC_VERSIONS", "from_json", "to_json"]
 OUTPUTTERS = {"1.6": JsonV1Dot6, "1.7": JsonV1Dot7}
 SPEC_VERSIONS = tuple(OUTPUTTERS)
 SERIAL = re.compile(r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-TOP_LEVEL = (
-    "$schema",
-    "bomFormat",
-    "specVersion",
-    "serialNumber",
-    "version",
-    "metadata",
-    "components",
-    "dependencies",
-    "definitions",
-    "declarations",
-)
 REFERENCE_TYPES = {
     "training-code": ExternalReferenceType.VCS,
     "inference-code": ExternalReferenceType.VCS,

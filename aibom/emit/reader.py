@@ -30,7 +30,7 @@ PURPOSES = {
     "quality-metrics": "evaluation-results",
     "citation": "research-paper",
 }
-MAPPED_TOP = {
+TOP_LEVEL = (
     "$schema",
     "bomFormat",
     "specVersion",
@@ -41,7 +41,9 @@ MAPPED_TOP = {
     "dependencies",
     "definitions",
     "declarations",
-}
+)
+"""The top-level keys aibom maps, in the order the emitter writes them."""
+MAPPED_TOP = frozenset(TOP_LEVEL)
 MAPPED_CARD = {"modelParameters", "quantitativeAnalysis", "considerations", "properties", "bom-ref"}
 
 
