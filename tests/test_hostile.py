@@ -37,18 +37,30 @@ class Run:
     rss_kib: int
 
 
+# Linux carries a process's peak RSS across exec, and a child spawned straight from pytest starts from
+# pytest's own (hundreds of MB late in a full run). So a small Python process spawns the CLI and reports
+# the CLI's peak RSS from wait4: the CLI then starts from that small process's footprint.
+MEASURE = (
+    "import os, subprocess, sys\n"
+    "child = subprocess.Popen(sys.argv[2:])\n"
+    "_, status, usage = os.wait4(child.pid, 0)\n"
+    "child.returncode = os.waitstatus_to_exitcode(status)\n"
+    "open(sys.argv[1], 'w').write(str(usage.ru_maxrss))\n"
+    "sys.exit(child.returncode)\n"
+)
+
+
 def aibom(*args: str, prefix: tuple[str, ...] = (), rss_limit_kib: int = RSS_LIMIT_KIB) -> Run:
-    """Run the real CLI in a child; its own peak RSS comes from wait4, its output from temp files."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Run the real CLI in a grandchild; its own peak RSS comes from wait4, its output from temp files."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r") as rss:
         start = time.monotonic()
-        proc = subprocess.Popen([*prefix, sys.executable, "-m", "aibom", *args],
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
+        proc = subprocess.run([sys.executable, "-c", MEASURE, rss.name, *prefix, sys.executable, "-m", "aibom",
+                               *args], stdin=subprocess.DEVNULL, stdout=out, stderr=err, check=False)
         seconds = time.monotonic() - start
         out.seek(0)
         err.seek(0)
-        run = Run(proc.returncode, out.read().decode(), err.read().decode(), seconds, usage.ru_maxrss)
+        run = Run(proc.returncode, out.read().decode(), err.read().decode(), seconds, int(rss.read() or 0))
     assert "Traceback" not in run.stderr, run.stderr
     assert run.seconds < TIME_LIMIT
     assert run.rss_kib < rss_limit_kib, f"peak RSS {run.rss_kib} KiB"
