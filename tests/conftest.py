@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -44,3 +45,18 @@ def hub(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("AIBOM_HTTP_BACKOFF", "0.01")
     yield server
     server.stop()
+
+
+def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the real entry point in this process (errors become exit codes there): code, stdout, stderr."""
+    from aibom.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["aibom", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and "unexpected error" not in err, err
+    return code, out, err

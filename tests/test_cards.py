@@ -6,9 +6,9 @@ import csv
 import time
 
 import pytest
+from conftest import REAL
 
 from aibom.collect.cards import MAX_CARD_CHARS, MAX_SECTION_CHARS, parse_dataset_card, parse_model_card
-from tests.conftest import REAL
 
 CARDS = REAL / "modelcards"
 FACTS = list(csv.DictReader((REAL / "facts.csv").open(encoding="utf-8")))

@@ -9,6 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from conftest import MOT, REPO
 
 from aibom.collect import declarations as decl
 from aibom.errors import InputError
@@ -23,7 +24,6 @@ from aibom.model import (
     Unknown,
     hf_purl,
 )
-from tests.conftest import MOT, REPO
 
 SCHEMA = json.loads((REPO / "schemas" / "declarations.schema.json").read_text())
 

@@ -11,16 +11,15 @@ import json
 import pickle
 import shutil
 import struct
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, REAL, REPO
+from conftest import FIXTURES, REAL, REPO, run_main
 
-from aibom.cli import cli, main
+from aibom.cli import cli
 
 SCHEMA = json.loads((REPO / "schemas" / "diff.schema.json").read_text(encoding="utf-8"))
 OWASP = REAL / "reference" / "owasp-aibom-generator__cyclonedx-1.6-outputs"
@@ -153,18 +152,7 @@ def generate(folder: Path, bom: Path, *extra: str) -> Path:
     return bom
 
 
-def aibom(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-          *args: str) -> tuple[int, str, str]:
-    """Run the real entry point (errors become exit codes there) and capture what it printed."""
-    monkeypatch.setattr(sys, "argv", ["aibom", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err and "unexpected error" not in err, err
-    return code, out, err
+aibom = run_main
 
 
 def valid(text: str) -> dict:

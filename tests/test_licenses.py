@@ -9,6 +9,7 @@ from functools import cache
 
 import pytest
 import yaml
+from conftest import MOT, REAL, SHARED
 from cyclonedx import spdx as cdx_spdx
 from license_expression import get_spdx_licensing
 
@@ -22,7 +23,6 @@ from aibom.licenses import (
     restrictiveness,
 )
 from aibom.model import LICENSE_CATEGORIES, Evidence, License
-from tests.conftest import MOT, REAL, SHARED
 
 EV = Evidence("test", "README.md#front-matter", "declared")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

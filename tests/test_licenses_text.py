@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import MOT
 
 from aibom.licenses import MAX_TEXT, from_text
 from aibom.model import Evidence
-from tests.conftest import MOT
 
 EV = Evidence("local", "LICENSE", "computed")
 

@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, REAL
 
 from aibom.collect.local import build_provenance, collect_folder, file_role, walk
 from aibom.collect.options import CollectOptions
 from aibom.model import Evidence, FileEntry
 from aibom.score.profiles import evaluate
-from tests.conftest import FIXTURES, REAL
 
 TINY = FIXTURES / "models" / "tiny-llama-ft"
 BERT = FIXTURES / "models" / "sharded-bert"

@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 
 from aibom.cli import main
 from aibom.collect.local import CARD_LIMIT, collect_folder, walk
 from aibom.collect.options import CollectOptions
 from aibom.errors import InputError
-from tests.conftest import FIXTURES
 
 TINY = FIXTURES / "models" / "tiny-llama-ft"
 

@@ -9,10 +9,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import MOT
 
 from aibom.collect.mot import load_mot
 from aibom.score.mof import MofResult, classify
-from tests.conftest import MOT
 
 
 def _expected_rows() -> list[dict[str, str]]:

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import MOT, REPO
 
 from aibom.collect.mot import from_mot, is_mot, load_mot
 from aibom.emit.cyclonedx import to_json
 from aibom.emit.validate import problems
 from aibom.errors import InputError
-from tests.conftest import MOT, REPO
 
 MODELS = MOT / "models"
 

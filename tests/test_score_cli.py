@@ -13,14 +13,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import FIXTURES, MOT, REAL, REPO, run_main
 
-from aibom.cli import main
 from aibom.collect import dispatch
 from aibom.collect.options import CollectOptions
 from aibom.emit.cyclonedx import to_json
 from aibom.model import Assessment
 from aibom.score.profiles import evaluate
-from tests.conftest import FIXTURES, MOT, REAL, REPO
 from tests.test_score_core import OLMO_DECLARED, tiny_safetensors
 
 SCHEMA = json.loads((REPO / "schemas" / "score-report.schema.json").read_text())
@@ -43,14 +42,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def score(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
     """Run `aibom score ARGS` in this process (as `main` does): exit code, stdout, stderr."""
-    monkeypatch.setattr(sys, "argv", ["aibom", "score", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_main(monkeypatch, capsys, "score", *args)
 
 
 def closed(tmp_path: Path) -> Path:

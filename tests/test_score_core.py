@@ -8,6 +8,7 @@ import struct
 from pathlib import Path
 
 import pytest
+from conftest import REAL
 
 from aibom.collect import declarations as decl
 from aibom.collect import dispatch
@@ -25,7 +26,6 @@ from aibom.model import (
     Unknown,
 )
 from aibom.score.profiles import evaluate, verdict
-from tests.conftest import REAL
 
 CARDS = REAL / "modelcards"
 CARD = Evidence("local", "README.md#front-matter", "declared")

@@ -6,6 +6,7 @@ import json
 
 import jsonschema
 import pytest
+from conftest import MOT, REPO
 
 from aibom.collect import declarations as decl
 from aibom.licenses import resolve
@@ -13,7 +14,6 @@ from aibom.model import Assessment, Evidence, FileEntry, Finding, Provenance
 from aibom.score import report
 from aibom.score.mof import classify
 from aibom.score.profiles import evaluate
-from tests.conftest import MOT, REPO
 
 SCHEMA = json.loads((REPO / "schemas" / "score-report.schema.json").read_text())
 CARD = Evidence("local", "README.md#front-matter", "declared")
