@@ -18,7 +18,7 @@ from huggingface_hub.errors import CacheNotFound, CorruptedCacheException
 from aibom.collect import local
 from aibom.collect.options import CollectOptions
 from aibom.errors import EnvironmentFailure
-from aibom.model import Provenance, hf_purl
+from aibom.model import Provenance
 
 COLLECTOR = "hf-cache"
 COMMIT = re.compile(r"[0-9a-f]{40}")
@@ -60,15 +60,11 @@ def collect_cache(repo_id: str, revision: str | None, options: CollectOptions) -
     snapshot = Path(found.snapshot_path)
     walked = local.walk(snapshot, allow_links_into=Path(repo.repo_path))
     files = local.describe_files(walked, collector=COLLECTOR, options=options)
-    commit = found.commit_hash
-    prov = local.build_provenance(
+    return local.build_provenance(
         snapshot,
         files,
         collector=COLLECTOR,
         repo_id=repo_id,
-        revision=commit,
+        revision=found.commit_hash,
         fallback_name=repo_id.split("/")[-1],
-    )
-    return prov.with_changes(
-        repo_id=repo_id, revision=commit, purl=hf_purl(repo_id, commit)
     )
