@@ -13,6 +13,16 @@ PROSE = m.Evidence("local", "README.md#training-procedure", "inferred", quote="W
 CONFIG = m.Evidence("local", "config.json", "declared")
 
 
+LLAMA2 = m.License(
+    "llama2",
+    CARD,
+    spdx="LicenseRef-llama2",
+    name="Llama 2 Community License Agreement",
+    url="https://ai.meta.com/llama/license/",
+    category="proprietary-community",
+    osi_approved=False,
+)
+
 def _hashed(path: str, role: str, size: int, seed: str, weights: m.WeightInfo | None = None) -> m.FileEntry:
     return m.FileEntry(path, size, (seed * 64)[:64], role, m.Evidence("local", path, "computed"), weights)  # type: ignore[arg-type]
 
@@ -79,17 +89,7 @@ def fine_tune() -> m.Provenance:
                 "fine-tune",
                 CARD,
                 purl=m.hf_purl("meta-llama/Llama-2-7b-hf"),
-                licenses=(
-                    m.License(
-                        "llama2",
-                        CARD,
-                        spdx="LicenseRef-llama2",
-                        name="Llama 2 Community License Agreement",
-                        url="https://ai.meta.com/llama/license/",
-                        category="proprietary-community",
-                        osi_approved=False,
-                    ),
-                ),
+                licenses=(LLAMA2,),
             ),
         ),
         references=(
@@ -221,17 +221,7 @@ def llama_license() -> m.Provenance:
         purl=m.hf_purl("meta-llama/Llama-2-7b-chat-hf"),
         author="meta-llama",
         gated=True,
-        licenses=(
-            m.License(
-                "llama2",
-                CARD,
-                spdx="LicenseRef-llama2",
-                name="Llama 2 Community License Agreement",
-                url="https://ai.meta.com/llama/license/",
-                category="proprietary-community",
-                osi_approved=False,
-            ),
-        ),
+        licenses=(LLAMA2,),
     )
 
 

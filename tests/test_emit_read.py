@@ -16,6 +16,12 @@ from aibom.errors import InputError
 OWASP = REAL / "reference" / "owasp-aibom-generator__cyclonedx-1.6-outputs"
 
 
+def model_bom(component: dict, **top: object) -> dict:  # type: ignore[type-arg]
+    """A CycloneDX 1.6 document whose model component `m` carries `component`, plus top-level `top`."""
+    model = {"type": "machine-learning-model", "name": "m", **component}
+    return {"bomFormat": "CycloneDX", "specVersion": "1.6", "metadata": {"component": model}, **top}
+
+
 def test_owasp_bert_maps_model_license_datasets_and_card() -> None:
     prov = from_json((OWASP / "google-bert_bert-base-uncased_ai_sbom_1_6.json").read_text())
     assert prov.name == "google-bert/bert-base-uncased"
@@ -171,18 +177,12 @@ def test_not_a_readable_bom_is_an_input_error(text: str, message: str) -> None:
 
 
 def test_invalid_purls_are_dropped_as_unknowns() -> None:
-    doc = {
-        "bomFormat": "CycloneDX",
-        "specVersion": "1.6",
-        "metadata": {
-            "component": {
-                "type": "machine-learning-model",
-                "name": "m",
-                "purl": "not a purl",
-                "pedigree": {"ancestors": [{"type": "machine-learning-model", "name": "base", "purl": "pkg:"}]},
-            }
+    doc = model_bom(
+        {
+        "purl": "not a purl",
+        "pedigree": {"ancestors": [{"type": "machine-learning-model", "name": "base", "purl": "pkg:"}]},
         },
-    }
+    )
     prov = from_json(json.dumps(doc))
     assert prov.purl is None and prov.base_models[0].purl is None
     assert {u.field for u in prov.unknowns} == {
@@ -219,38 +219,26 @@ def test_counts_that_are_not_plain_numbers_are_ignored() -> None:
     def file(size: str) -> dict:  # type: ignore[type-arg]
         return {"type": "file", "name": f"f{size}", "properties": [{"name": "aibom:file:size", "value": size}]}
 
-    doc = {
-        "bomFormat": "CycloneDX",
-        "specVersion": "1.6",
-        "metadata": {
-            "component": {
-                "type": "machine-learning-model",
-                "name": "m",
-                "properties": [{"name": "aibom:parameters:total", "value": "9" * 5000}],
-                "components": [file("²"), file("-1"), file("12")],
-            }
+    doc = model_bom(
+        {
+        "properties": [{"name": "aibom:parameters:total", "value": "9" * 5000}],
+        "components": [file("²"), file("-1"), file("12")],
         },
-    }
+    )
     prov = from_json(json.dumps(doc))
     assert prov.parameters is None
     assert {f.path: f.size for f in prov.files} == {"f²": None, "f-1": None, "f12": 12}
 
 
 def test_malformed_hashes_are_unknowns_not_digests() -> None:
-    doc = {
-        "bomFormat": "CycloneDX",
-        "specVersion": "1.6",
-        "metadata": {
-            "component": {
-                "type": "machine-learning-model",
-                "name": "m",
-                "components": [
-                    {"type": "file", "name": "a.bin", "hashes": [{"alg": "SHA-256", "content": "x|y"}]},
-                    {"type": "file", "name": "b.bin", "hashes": [{"alg": "SHA-256", "content": "ab" * 32}]},
-                ],
-            }
+    doc = model_bom(
+        {
+        "components": [
+            {"type": "file", "name": "a.bin", "hashes": [{"alg": "SHA-256", "content": "x|y"}]},
+            {"type": "file", "name": "b.bin", "hashes": [{"alg": "SHA-256", "content": "ab" * 32}]},
+        ],
         },
-    }
+    )
     prov = from_json(json.dumps(doc))
     assert {f.path: f.sha256 for f in prov.files} == {"a.bin": None, "b.bin": "ab" * 32}
     assert [u.field for u in prov.unknowns] == ["$.metadata.component.components[0].hashes"]
@@ -268,18 +256,12 @@ def test_a_non_string_bom_ref_on_a_data_component_is_tolerated() -> None:
 
 
 def test_dataset_refs_that_resolve_nowhere_are_unknowns() -> None:
-    doc = {
-        "bomFormat": "CycloneDX",
-        "specVersion": "1.6",
-        "metadata": {
-            "component": {
-                "type": "machine-learning-model",
-                "name": "m",
-                "modelCard": {"modelParameters": {"datasets": [{"ref": "d"}, {"ref": "d"}, {"ref": "gone"}]}},
-            }
+    doc = model_bom(
+        {
+        "modelCard": {"modelParameters": {"datasets": [{"ref": "d"}, {"ref": "d"}, {"ref": "gone"}]}},
         },
-        "components": [{"type": "data", "name": "imagenet", "bom-ref": "d"}],
-    }
+        components=[{"type": "data", "name": "imagenet", "bom-ref": "d"}],
+    )
     prov = from_json(json.dumps(doc))
     assert [d.id for d in prov.datasets] == ["imagenet"]
     assert [(u.field, u.reason) for u in prov.unknowns] == [
