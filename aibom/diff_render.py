@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from aibom.diff import KINDS, Change, Changes, Side
+from aibom.markdown import cell
 
 _MARKS = {"high": "⚠", "medium": "●", "low": "○", "info": "·"}
 
@@ -61,13 +62,13 @@ def to_text(changes: Changes) -> str:
 
 def to_markdown(changes: Changes) -> str:
     """A headline and a table, ready for a pull-request comment."""
-    lines = [f"### {_cell(headline(changes))}", "",
-             f"`{_cell(_label(changes.old))}` → `{_cell(_label(changes.new))}` · {_counts(changes)}"]
+    lines = [f"### {cell(headline(changes))}", "",
+             f"`{cell(_label(changes.old))}` → `{cell(_label(changes.new))}` · {_counts(changes)}"]
     if changes.changes:
         lines += ["", "| Severity | Kind | Subject | Old | New | Change |", "|---|---|---|---|---|---|"]
         lines += [
-            f"| {_MARKS[c.severity]} {c.severity} | {c.kind} | {_cell(c.subject)} | {_value(c.old)} "
-            f"| {_value(c.new)} | {_cell(c.message)} |"
+            f"| {_MARKS[c.severity]} {c.severity} | {c.kind} | {cell(c.subject)} | {_value(c.old)} "
+            f"| {_value(c.new)} | {cell(c.message)} |"
             for c in changes.changes
         ]
     lines += _caveats(changes, "> ")
@@ -117,11 +118,6 @@ def _short(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: one line, pipes escaped."""
-    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|").replace("`", "'")
-
-
 def _value(text: str | None) -> str:
     """An old/new cell: a SHA-256 shortened like git does, long text cut (the JSON keeps it whole)."""
     if text is None:
@@ -129,4 +125,4 @@ def _value(text: str | None) -> str:
     flat = " ".join(text.split())
     if len(flat) == 64 and all(ch in "0123456789abcdef" for ch in flat):
         return f"`{flat[:12]}…`"
-    return _cell(_short(flat, 80))
+    return cell(_short(flat, 80))

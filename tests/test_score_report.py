@@ -124,7 +124,7 @@ def test_text_report_is_a_table_with_fixes_and_evidence() -> None:
 
 
 def test_markdown_report_has_verdict_and_table_with_escaped_cells() -> None:
-    ev = Evidence("declarations", "aibom.yaml#/code/0", "declared", quote="a | b")
+    ev = Evidence("declarations", "aibom.yaml#/code/0", "declared", quote="a | b\\|c\r\nd")
     assessment = Assessment(
         "core",
         (
@@ -139,7 +139,8 @@ def test_markdown_report_has_verdict_and_table_with_escaped_cells() -> None:
     assert "| Requirement | Status | Why | How to fix |" in lines
     assert "| Open training code (`open-code`) | ✅ met | Public under MIT \\| BSD. | — |" in lines
     assert "| Open training data (`open-data`) | ❌ unmet | No training dataset is disclosed. | List them. |" in lines
-    assert "- `open-code`: aibom.yaml#/code/0 [declarations, declared] — a \\| b" in lines
+    # a backslash before a pipe is escaped too, and a CR or LF cannot end the line early
+    assert "- `open-code`: aibom.yaml#/code/0 [declarations, declared] — a \\| b\\\\\\|c d" in lines
 
 
 def test_failing_treats_partial_as_unmet_and_unknown_only_when_asked() -> None:

@@ -8,6 +8,7 @@ import textwrap
 from collections.abc import Iterable
 from typing import Any
 
+from aibom.markdown import cell
 from aibom.model import STATUSES, Assessment, Evidence, Provenance
 from aibom.score.profiles import TITLES, requirements, verdict
 
@@ -182,14 +183,10 @@ def _mof_text(mof: dict[str, Any] | None) -> list[str]:
     return out
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def to_markdown(report: dict[str, Any]) -> str:
     """A PR comment: a heading, the verdict in plain words, a table, evidence folded away."""
     out = [
-        f"### Openness ({report['title']}): {_cell(_model_line(report))}",
+        f"### Openness ({report['title']}): {cell(_model_line(report))}",
         "",
         f"**{report['verdict']}**",
         "",
@@ -197,8 +194,8 @@ def to_markdown(report: dict[str, Any]) -> str:
     out += ["| Requirement | Status | Why | How to fix |", "|---|---|---|---|"]
     for r in report["requirements"]:
         out.append(
-            f"| {_cell(r['title'])} (`{r['id']}`) | {MARKS[r['status']]} | {_cell(r['reason'])} "
-            f"| {_cell(r['fix']) or '—'} |"
+            f"| {cell(r['title'])} (`{r['id']}`) | {MARKS[r['status']]} | {cell(r['reason'])} "
+            f"| {cell(r['fix']) or '—'} |"
         )
     mof = report.get("mof")
     if mof is not None:
@@ -206,14 +203,14 @@ def to_markdown(report: dict[str, Any]) -> str:
         out += ["| MOF class | Progress | Blockers |", "|---|---|---|"]
         for c in ("3", "2", "1"):
             blockers = ", ".join(mof["blockers"][c]) or "—"
-            out.append(f"| {_roman(int(c))} | {mof['progress'][c]:.0f}% | {_cell(blockers)} |")
+            out.append(f"| {_roman(int(c))} | {mof['progress'][c]:.0f}% | {cell(blockers)} |")
     cited = [(r["id"], e) for r in report["requirements"] for e in r["evidence"]]
     if cited:
         out += ["", "<details><summary>Evidence</summary>", ""]
-        out += [f"- `{rid}`: {_cell(_cite(e))}" for rid, e in cited]
+        out += [f"- `{rid}`: {cell(_cite(e))}" for rid, e in cited]
         out += ["", "</details>"]
     for note in report.get("notes", ()):
-        out += ["", f"> Note: {_cell(note)}"]
+        out += ["", f"> Note: {cell(note)}"]
     return "\n".join(out) + "\n"
 
 
