@@ -137,8 +137,6 @@ def unread(prov: Provenance) -> str:
 
 def is_open_license(license_: License) -> bool | None:
     """Open for weights or data: OSI-approved, an open-data license, or public domain."""
-    if license_.category == "public-domain":
-        return True
     answers = (lic.is_osi(license_), lic.is_open_data(license_))
     if any(answers):
         return True
