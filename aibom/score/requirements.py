@@ -218,10 +218,11 @@ def code_verdict(prov: Provenance, purposes: tuple[str, ...], what: str) -> Verd
     """
     refs = sorted((r for r in prov.references if r.purpose in purposes), key=lambda r: purposes.index(r.purpose))
     urls = [r for r in refs if URL.match(r.url) or not r.url]
+    local = [(r.url.removeprefix("./"), r) for r in refs if r.url and not URL.match(r.url)]
     present = {f.path for f in prov.files}
-    missing = [r for r in refs if r.url and not URL.match(r.url) and r.url.removeprefix("./") not in present]
+    missing = [r for path, r in local if path not in present]
+    named = {path for path, _ in local}
     shipped = list(training_files(prov)) if "training-code" in purposes else []
-    named = {r.url.removeprefix("./") for r in refs if r.url and not URL.match(r.url)}
     shipped += [f for f in prov.files if f.role == "code" and f.path in named and f not in shipped]
     shipped_ok = all_pass(prov.licenses, lic.is_osi) if shipped else None
 
