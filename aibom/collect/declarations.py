@@ -15,10 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
-from aibom.collect.dispatch import read_text
-from aibom.collect.yaml_safe import NoAliasLoader
+from aibom.collect.yaml_safe import load_file
 from aibom.errors import InputError
 from aibom.model import (
     PROP_ACCESS,
@@ -67,7 +64,7 @@ def load(path: Path) -> Declarations:
     from aibom.collect import mot
 
     if mot.is_mot(data):
-        return Declarations(source=path.name, facts=mot.load_mot(path), mot=True)
+        return Declarations(source=path.name, facts=mot.from_mot(data, path.name), mot=True)
     _validate(data, path)
     return Declarations(source=path.name, facts=_facts(data, path))
 
@@ -110,13 +107,7 @@ def _answered(facts: Provenance) -> set[str]:
 
 
 def _parse_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.load(read_text(path, limit=MAX_BYTES), Loader=NoAliasLoader)  # safe: no tags, no code
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "malformed YAML"
-        raise InputError(f"{path}: not valid YAML{where}: {problem}") from exc
+    data = load_file(path, MAX_BYTES)
     if not isinstance(data, dict):
         raise InputError(f"{path}: a declarations file must be a YAML mapping, not {type(data).__name__}")
     return data

@@ -15,11 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from aibom.collect.declarations import VERSION
-from aibom.collect.dispatch import read_text
-from aibom.collect.yaml_safe import NoAliasLoader
+from aibom.collect.yaml_safe import load_file
 from aibom.errors import InputError
 from aibom.licenses import resolve
 from aibom.model import Dataset, Evidence, License, Property, Provenance, Reference, Unknown, hf_purl
@@ -45,13 +42,7 @@ def is_mot(data: object) -> bool:
 
 def load_mot(path: Path) -> Provenance:
     """Read a MOT YAML file into the neutral model; bad YAML or another kind of file → InputError."""
-    try:
-        data = yaml.load(read_text(path, limit=MAX_BYTES), Loader=NoAliasLoader)  # safe: no tags, no code
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None)
-        raise InputError(f"{path} is not valid YAML{where}" + (f": {problem}" if problem else "")) from exc
+    data = load_file(path, MAX_BYTES)
     if not is_mot(data):
         raise InputError(f"{path} is not a Model Openness Tool file",
                          "a MOT file has 'framework:' and 'release:' with 'components:'")
