@@ -376,15 +376,15 @@ def _clip(text: str) -> str:
 
 
 @cache
-def _licensing() -> Licensing:
-    """license-expression's SPDX licensing; building it reads its license index (~40 ms), so once."""
+def spdx_licensing() -> Licensing:
+    """license-expression's SPDX licensing; building it reads its license index (~40 ms), so once per process."""
     return get_spdx_licensing()
 
 
 def _expression(text: str) -> _Part | None:
     """An SPDX expression with every symbol resolved, or None if any symbol is not a license."""
     try:
-        parsed = _licensing().parse(text, validate=False)
+        parsed = spdx_licensing().parse(text, validate=False)
     except (ExpressionError, TypeError, ValueError):
         return None
     if parsed is None:
@@ -443,7 +443,7 @@ def _spdx_osi() -> dict[str, bool]:
 
 
 def _known(key: str) -> str | None:
-    symbol = _licensing().known_symbols_lowercase.get(key.lower())
+    symbol = spdx_licensing().known_symbols_lowercase.get(key.lower())
     return symbol.key if symbol is not None else None
 
 

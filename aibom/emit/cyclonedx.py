@@ -12,7 +12,6 @@ import json
 import re
 import uuid
 from datetime import UTC, datetime
-from functools import cache
 from itertools import islice
 from typing import Any
 
@@ -29,7 +28,7 @@ from cyclonedx.model.definition import Definitions, Requirement, Standard
 from cyclonedx.model.license import DisjunctiveLicense, License, LicenseExpression
 from cyclonedx.model.tool import ToolRepository
 from cyclonedx.output.json import JsonV1Dot6, JsonV1Dot7
-from license_expression import ExpressionError, Licensing, get_spdx_licensing
+from license_expression import ExpressionError
 from packageurl import PackageURL
 
 from aibom import __version__
@@ -39,6 +38,7 @@ from aibom.emit import properties as P
 from aibom.emit.reader import TOP_LEVEL, from_json
 from aibom.emit.validate import safe_iri
 from aibom.errors import InputError
+from aibom.licenses import spdx_licensing
 
 __all__ = ["SPEC_VERSIONS", "from_json", "to_json"]
 
@@ -222,14 +222,9 @@ def _licenses(licenses: tuple[m.License, ...]) -> list[License]:
     return out
 
 
-@cache
-def _licensing() -> Licensing:
-    return get_spdx_licensing()
-
-
 def _expression(value: str) -> str | None:
     """`value` as a case-exact SPDX expression (LicenseRef-* symbols allowed), or None if it is not one."""
-    licensing = _licensing()
+    licensing = spdx_licensing()
     try:
         parsed = licensing.parse(value, validate=False)
     except (ExpressionError, TypeError, ValueError):
