@@ -204,8 +204,7 @@ def compare(old: Provenance, new: Provenance) -> Changes:
 
 
 def _side(prov: Provenance) -> Side:
-    return Side(prov.name, prov.revision or _purl_version(prov.purl), prov.purl, prov.repo_id, prov.source,
-                prov.unknowns)
+    return Side(prov.name, _revision(prov), prov.purl, prov.repo_id, prov.source, prov.unknowns)
 
 
 def _change(kind: str, subject: str, old: object, new: object, severity: Severity, message: str) -> Change:
@@ -216,10 +215,13 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _purl_version(purl: str | None) -> str | None:
-    if not purl or "@" not in purl:
+def _revision(prov: Provenance) -> str | None:
+    """The revision, else the version in the purl."""
+    if prov.revision:
+        return prov.revision
+    if not prov.purl or "@" not in prov.purl:
         return None
-    return re.split(r"[?#]", purl.rsplit("@", 1)[1])[0] or None
+    return re.split(r"[?#]", prov.purl.rsplit("@", 1)[1])[0] or None
 
 
 def _purl_base(purl: str) -> str:
@@ -243,7 +245,7 @@ def _identity(old: Provenance, new: Provenance) -> list[Change]:
         label_old, label_new = old.repo_id or old.name, new.repo_id or new.name
         found.append(_change("identity", "model", label_old, label_new, "medium",
                              f"Comparing different models ({label_old} → {label_new})"))
-    rev_old, rev_new = old.revision or _purl_version(old.purl), new.revision or _purl_version(new.purl)
+    rev_old, rev_new = _revision(old), _revision(new)
     if rev_old != rev_new:
         found.append(_change("revision", "model", rev_old, rev_new, "info",
                              f"Revision changed ({rev_old or 'none'} → {rev_new or 'none'})"))
@@ -528,7 +530,7 @@ def _reference_keys(prov: Provenance) -> list[tuple[str, Reference]]:
     """References keyed by purpose and URL with the model's own revision masked (a release links to
     its own commit or branch); links to the model's datasets are left to the dataset changes."""
     dataset_urls = {d.url for d in prov.datasets if d.url}
-    rev = prov.revision or _purl_version(prov.purl)
+    rev = _revision(prov)
     commit = re.compile(rf"{re.escape(rev)}[0-9a-f]*") if rev and _COMMIT.fullmatch(rev) else None
     own = re.compile(rf"^(https://huggingface\.co/{re.escape(prov.repo_id)}/(?:blob|tree|resolve|commit)/)[^/]+",
                      re.IGNORECASE) if prov.repo_id else None
