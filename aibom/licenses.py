@@ -26,7 +26,7 @@ from license_expression import (
     get_spdx_licensing,
 )
 
-from aibom.model import Evidence, License
+from aibom.model import LICENSE_CATEGORIES, Evidence, License
 
 MAX_INPUT = 512
 """Longest license string worth parsing; longer input is kept (clipped) as an unknown name."""
@@ -34,23 +34,7 @@ MAX_INPUT = 512
 MAX_TEXT = 64 * 1024
 """How much of a LICENSE file `from_text` reads."""
 
-_RANK = {
-    "public-domain": 0,
-    "permissive": 1,
-    "open-data-permissive": 2,
-    "weak-copyleft": 3,
-    "open-data-share-alike": 4,
-    "strong-copyleft": 5,
-    "network-copyleft": 6,
-    "rail-use-restricted": 7,
-    "proprietary-community": 8,
-    "no-derivatives": 9,
-    "non-commercial": 10,
-    "research-only": 11,
-    "restricted-data": 12,
-    "proprietary": 13,
-    "unknown": 14,
-}
+_RANK = {category: rank for rank, category in enumerate(LICENSE_CATEGORIES)}
 
 _LABELS = {
     "public-domain": "public domain",

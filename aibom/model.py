@@ -23,23 +23,23 @@ RELATIONS: tuple[str, ...] = ("fine-tune", "adapter", "quantized", "merge", "unk
 STATUSES: tuple[str, ...] = ("met", "unmet", "partial", "unknown")
 
 LICENSE_CATEGORIES: tuple[str, ...] = (
-    "permissive",
     "public-domain",
+    "permissive",
+    "open-data-permissive",
     "weak-copyleft",
+    "open-data-share-alike",
     "strong-copyleft",
     "network-copyleft",
-    "open-data-permissive",
-    "open-data-share-alike",
     "rail-use-restricted",
-    "non-commercial",
-    "no-derivatives",
-    "research-only",
     "proprietary-community",
-    "proprietary",
+    "no-derivatives",
+    "non-commercial",
+    "research-only",
     "restricted-data",
+    "proprietary",
     "unknown",
 )
-"""Every license category aibom knows, from least to most restrictive within each family."""
+"""Every license category aibom knows, from least to most restrictive (`licenses.restrictiveness`)."""
 
 REFERENCE_PURPOSES: tuple[str, ...] = (
     "training-code",
