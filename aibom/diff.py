@@ -449,9 +449,8 @@ def _metric_key(m: Metric) -> str:
     return " / ".join(x for x in (m.task, m.dataset, m.split, m.type) if x)
 
 
-def _short(text: str | None, limit: int = 120) -> str | None:
-    if text is None:
-        return None
+def shorten(text: str, limit: int = 120) -> str:
+    """`text` on one line, cut to `limit` characters with an ellipsis."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
@@ -491,8 +490,8 @@ def _card(old: Provenance, new: Provenance) -> list[Change]:
         after = "\n".join(c.text for c in new.card.considerations if c.kind == kind) or None
         if before != after:
             verb = "removed" if after is None else "added" if before is None else "changed"
-            found.append(_change("model-card", f"considerations {kind}", _short(before), _short(after),
-                                 "info", f"Model card {kind} {verb}"))
+            found.append(_change("model-card", f"considerations {kind}", before and shorten(before),
+                                 after and shorten(after), "info", f"Model card {kind} {verb}"))
     return found
 
 
@@ -522,7 +521,7 @@ def _openness(old: tuple[Assessment, ...], new: tuple[Assessment, ...]) -> list[
             if key in STATUSES or key.startswith("blockers.") or after is None or after == value:
                 continue  # counts per status and lists of blockers repeat the findings above
             found.append(_change("openness", f"{a_old.profile} {key}", value, after, "info",
-                                 f"{a_old.profile}: {key} {_short(value, 60)} → {_short(after, 60)}"))
+                                 f"{a_old.profile}: {key} {shorten(value, 60)} → {shorten(after, 60)}"))
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from aibom.diff import KINDS, Change, Changes, Side
+from aibom.diff import KINDS, Change, Changes, Side, shorten
 from aibom.markdown import cell
 
 _MARKS = {"high": "⚠", "medium": "●", "low": "○", "info": "·"}
@@ -110,12 +110,8 @@ def _caveats(changes: Changes, prefix: str) -> list[str]:
     for label, side in (("old", changes.old), ("new", changes.new)):
         if side.unknowns:
             fields = ", ".join(sorted({f"{u.subject}.{u.field}" for u in side.unknowns}))
-            lines.append(f"{prefix}{label} side has {len(side.unknowns)} unknown(s): {_short(fields)}")
+            lines.append(f"{prefix}{label} side has {len(side.unknowns)} unknown(s): {shorten(fields, 300)}")
     return ["", *lines] if lines else []
-
-
-def _short(text: str, limit: int = 300) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _value(text: str | None) -> str:
@@ -125,4 +121,4 @@ def _value(text: str | None) -> str:
     flat = " ".join(text.split())
     if len(flat) == 64 and all(ch in "0123456789abcdef" for ch in flat):
         return f"`{flat[:12]}…`"
-    return cell(_short(flat, 80))
+    return cell(shorten(flat, 80))
