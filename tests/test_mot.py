@@ -85,6 +85,20 @@ def test_a_path_that_is_no_url_is_not_a_link() -> None:
     assert paper.url == ""  # the file says component_path: 'arxiv license'
 
 
+@pytest.mark.parametrize(
+    ("page", "repo_id"),
+    [
+        ("https://huggingface.co/LLM360/Amber", "LLM360/Amber"),
+        ("https://www.huggingface.co/LLM360/Amber/", "LLM360/Amber"),
+        ("https://huggingface.co/papers/2309.16609", None),  # Qwen-72B.yml: a paper page, not the model
+        ("https://huggingface.co/datasets/tiiuae/falcon-refinedweb", None),
+    ],
+)
+def test_only_a_hub_model_page_gives_the_repo_id(page: str, repo_id: str | None) -> None:
+    data = {"framework": {}, "release": {"name": "m", "huggingface": page, "components": []}}
+    assert from_mot(data, "m.yml").repo_id == repo_id
+
+
 def test_unknown_component_names_are_unknowns() -> None:
     data = {"framework": {}, "release": {"name": "m", "components": [{"name": "Weights"}]}}
     prov = from_mot(data, "m.yml")

@@ -169,7 +169,7 @@ _TRAINING_CONTEXT = re.compile(r"(?i:\btrain|\bfine-?tun|\bfinetun|\brecipe|sour
 
 _HUB_PREFIX = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/", re.I)
 """A Hub URL where a card should have written an id (``https://huggingface.co/org/name``)."""
-_HUB_MODEL_URL = re.compile(r"^https?://huggingface\.co/([\w.-]+/[\w.-]+)/?$")
+_HUB_MODEL_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/([\w.-]+/[\w.-]+)/?$")
 _NOT_MODEL_ORGS = frozenset({"datasets", "spaces", "docs", "papers", "blog", "models", "collections"})
 _BASE_TRIGGER = re.compile(
     r"(?i:\b(?:fine-?tuned|finetuned)\s+(?:version\s+of|from|on\s+top\s+of)(?:\s+model)?"
@@ -280,6 +280,13 @@ def parse_dataset_card(text: str, *, collector: str, location: str) -> CardInfo:
 def looks_like_hub_id(value: str) -> bool:
     """True for ``org/name`` or a legacy org-less ``name`` as the Hub spells them."""
     return bool(HUB_ID.match(value)) and not value.isdigit()
+
+
+def hub_model_id(url: str) -> str | None:
+    """The model repo id of a Hub model page URL (``https://huggingface.co/org/name``); None for any
+    other URL, including the Hub's dataset, space, paper and collection pages."""
+    m = _HUB_MODEL_URL.match(url)
+    return m.group(1) if m and m.group(1).split("/")[0].lower() not in _NOT_MODEL_ORGS else None
 
 
 def trim_url(url: str) -> str:
@@ -722,15 +729,14 @@ def _candidate(text: str) -> str | None:
     """The model id written right after a lineage phrase: a Hub link, link text or an id-like token."""
     link = _CANDIDATE_LINK.match(text)
     if link:
-        hub = _HUB_MODEL_URL.match(link.group(2))
-        if hub and hub.group(1).split("/")[0].lower() not in _NOT_MODEL_ORGS:
-            return hub.group(1)
+        hub = hub_model_id(link.group(2))
+        if hub:
+            return hub
         label = link.group(1).strip(" *_`")
         return label if _id_like(label) else None
     url = _URL.match(text)
     if url:
-        hub = _HUB_MODEL_URL.match(trim_url(url.group(0)))
-        return hub.group(1) if hub and hub.group(1).split("/")[0].lower() not in _NOT_MODEL_ORGS else None
+        return hub_model_id(trim_url(url.group(0)))
     token = _CANDIDATE_TOKEN.match(text)
     if token:
         value = token.group(1).rstrip(".")

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from aibom.collect.cards import hub_model_id
 from aibom.collect.declarations import VERSION
 from aibom.collect.yaml_safe import load_file
 from aibom.errors import InputError
@@ -25,7 +26,6 @@ from aibom.score.mof import COMPONENT_PURPOSES, MOT_COLLECTOR, Component, compon
 DATASET_USAGE = {"Datasets": "training", "Evaluation data": "evaluation"}
 RELEASE_PROPERTIES = ("version", "date", "type", "architecture", "treatment", "origin", "contact")
 GLOBAL_LICENSES = ("distribution", "code", "data", "document")
-HF_REPO = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?P<repo>[\w.-]+/[\w.-]+)/?$")
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
 MAX_BYTES = 4 * 1024 * 1024
 
@@ -82,7 +82,7 @@ def from_mot(data: dict[str, Any], location: str) -> Provenance:
             references.append(Reference(url=url, purpose=COMPONENT_PURPOSES[component.name],
                                         evidence=evidence, licenses=licenses, comment=component.name))
     references += _links(release, location)
-    repo_id = _hf_repo(release.get("huggingface"))
+    repo_id = hub_model_id(_text(release.get("huggingface")))
     distribution = globals_.get("distribution")
     producer = _text(release.get("producer"))
     return Provenance(
@@ -150,11 +150,6 @@ def _links(release: dict[str, Any], location: str) -> list[Reference]:
             links.append(Reference(url=url, purpose=purpose,
                                    evidence=Evidence(MOT_COLLECTOR, f"{location}#release.{key}", "declared")))
     return links
-
-
-def _hf_repo(value: object) -> str | None:
-    match = HF_REPO.match(_text(value))
-    return match.group("repo") if match else None
 
 
 def _properties(release: dict[str, Any], globals_: dict[str, License], location: str) -> tuple[Property, ...]:

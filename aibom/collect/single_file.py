@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from aibom.collect.cards import hub_model_id
 from aibom.collect.options import CollectOptions
 from aibom.collect.weights import inspect
 from aibom.errors import InputError
@@ -29,7 +30,6 @@ from aibom.model import (
 )
 
 COLLECTOR = "file"
-HF_REPO_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?P<repo>[\w.-]+/[\w.-]+)/?$")
 
 
 def collect_file(path: Path, options: CollectOptions) -> Provenance:
@@ -96,9 +96,9 @@ def _base_models(rel: str, meta: dict[str, str]) -> tuple[BaseModel, ...]:
     for i in indices:
         prefix = f"gguf.base_model.{i}."
         repo_url, org, name = (meta.get(prefix + k) for k in ("repo_url", "organization", "name"))
-        hub = HF_REPO_URL.match(repo_url or "")
+        hub = hub_model_id(repo_url or "")
         if hub:
-            ident, key, purl = hub.group("repo"), "repo_url", hf_purl(hub.group("repo"))
+            ident, key, purl = hub, "repo_url", hf_purl(hub)
         elif name:
             ident, key, purl = f"{org}/{name}" if org else name, "name", None
         elif repo_url:
