@@ -7,7 +7,7 @@ no third-party imports. Collections are tuples so every value is hashable and im
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Generic, Literal, TypeVar
+from typing import Generic, Literal, TypeVar, get_args
 
 T = TypeVar("T")
 
@@ -18,9 +18,10 @@ FileRole = Literal["weights", "config", "tokenizer", "code", "doc", "license", "
 Relation = Literal["fine-tune", "adapter", "quantized", "merge", "unknown"]
 Status = Literal["met", "unmet", "partial", "unknown"]
 
-FILE_ROLES: tuple[str, ...] = ("weights", "config", "tokenizer", "code", "doc", "license", "other")
-RELATIONS: tuple[str, ...] = ("fine-tune", "adapter", "quantized", "merge", "unknown")
-STATUSES: tuple[str, ...] = ("met", "unmet", "partial", "unknown")
+METHODS: tuple[str, ...] = get_args(Method)
+FILE_ROLES: tuple[str, ...] = get_args(FileRole)
+RELATIONS: tuple[str, ...] = get_args(Relation)
+STATUSES: tuple[str, ...] = get_args(Status)
 
 LICENSE_CATEGORIES: tuple[str, ...] = (
     "public-domain",
@@ -40,28 +41,6 @@ LICENSE_CATEGORIES: tuple[str, ...] = (
     "unknown",
 )
 """Every license category aibom knows, from least to most restrictive (`licenses.restrictiveness`)."""
-
-REFERENCE_PURPOSES: tuple[str, ...] = (
-    "training-code",
-    "inference-code",
-    "evaluation-code",
-    "data-preprocessing-code",
-    "supporting-libraries",
-    "repository",
-    "research-paper",
-    "technical-report",
-    "model-card",
-    "data-card",
-    "evaluation-data",
-    "evaluation-results",
-    "intermediate-checkpoints",
-    "sample-outputs",
-    "model-architecture",
-    "website",
-    "distribution",
-    "other",
-)
-"""What an external reference is for; the MOF components map onto these."""
 
 PROP_WEIGHTS_AVAILABLE = "aibom:weights-available"
 """Property name: ``"false"`` when the publisher declares the weights are not released."""

@@ -7,7 +7,7 @@ field are percent-escaped, so any text survives a round trip. Evidence packs as
 
 from __future__ import annotations
 
-from aibom.model import Evidence, License, Reference
+from aibom.model import METHODS, Evidence, License, Reference
 
 # On the model component.
 SOURCE = "aibom:source"
@@ -101,7 +101,7 @@ def pack_evidence(ev: Evidence, *lead: str | None) -> str:
 def unpack_evidence(fields: list[str | None], default: Evidence) -> Evidence:
     """The evidence in the last four packed fields (method, collector, location, quote)."""
     method, collector, location, quote = fields[-4:]
-    if method not in ("declared", "computed", "inferred") or not collector:
+    if method not in METHODS or not collector:
         return default
     return Evidence(collector, location or "", method, quote or "")  # type: ignore[arg-type]
 
