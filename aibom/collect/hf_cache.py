@@ -9,7 +9,6 @@ hash), then it goes through the same ``build_provenance`` as a folder.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from huggingface_hub import constants, scan_cache_dir
@@ -21,7 +20,6 @@ from aibom.errors import EnvironmentFailure
 from aibom.model import Provenance
 
 COLLECTOR = "hf-cache"
-COMMIT = re.compile(r"[0-9a-f]{40}")
 
 
 def cache_dir(options: CollectOptions) -> Path:
@@ -52,7 +50,7 @@ def collect_cache(repo_id: str, revision: str | None, options: CollectOptions) -
         raise EnvironmentFailure(missing, hint)
     by_ref = {ref: rev for rev in repo.revisions for ref in rev.refs}
     found = by_ref.get(wanted) or next((r for r in repo.revisions if r.commit_hash == wanted), None)
-    if found is None and COMMIT.fullmatch(wanted) is None and len(wanted) >= 7:
+    if found is None and local.COMMIT.fullmatch(wanted) is None and len(wanted) >= 7:
         prefixed = [r for r in repo.revisions if r.commit_hash.startswith(wanted)]
         found = prefixed[0] if len(prefixed) == 1 else None
     if found is None:
