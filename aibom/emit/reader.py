@@ -16,10 +16,10 @@ from packageurl import PackageURL
 from aibom import model as m
 from aibom.emit import modelcard
 from aibom.emit import properties as P
+from aibom.emit.validate import SCHEMA_VERSIONS
 from aibom.errors import InputError
 from aibom.licenses import resolve
 
-READABLE = ("1.5", "1.6", "1.7")
 SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 PURPOSES = {
     "vcs": "repository",
@@ -57,10 +57,10 @@ def from_json(text: str) -> m.Provenance:
         raise InputError("the BOM nests JSON too deeply to be read") from exc
     if not isinstance(doc, dict) or doc.get("bomFormat") != "CycloneDX":
         raise InputError('the document is not a CycloneDX BOM (no "bomFormat": "CycloneDX")')
-    if doc.get("specVersion") not in READABLE:
+    if doc.get("specVersion") not in SCHEMA_VERSIONS:
         raise InputError(
             f"CycloneDX specVersion {doc.get('specVersion')!r} is not supported",
-            f"aibom reads CycloneDX {', '.join(READABLE)}",
+            f"aibom reads CycloneDX {', '.join(SCHEMA_VERSIONS)}",
         )
     return _Reader(doc).provenance()
 
