@@ -8,7 +8,7 @@ import jsonschema
 from conftest import REPO
 from test_diff import EV, SHA_B, base_prov, lic
 
-from aibom.diff import compare
+from aibom.diff import GROUPS, KINDS, SEVERITIES, compare
 from aibom.diff_render import render, to_json, to_markdown, to_text
 from aibom.model import Dataset, FileEntry, Unknown
 
@@ -34,6 +34,13 @@ def mutated():
 
 def test_schema_is_a_valid_2020_12_schema() -> None:
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
+
+
+def test_schema_enums_are_the_code_s_kinds_groups_and_severities() -> None:
+    defs = SCHEMA["$defs"]
+    assert defs["kind"]["enum"] == list(KINDS)
+    assert defs["group"]["enum"] == list(GROUPS)
+    assert defs["severity"]["enum"] == list(SEVERITIES)
 
 
 def test_self_diff_renders_empty_everywhere() -> None:

@@ -10,10 +10,10 @@ from conftest import MOT, REPO
 
 from aibom.collect import declarations as decl
 from aibom.licenses import resolve
-from aibom.model import Assessment, Evidence, FileEntry, Finding, Provenance
+from aibom.model import STATUSES, Assessment, Evidence, FileEntry, Finding, Provenance
 from aibom.score import report
 from aibom.score.mof import classify
-from aibom.score.profiles import evaluate
+from aibom.score.profiles import PROFILES, evaluate
 
 SCHEMA = json.loads((REPO / "schemas" / "score-report.schema.json").read_text())
 CARD = Evidence("local", "README.md#front-matter", "declared")
@@ -68,6 +68,11 @@ def test_core_report_of_llama2_explains_the_license_in_plain_words() -> None:
     assert lic["evidence"][0]["location"] == "README.md#front-matter"
     assert lic["evidence"][0]["method"] == "declared"
     assert doc["allow_copyleft"] is False
+
+
+def test_schema_enums_are_the_code_s_profiles_and_statuses() -> None:
+    assert SCHEMA["properties"]["profile"]["enum"] == list(PROFILES)
+    assert SCHEMA["properties"]["requirements"]["items"]["properties"]["status"]["enum"] == list(STATUSES)
 
 
 def test_schema_rejects_a_met_finding_with_a_fix_and_an_unknown_status() -> None:
