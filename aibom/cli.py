@@ -16,7 +16,7 @@ import click
 
 from aibom import __version__
 from aibom.collect.options import CollectOptions
-from aibom.errors import AibomError, EnvironmentFailure, InputError
+from aibom.errors import AibomError, EnvironmentFailure, InputError, PolicyFailure
 
 SPEC_VERSIONS = ("1.6", "1.7")
 PROFILES = ("core", "mof", "osaid")
@@ -184,7 +184,6 @@ def diff(old: str, new: str, fmt: str, fail_on: tuple[str, ...], profile: str | 
     from aibom.collect.dispatch import load
     from aibom.diff import compare
     from aibom.diff_render import render
-    from aibom.errors import PolicyFailure
 
     sides = []
     for target in (old, new):
@@ -222,7 +221,6 @@ def score(target: str, profile: str, fmt: str, fail_on: str | None, allow_copyle
     """
     from aibom.collect import declarations as decl
     from aibom.collect.dispatch import load
-    from aibom.errors import PolicyFailure
     from aibom.score import report
     from aibom.score.profiles import evaluate
 
