@@ -467,10 +467,8 @@ class _Reader:
         for v in _all(props, P.PROPERTY_EVIDENCE):
             name, value, *ev = P.unpack(v, 6)
             evidence[(name or "", value or "")] = P.unpack_evidence(ev, self.default(path))
-        own = P.OWN | {P.PROPERTY_EVIDENCE}
-        out = [
-            m.Property(k, v, evidence.get((k, v), self.default(f"{path}.properties"))) for k, v in props if k not in own
-        ]
+        where = f"{path}.properties"
+        out = [m.Property(k, v, evidence.get((k, v), self.default(where))) for k, v in props if k not in P.OWN]
         if not self.own:
             card_where = f"{path}.modelCard.properties"
             out += [m.Property(k, v, self.default(card_where)) for k, v in _props(_dict(comp.get("modelCard")))]
