@@ -42,7 +42,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\r?\n(.*?)(?:\r?\n)?^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(?:/[\w.-]{1,96})?$")
-_RELATION_WORDS: dict[str, Relation] = {
+RELATION_WORDS: dict[str, Relation] = {
     "adapter": "adapter",
     "merge": "merge",
     "quantized": "quantized",
@@ -240,7 +240,7 @@ def parse_model_card(text: str, *, collector: str, location: str = "README.md", 
         model_name=model_name,
         title=title,
         description=_description(parsed.body, parsed.heads),
-        licenses=_licenses(meta, fm),
+        licenses=front_matter_licenses(meta, fm),
         datasets=_datasets(meta.get("datasets"), fm),
         base_models=declared + inferred,
         references=_references(meta, parsed.body, collector, location, repo_id),
@@ -265,7 +265,7 @@ def parse_dataset_card(text: str, *, collector: str, location: str) -> CardInfo:
         model_name=_first(meta.get("pretty_name")),
         title=_title(parsed.heads),
         description=_description(parsed.body, parsed.heads),
-        licenses=_licenses(meta, fm),
+        licenses=front_matter_licenses(meta, fm),
         references=_references(meta, parsed.body, collector, location),
         card=CardFacts(
             task=_fact(meta.get("task_categories"), fm),
@@ -369,7 +369,9 @@ def _gated(meta: dict[str, Any]) -> bool | None:
     return True if asked else None
 
 
-def _licenses(meta: dict[str, Any], evidence: Evidence) -> tuple[License, ...]:
+def front_matter_licenses(meta: dict[str, Any], evidence: Evidence) -> tuple[License, ...]:
+    """The licenses card metadata declares: ``license`` (one or a list), else ``license_name``;
+    ``license_name`` and an http(s) ``license_link`` complete each."""
     name = _first(meta.get("license_name"))
     link = _first(meta.get("license_link"))
     url = link if link and link.startswith(("https://", "http://")) else None
@@ -392,7 +394,7 @@ def _relation(meta: dict[str, Any], unknowns: list[Unknown]) -> Relation:
     raw = _first(meta.get("base_model_relation"))
     if raw is None:
         return "unknown"
-    relation = _RELATION_WORDS.get(raw.lower())
+    relation = RELATION_WORDS.get(raw.lower())
     if relation is None:
         unknowns.append(
             Unknown(

@@ -36,7 +36,7 @@ from huggingface_hub.utils import tqdm as hf_tqdm
 
 from aibom import __version__, licenses
 from aibom.collect import local, weights
-from aibom.collect.cards import parse_dataset_card
+from aibom.collect.cards import RELATION_WORDS, front_matter_licenses, parse_dataset_card
 from aibom.collect.options import CollectOptions
 from aibom.errors import AibomError, EnvironmentFailure, InputError
 from aibom.hashing import hash_files
@@ -51,6 +51,7 @@ from aibom.model import (
     Property,
     Provenance,
     Reference,
+    Relation,
     Unknown,
     WeightInfo,
     hf_purl,
@@ -71,7 +72,6 @@ MAX_WAIT = 30.0
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 HEADER_PROBE = 100_000
 """Bytes of a safetensors file fetched first; most headers fit, bigger ones take one more request."""
-TAG_RELATIONS = {"finetune": "fine-tune", "adapter": "adapter", "quantized": "quantized", "merge": "merge"}
 
 
 def _backoff() -> float:
@@ -379,6 +379,11 @@ def _tag_values(tags: list[str] | None, prefix: str) -> list[str]:
     return [t[len(prefix) :] for t in tags or () if t.startswith(prefix)]
 
 
+def _tag_licenses(tags: list[str] | None, evidence: Evidence) -> tuple[License, ...]:
+    """The licenses the Hub's ``license:`` tags name (what it shows when a card declares none)."""
+    return tuple(licenses.resolve(t, evidence) for t in _tag_values(tags, "license:"))
+
+
 def _hub_facts(prov: Provenance, info: object, ev: Evidence) -> Provenance:
     """Add what the Hub says beyond the files: gating, tags (licenses, datasets, papers), parameters."""
     tags: list[str] = list(getattr(info, "tags", None) or [])
@@ -397,8 +402,7 @@ def _hub_facts(prov: Provenance, info: object, ev: Evidence) -> Provenance:
         card = replace(card, task=Fact(task, ev))
     lics = prov.licenses
     if not lics:
-        tag_ev = replace(ev, location=f"{ev.location}#tags")
-        lics = tuple(licenses.resolve(t, tag_ev) for t in _tag_values(tags, "license:"))
+        lics = _tag_licenses(tags, replace(ev, location=f"{ev.location}#tags"))
     known = {d.id.lower() for d in prov.datasets}
     datasets = prov.datasets + tuple(
         Dataset(d, replace(ev, location=f"{ev.location}#tags/dataset:{d}"))
@@ -435,12 +439,12 @@ def _hub_facts(prov: Provenance, info: object, ev: Evidence) -> Provenance:
 
 def _base_models(bases: tuple[BaseModel, ...], tags: list[str], ev: Evidence) -> tuple[BaseModel, ...]:
     """Base models from the card, completed by the Hub's ``base_model:[relation:]ID`` tags."""
-    relation_of: dict[str, str] = {}
+    relation_of: dict[str, Relation] = {}
     plain: list[str] = []
     for value in _tag_values(tags, "base_model:"):
         kind, _, rest = value.partition(":")
-        if rest and kind in TAG_RELATIONS:
-            relation_of[rest] = TAG_RELATIONS[kind]
+        if rest and kind in RELATION_WORDS:
+            relation_of[rest] = RELATION_WORDS[kind]
         elif not rest or "/" in kind:
             plain.append(value)
     out = [
@@ -453,7 +457,7 @@ def _base_models(bases: tuple[BaseModel, ...], tags: list[str], ev: Evidence) ->
             out.append(
                 BaseModel(
                     base,
-                    relation_of.get(base, "unknown"),  # type: ignore[arg-type]
+                    relation_of.get(base, "unknown"),
                     replace(ev, location=f"{ev.location}#tags/base_model:{base}"),
                 )
             )
@@ -511,10 +515,7 @@ def _dataset_from_hub(hub: Hub, ds: Dataset, info: object, folder: Path) -> Data
         except InputError:  # gated card without a token: the API's cardData and tags still carry the license
             pass
     if not lics:
-        tag_ev = Evidence(COLLECTOR, f"{where}#tags", "declared")
-        lics = tuple(
-            licenses.resolve(t, tag_ev) for t in _tag_values(getattr(info, "tags", None), "license:")
-        )
+        lics = _tag_licenses(getattr(info, "tags", None), Evidence(COLLECTOR, f"{where}#tags", "declared"))
     return replace(
         ds,
         url=ds.url or url,
@@ -556,18 +557,9 @@ def _lineage(hub: Hub, prov: Provenance, depth: int) -> Provenance:
             where = f"{hub.endpoint}/api/models/{base.id}" + (f"/revision/{sha}" if sha else "")
             ev = Evidence(COLLECTOR, f"{where}#cardData", "declared")
             cd = getattr(info, "card_data", None)
-            raw = getattr(cd, "license", None) if cd is not None else None
-            lics = base.licenses or tuple(
-                licenses.resolve(
-                    r, ev, name=getattr(cd, "license_name", None), url=getattr(cd, "license_link", None)
-                )
-                for r in ([raw] if isinstance(raw, str) else list(raw or []))
-            )
+            lics = base.licenses or (front_matter_licenses(cd.to_dict(), ev) if cd is not None else ())
             if not lics:
-                lics = tuple(
-                    licenses.resolve(t, replace(ev, location=f"{where}#tags"))
-                    for t in _tag_values(getattr(info, "tags", None), "license:")
-                )
+                lics = _tag_licenses(getattr(info, "tags", None), replace(ev, location=f"{where}#tags"))
             if not lics:
                 unknowns.append(
                     Unknown(f"base model {base.id}", "license", "its Hub card declares no license")
