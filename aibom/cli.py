@@ -16,9 +16,9 @@ import click
 
 from aibom import __version__
 from aibom.collect.options import CollectOptions
+from aibom.emit import SPEC_VERSIONS
 from aibom.errors import AibomError, EnvironmentFailure, InputError, PolicyFailure
 
-SPEC_VERSIONS = ("1.6", "1.7")
 PROFILES = ("core", "mof", "osaid")
 FORMATS = ("text", "json", "markdown")
 

@@ -33,7 +33,7 @@ from packageurl import PackageURL
 
 from aibom import __version__
 from aibom import model as m
-from aibom.emit import files, modelcard
+from aibom.emit import SPEC_VERSIONS, files, modelcard
 from aibom.emit import properties as P
 from aibom.emit.reader import TOP_LEVEL, from_json
 from aibom.emit.validate import safe_iri
@@ -42,8 +42,7 @@ from aibom.licenses import spdx_licensing
 
 __all__ = ["SPEC_VERSIONS", "from_json", "to_json"]
 
-OUTPUTTERS = {"1.6": JsonV1Dot6, "1.7": JsonV1Dot7}
-SPEC_VERSIONS = tuple(OUTPUTTERS)
+OUTPUTTERS = dict(zip(SPEC_VERSIONS, (JsonV1Dot6, JsonV1Dot7), strict=True))
 SERIAL = re.compile(r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 REFERENCE_TYPES = {
     "training-code": ExternalReferenceType.VCS,

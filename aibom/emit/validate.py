@@ -15,12 +15,14 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from aibom.emit import SPEC_VERSIONS
+
 if TYPE_CHECKING:
     from jsonschema import FormatChecker
     from jsonschema.protocols import Validator
 
-SCHEMA_VERSIONS = ("1.5", "1.6", "1.7")
-"""Versions that can be validated: aibom writes 1.6 and 1.7 and reads 1.5 too."""
+SCHEMA_VERSIONS = ("1.5", *SPEC_VERSIONS)
+"""Versions that can be validated and read: those aibom writes and 1.5."""
 BOM_LINK = "urn:cdx:"
 SCHEMA_BASE = "http://cyclonedx.org/schema/"
 """Where the BOM schemas' $refs point (the library registers its bundled files under it)."""
