@@ -282,6 +282,11 @@ def looks_like_hub_id(value: str) -> bool:
     return bool(HUB_ID.match(value)) and not value.isdigit()
 
 
+def hub_purl(model_id: str, revision: str | None = None) -> str | None:
+    """The purl of a model named by its ``org/name`` Hub id; None for an org-less name or a non-id."""
+    return hf_purl(model_id, revision) if "/" in model_id and looks_like_hub_id(model_id) else None
+
+
 def hub_model_id(url: str) -> str | None:
     """The model repo id of a Hub model page URL (``https://huggingface.co/org/name``); None for any
     other URL, including the Hub's dataset, space, paper and collection pages."""
@@ -408,8 +413,7 @@ def _relation(meta: dict[str, Any], unknowns: list[Unknown]) -> Relation:
 
 
 def _base_model(model_id: str, relation: Relation, evidence: Evidence) -> BaseModel:
-    purl = hf_purl(model_id) if "/" in model_id and looks_like_hub_id(model_id) else None
-    return BaseModel(id=model_id, relation=relation, evidence=evidence, purl=purl)
+    return BaseModel(id=model_id, relation=relation, evidence=evidence, purl=hub_purl(model_id))
 
 
 def _base_models(meta: dict[str, Any], evidence: Evidence, unknowns: list[Unknown]) -> tuple[BaseModel, ...]:

@@ -8,7 +8,6 @@ at all. Every fact read here carries `Evidence("declarations", "aibom.yaml#/data
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, fields, replace
 from functools import cache
@@ -35,7 +34,6 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "declarations
 VERSION = "aibom:version"
 T = TypeVar("T")
 MAX_BYTES = 16 * 1024 * 1024
-REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
 _DOCUMENTS = (
     ("technical_report", "technical-report"),
@@ -183,6 +181,8 @@ class _Reader:
 
 def _facts(data: dict[str, Any], path: Path) -> Provenance:
     """The validated declarations as a Provenance of declared facts."""
+    from aibom.collect.cards import hub_purl  # here: `aibom score BOM.json` imports this module, never cards
+
     r = _Reader(path.name)
     model = data.get("model", {})
     weights = data.get("weights", {})
@@ -208,7 +208,7 @@ def _facts(data: dict[str, Any], path: Path) -> Provenance:
             id=b["id"],
             relation=b.get("relation", "unknown"),
             evidence=r.evidence(at),
-            purl=hf_purl(b["id"], b.get("revision")) if REPO_ID.match(b["id"]) else None,
+            purl=hub_purl(b["id"], b.get("revision")),
             revision=b.get("revision"),
             licenses=r.licenses(b, at),
         )

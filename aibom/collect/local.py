@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from aibom import licenses
 from aibom.collect import weights
-from aibom.collect.cards import CardInfo, looks_like_hub_id, parse_model_card
+from aibom.collect.cards import CardInfo, hub_purl, looks_like_hub_id, parse_model_card
 from aibom.collect.options import CollectOptions
 from aibom.errors import InputError
 from aibom.hashing import hash_files
@@ -422,7 +422,7 @@ def _config(root: Path, present: dict[str, FileEntry], collector: str, unknowns:
             id=hint,
             relation="unknown",
             evidence=evidence("_name_or_path"),
-            purl=hf_purl(hint) if "/" in hint else None,
+            purl=hub_purl(hint),
         )
     return _Config(
         architecture=Fact(", ".join(archs), evidence("architectures")) if archs_ok else None,  # type: ignore[arg-type]
