@@ -10,17 +10,19 @@ from aibom.collect.options import CollectOptions
 from aibom.errors import InputError
 from aibom.model import Provenance
 
-REPO_ID = re.compile(r"^(?P<repo>[A-Za-z0-9][\w.-]*/[\w.-]+|[A-Za-z0-9][\w.-]*)(?:@(?P<rev>[\w./-]+))?$")
+REVISION = re.compile(r"[\w./-]+")
 SINGLE_FILE_SUFFIXES = (".gguf", ".onnx")
 DECLARATION_SUFFIXES = (".yml", ".yaml")
 
 
 def split_repo_id(target: str) -> tuple[str, str | None] | None:
     """`org/name@rev` -> ("org/name", "rev"); None when `target` is not shaped like a repo id."""
-    m = REPO_ID.match(target)
-    if not m or "/" not in m.group("repo"):
+    from aibom.collect.cards import looks_like_hub_id  # only targets that are no file get here
+
+    repo, at, rev = target.partition("@")
+    if "/" not in repo or not looks_like_hub_id(repo) or (at and not REVISION.fullmatch(rev)):
         return None
-    return m.group("repo"), m.group("rev")
+    return repo, rev or None
 
 
 def collect(target: str, options: CollectOptions) -> Provenance:
