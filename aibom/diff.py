@@ -53,6 +53,7 @@ from aibom.model import (
     Reference,
     Unknown,
 )
+from aibom.score.profiles import SEVERITY
 
 T = TypeVar("T")
 Severity = Literal["high", "medium", "low", "info"]
@@ -121,7 +122,6 @@ _SUFFIX_FORMATS: tuple[tuple[str, str], ...] = (  # when a BOM records no header
 )
 _HUB_ID = re.compile(r"^[\w.-]+(/[\w.-]+)?$")
 _COMMIT = re.compile(r"[0-9a-f]{7,40}")
-_STATUS_RANK = {"met": 3, "partial": 2, "unknown": 1, "unmet": 0}
 _FILE_SEVERITY: dict[str, Severity] = {
     "weights": "medium", "code": "medium", "config": "low", "tokenizer": "low",
 }
@@ -508,7 +508,8 @@ def _openness(old: tuple[Assessment, ...], new: tuple[Assessment, ...]) -> list[
             if f_new is None or f_new.status == f_old.status:
                 continue
             before, after = f_old.status, f_new.status
-            worse = _STATUS_RANK.get(after, 1) < _STATUS_RANK.get(before, 1)
+            # the scorer's own order (unmet < partial < unknown < met): partial fails --fail-on unmet
+            worse = _status_rank(after) < _status_rank(before)
             severity: Severity = "info"
             if worse:
                 severity = "high" if (before, after) == ("met", "unmet") else "medium"
@@ -549,3 +550,8 @@ def _references(old: Provenance, new: Provenance) -> list[Change]:
     found += [_change("reference", r.purpose, None, r.url, "low", f"{r.purpose} reference added: {r.url}")
               for _, r in added]
     return found
+
+
+def _status_rank(status: str) -> int:
+    """Lower is worse, in the order the scorer ranks statuses; an unrecognised status counts as unknown."""
+    return SEVERITY.index(status) if status in SEVERITY else SEVERITY.index("unknown")

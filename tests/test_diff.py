@@ -264,6 +264,22 @@ def test_openness_regression() -> None:
     assert compare(old, other_profile).changes == ()
 
 
+def test_openness_ranks_statuses_as_the_scorer_does() -> None:
+    """unknown → partial is a regression (partial fails --fail-on unmet); partial → unknown is not."""
+    def assessed(status: str) -> Assessment:
+        return Assessment("core", (Finding("open-data", "Open data", status, "r"),))
+
+    def severity(before: str, after: str) -> str:
+        old = base_prov().with_changes(assessments=(assessed(before),))
+        (change,) = compare(old, old.with_changes(assessments=(assessed(after),))).changes
+        return change.severity
+
+    assert severity("unknown", "partial") == "medium"
+    assert severity("partial", "unknown") == "info"
+    assert severity("unknown", "unmet") == "medium"
+    assert severity("unmet", "partial") == "info"
+
+
 def test_openness_summary_reports_the_verdict_not_the_counts() -> None:
     old = base_prov()
     before = replace(old.assessments[0], summary=(("met", "1"), ("partial", "1"), ("verdict", "Partly open"),
