@@ -259,6 +259,16 @@ class Provenance:
     def weight_files(self) -> tuple[FileEntry, ...]:
         return tuple(f for f in self.files if f.role == "weights")
 
+    def is_itself(self, base: BaseModel) -> bool:
+        """Whether `base` names this model (by Hub id or purl, any revision, any case)."""
+        own = {x.split("@")[0].lower() for x in (self.repo_id, self.purl) if x}
+        return base.id.lower() in own or bool(base.purl and base.purl.split("@")[0].lower() in own)
+
+    def without_self_ancestry(self) -> Provenance:
+        """A copy whose base models exclude the model itself: a model is never its own ancestor."""
+        kept = tuple(b for b in self.base_models if not self.is_itself(b))
+        return self if len(kept) == len(self.base_models) else replace(self, base_models=kept)
+
     def with_changes(self, **changes: object) -> Provenance:
         """A copy with some fields replaced (the model is frozen)."""
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -241,3 +241,23 @@ def test_yaml_aliases_are_refused_before_they_can_expand(tmp_path: Path) -> None
     )
     with pytest.raises(InputError, match=r"line 2, column \d+: aliases \(\*name\) are not allowed"):
         decl.load(write(tmp_path, laughs))
+
+
+def test_declarations_cannot_make_a_model_its_own_ancestor(tmp_path: Path) -> None:
+    import shutil
+
+    from aibom.collect.dispatch import collect
+    from aibom.collect.options import CollectOptions
+
+    folder = tmp_path / "model"
+    shutil.copytree(REPO / "fixtures" / "models" / "tiny-llama-ft", folder)
+    write(folder, """\
+        aibom: 1
+        base_models:
+          - {id: my-org/Tiny-Llama-FT, relation: fine-tune}
+          - {id: org/other-base, relation: merge}
+        """)
+    prov = collect(str(folder), CollectOptions(repo_id="my-org/tiny-llama-ft"))
+    ids = [b.id for b in prov.base_models]
+    assert "org/other-base" in ids and "TinyLlama/TinyLlama-1.1B-Chat-v1.0" in ids
+    assert all(i.lower() != "my-org/tiny-llama-ft" for i in ids)

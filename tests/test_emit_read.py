@@ -283,3 +283,15 @@ def test_reference_licenses_keyed_by_url_in_earlier_boms_still_read() -> None:
         "https://huggingface.co/example-org/tiny-llama-ft": [],
     }
     assert {r.url: [lic.spdx for lic in r.licenses] for r in from_json(text).references} == licensed
+
+
+def test_a_bom_naming_the_model_as_its_own_ancestor_reads_without_it() -> None:
+    doc = model_bom({
+        "purl": "pkg:huggingface/Org/Model@abc",
+        "pedigree": {"ancestors": [
+            {"type": "machine-learning-model", "name": "org/model"},
+            {"type": "machine-learning-model", "name": "x", "purl": "pkg:huggingface/org/model@def"},
+            {"type": "machine-learning-model", "name": "org/base"},
+        ]},
+    })
+    assert [b.id for b in from_json(json.dumps(doc)).base_models] == ["org/base"]

@@ -35,7 +35,7 @@ def collect(target: str, options: CollectOptions) -> Provenance:
         from aibom.collect import declarations as decl
 
         prov = decl.apply(prov, decl.load(declarations))
-    return prov
+    return prov.without_self_ancestry()
 
 
 def _collect_target(target: str, options: CollectOptions) -> Provenance:

@@ -128,15 +128,9 @@ def _model(prov: m.Provenance, ref: str, purl: PackageURL | None, spec_version: 
         licenses=_licenses(prov.licenses),
         external_references=[_reference(r, spec_version) for r in prov.references if r.url],
         properties=_model_properties(prov),
-        pedigree=_pedigree(tuple(b for b in prov.base_models if not _is_self(prov, b))),
+        pedigree=_pedigree(tuple(b for b in prov.base_models if not prov.is_itself(b))),
         tags=prov.card.tags,
     )
-
-
-def _is_self(prov: m.Provenance, base: m.BaseModel) -> bool:
-    """Whether `base` names the model itself (a model is never its own ancestor)."""
-    own = {x.split("@")[0].lower() for x in (prov.repo_id, prov.purl) if x}
-    return base.id.lower() in own or bool(base.purl and base.purl.split("@")[0].lower() in own)
 
 
 def _render(doc: dict[str, Any], serial: str | None) -> str:

@@ -179,7 +179,8 @@ class _Reader:
             assessments=self._assessments(),
         )
         recorded = tuple(m.Unknown(*(f or "" for f in P.unpack(u, 3))) for u in _all(props, P.UNKNOWN))
-        return prov.with_changes(unknowns=recorded + tuple(self.unknowns))  # after every part was read
+        # after every part was read; a BOM that names the model as its own ancestor is not believed
+        return prov.with_changes(unknowns=recorded + tuple(self.unknowns)).without_self_ancestry()
 
     def _model(self, meta: dict[str, Any], top: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
         """The model component: metadata.component, else the first machine-learning-model component."""
