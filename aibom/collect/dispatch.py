@@ -81,7 +81,7 @@ def load(target: str, options: CollectOptions) -> Provenance:
     """A saved BOM (``*.json``) read back into the model, or any other target collected afresh."""
     path = Path(target)
     if path.is_file() and path.suffix.lower() == ".json":
-        from aibom.emit.cyclonedx import from_json
+        from aibom.emit.reader import from_json
 
         return from_json(read_text(path))
     return collect(target, options)
