@@ -18,8 +18,8 @@ from aibom import __version__
 from aibom.collect.options import CollectOptions
 from aibom.emit import SPEC_VERSIONS
 from aibom.errors import AibomError, EnvironmentFailure, InputError, PolicyFailure
+from aibom.score import PROFILES
 
-PROFILES = ("core", "mof", "osaid")
 FORMATS = ("text", "json", "markdown")
 
 
@@ -229,14 +229,8 @@ def score(target: str, profile: str, fmt: str, fail_on: str | None, allow_copyle
     if is_bom and declarations is not None:
         prov = decl.apply(prov, decl.load(declarations))
     assessment = evaluate(prov, profile, allow_copyleft=allow_copyleft)
-    mof = None
-    if profile == "mof":
-        from aibom.score.mof import classify
-
-        result = classify(prov)
-        mof = {**result.to_dict(), "label": result.label}
     notes = report.embedded_notes(prov.assessments, assessment) if is_bom else ()
-    document = report.build(prov, assessment, mof=mof, allow_copyleft=allow_copyleft, notes=notes)
+    document = report.build(prov, assessment, allow_copyleft=allow_copyleft, notes=notes)
     write_output(report.RENDERERS[fmt](document), output)
     failing = report.failing(assessment, fail_on)
     if failing:

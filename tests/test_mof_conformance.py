@@ -12,7 +12,7 @@ import pytest
 from conftest import MOT
 
 from aibom.collect.mot import load_mot
-from aibom.score.mof import MofResult, classify
+from aibom.score.mof import MofResult, assess, classify
 
 
 def _expected_rows() -> list[dict[str, str]]:
@@ -70,3 +70,11 @@ def test_all_mot_test_data_files_are_covered() -> None:
     names = {load_mot(p).name for p in TEST_DATA}
     assert len(TEST_DATA) == 27
     assert names == set(_mot_test_results())
+
+
+def test_the_assessment_summary_carries_the_whole_result() -> None:
+    """Reports and BOMs read class, progress and blockers back from the summary that `assess` writes."""
+    for path in sorted((MOT / "models").glob("*.yml")):
+        prov = load_mot(path)
+        assert MofResult.from_summary(assess(prov).summary) == classify(prov), path.name
+    assert MofResult.from_summary((("core", "x"),)) is None

@@ -127,6 +127,19 @@ class MofResult:
     def label(self) -> str:
         return CLASS_LABELS[self.mof_class]
 
+    @classmethod
+    def from_summary(cls, summary: Iterable[tuple[str, str]]) -> MofResult | None:
+        """The result `assess` recorded in an assessment's summary; None when it holds none."""
+        pairs = dict(summary)
+        if not pairs.get("mof-class", "").isdigit():
+            return None
+        classes = (1, 2, 3)
+        return cls(
+            int(pairs["mof-class"]),
+            tuple((c, float(pairs.get(f"progress.{c}", "0"))) for c in classes),
+            tuple((c, tuple(b for b in pairs.get(f"blockers.{c}", "").split(";") if b)) for c in classes),
+        )
+
     def to_dict(self) -> dict[str, object]:
         """The JSON shape: ``{"class", "progress": {"1": pct, ...}, "blockers": {"1": [...], ...}}``."""
         return {

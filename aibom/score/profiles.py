@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aibom.errors import InputError
 from aibom.model import STATUSES, Assessment, Finding, Provenance
+from aibom.score import PROFILES
 from aibom.score.osaid import osaid
 from aibom.score.requirements import Requirement, core
 
-PROFILES = ("core", "mof", "osaid")
 TITLES = {
     "core": "aibom core openness",
     "mof": "Model Openness Framework (MOF) 1.0",

@@ -10,6 +10,7 @@ from typing import Any
 
 from aibom.markdown import cell
 from aibom.model import STATUSES, Assessment, Evidence, Provenance
+from aibom.score.mof import PROFILE, MofResult
 from aibom.score.profiles import TITLES, requirements, verdict
 
 FAIL_ON = {"unmet": ("unmet", "partial"), "unknown": ("unmet", "partial", "unknown")}
@@ -32,11 +33,12 @@ def build(
     prov: Provenance,
     assessment: Assessment,
     *,
-    mof: dict[str, Any] | None = None,
     allow_copyleft: bool = False,
     notes: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """The report as a JSON-ready dict; `mof` is `MofResult.to_dict()` plus its label, for the mof profile."""
+    """The report as a JSON-ready dict; for the mof profile, with the class, progress and blockers."""
+    result = MofResult.from_summary(assessment.summary) if assessment.profile == PROFILE else None
+    mof = None if result is None else {**result.to_dict(), "label": result.label}
     model: dict[str, Any] = {"name": prov.name, "source": prov.source}
     for key in ("repo_id", "revision", "purl"):
         if getattr(prov, key):
