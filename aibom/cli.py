@@ -187,8 +187,6 @@ def diff(old: str, new: str, fmt: str, fail_on: tuple[str, ...], profile: str | 
 
     sides = []
     for target in (old, new):
-        if target.lower().endswith(".json") and not Path(target).is_file():
-            raise InputError(f"{target}: no such BOM file")
         prov = load(target, _options())
         if profile:
             from aibom.score.profiles import evaluate
@@ -219,17 +217,13 @@ def score(target: str, profile: str, fmt: str, fail_on: str | None, allow_copyle
 
     A BOM is re-scored from the facts it holds; an assessment embedded in it is only compared.
     """
-    from aibom.collect import declarations as decl
-    from aibom.collect.dispatch import load
+    from aibom.collect.dispatch import is_bom, load
     from aibom.score import report
     from aibom.score.profiles import evaluate
 
     prov = load(target, _options(declarations=declarations))
-    is_bom = Path(target).suffix.lower() == ".json" and Path(target).is_file()
-    if is_bom and declarations is not None:
-        prov = decl.apply(prov, decl.load(declarations))
     assessment = evaluate(prov, profile, allow_copyleft=allow_copyleft)
-    notes = report.embedded_notes(prov.assessments, assessment) if is_bom else ()
+    notes = report.embedded_notes(prov.assessments, assessment) if is_bom(target) else ()
     document = report.build(prov, assessment, allow_copyleft=allow_copyleft, notes=notes)
     write_output(report.RENDERERS[fmt](document), output)
     failing = report.failing(assessment, fail_on)

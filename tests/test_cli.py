@@ -94,3 +94,7 @@ def test_output_into_a_missing_folder_writes_nothing(tmp_path: Path) -> None:
     target = tmp_path / "absent" / "bom.json"
     assert_clean_error(run("generate", str(folder), "-o", str(target)), 2, "does not exist")
     assert not target.parent.exists()
+
+
+def test_score_of_a_missing_bom_file_is_bad_input_not_a_hub_lookup(tmp_path: Path) -> None:
+    assert_clean_error(run("score", "boms/absent.json", cwd=tmp_path), 2, "boms/absent.json: no such BOM file")

@@ -77,14 +77,27 @@ def _collect_target(target: str, options: CollectOptions) -> Provenance:
     return hf_hub.collect_hub(repo_id, revision, options)
 
 
-def load(target: str, options: CollectOptions) -> Provenance:
-    """A saved BOM (``*.json``) read back into the model, or any other target collected afresh."""
-    path = Path(target)
-    if path.is_file() and path.suffix.lower() == ".json":
-        from aibom.emit.reader import from_json
+def is_bom(target: str) -> bool:
+    """Whether `target` names a saved BOM: a ``*.json`` file."""
+    return target.lower().endswith(".json")
 
-        return from_json(read_text(path))
-    return collect(target, options)
+
+def load(target: str, options: CollectOptions) -> Provenance:
+    """A saved BOM (``*.json``, plus the user's declarations if any) read back into the model, or any
+    other target collected afresh."""
+    if not is_bom(target):
+        return collect(target, options)
+    path = Path(target)
+    if not path.is_file():
+        raise InputError(f"{target}: no such BOM file")
+    from aibom.emit.reader import from_json
+
+    prov = from_json(read_text(path))
+    if options.declarations is not None:
+        from aibom.collect import declarations as decl
+
+        prov = decl.apply(prov, decl.load(options.declarations)).without_self_ancestry()
+    return prov
 
 
 def read_text(path: Path, limit: int = 256 * 1024 * 1024) -> str:
