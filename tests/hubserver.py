@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
+from safetensors_files import safetensors_bytes
 
 LFS_SUFFIXES = (
     ".safetensors",
@@ -47,18 +48,6 @@ LFS_SUFFIXES = (
     ".model",
 )
 TIMESTAMP = "2024-05-02T10:20:30.000Z"
-_ST_DTYPES = {
-    "F64": 8,
-    "F32": 4,
-    "F16": 2,
-    "BF16": 2,
-    "I64": 8,
-    "I32": 4,
-    "I16": 2,
-    "I8": 1,
-    "U8": 1,
-    "BOOL": 1,
-}
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})")
 
 
@@ -76,18 +65,8 @@ def tiny_safetensors(
     tensors: Mapping[str, tuple[str, tuple[int, ...]]],
     metadata: Mapping[str, str] | None = None,
 ) -> bytes:
-    """A valid safetensors file of zero-filled tensors: ``{"name": ("F32", (2, 3))}``."""
-    header: dict[str, Any] = {"__metadata__": dict(metadata)} if metadata else {}
-    offset = 0
-    for name, (dtype, shape) in sorted(tensors.items()):
-        n = _ST_DTYPES[dtype]
-        for dim in shape:
-            n *= dim
-        header[name] = {"dtype": dtype, "shape": list(shape), "data_offsets": [offset, offset + n]}
-        offset += n
-    raw = json.dumps(header, separators=(",", ":")).encode()
-    raw += b" " * (-len(raw) % 8)
-    return struct.pack("<Q", len(raw)) + raw + bytes(offset)
+    """A valid safetensors file of zero-filled tensors, in name order: ``{"name": ("F32", (2, 3))}``."""
+    return safetensors_bytes(dict(sorted(tensors.items())), metadata or None)
 
 
 def safetensors_parameters(data: bytes) -> dict[str, int]:

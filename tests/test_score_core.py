@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import shutil
-import struct
 from pathlib import Path
 
 import pytest
 from conftest import REAL
+from safetensors_files import safetensors_bytes
 
 from aibom.collect import declarations as decl
 from aibom.collect import dispatch
@@ -32,8 +31,7 @@ CARD = Evidence("local", "README.md#front-matter", "declared")
 
 def tiny_safetensors(path: Path) -> None:
     """A real, minimal safetensors file: one F32 tensor of two values."""
-    header = json.dumps({"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}).encode()
-    path.write_bytes(struct.pack("<Q", len(header)) + header + b"\0" * 8)
+    path.write_bytes(safetensors_bytes({"w": ("F32", [2])}))
 
 
 def model_folder(tmp_path: Path, card: str, *, weights: bool = True, extra: dict[str, str] | None = None) -> Path:

@@ -24,6 +24,7 @@ import pytest
 from conftest import FIXTURES
 from huggingface_hub import parse_local_safetensors_file_metadata
 from onnx import TensorProto, helper, numpy_helper
+from safetensors_files import safetensors_bytes
 
 from aibom.collect import weights
 from aibom.collect.weights import chat_template_code, inspect
@@ -40,16 +41,7 @@ LLAMA3_TEMPLATE = (
 def make_safetensors(path: Path, tensors: dict[str, tuple[str, list[int]]],
                      metadata: dict[str, str] | None = None) -> Path:
     """A valid safetensors file: JSON header with exact, contiguous offsets, then zero-filled data."""
-    sizes = {"F32": 4, "F16": 2, "BF16": 2, "I64": 8, "U8": 1}
-    header: dict[str, object] = {"__metadata__": metadata} if metadata is not None else {}
-    offset = 0
-    for name, (dtype, shape) in tensors.items():
-        n = int(np.prod(shape)) * sizes[dtype]
-        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [offset, offset + n]}
-        offset += n
-    raw = json.dumps(header).encode()
-    raw += b" " * (-len(raw) % 8)
-    path.write_bytes(struct.pack("<Q", len(raw)) + raw + bytes(offset))
+    path.write_bytes(safetensors_bytes(tensors, metadata))
     return path
 
 
