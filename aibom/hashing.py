@@ -1,14 +1,23 @@
-"""Streaming SHA-256 of many files: large reads into a reused buffer, one thread per core, bounded memory.
+"""Streaming SHA-256 of many files: memory-mapped windows, one thread per core, bounded memory.
 
-Files are handed out largest first to `jobs` worker threads (hashlib and ``readinto`` release the GIL,
-so two threads keep two cores busy just as two ``openssl dgst`` processes would). Each worker owns one
-read buffer, so memory is ``jobs × buffer`` whatever the file sizes. A file that is not a regular file,
-or whose size or mtime differ before and after hashing, is an `InputError`, never a wrong hash.
+Files are handed out largest first to `jobs` worker threads. A large file is hashed through
+read-only memory-mapped windows: the kernel's page-cache pages go straight to OpenSSL with no copy
+into a buffer, and a window is one ``update`` call that releases the GIL for its whole length, so
+other threads' Python work (imports, card parsing) barely delays the hashing. Small files, and
+files that cannot be mapped, are read into one reused buffer per worker. Memory is at most ``jobs ×
+(window + buffer)`` whatever the file sizes. A file that is not a regular file, or whose size or
+mtime differ before and after hashing (or that shrinks between windows), is an `InputError`, never a
+wrong hash.
+
+Mapping has one hazard that reading has not: a file truncated by another process *during* the few
+milliseconds one window is hashed kills the process with SIGBUS (as it does ``b3sum``, which maps
+by default too). Every window is preceded by a size check, so only that narrow race remains.
 """
 
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import stat
 import sys
@@ -22,11 +31,12 @@ from typing import TextIO
 
 from aibom.errors import AibomError, EnvironmentFailure, InputError
 
-CHUNK = 4 * 1024 * 1024
-"""Read size per call. 1–16 MiB hash at the same speed here (about 1 GB/s per core); 4 MiB keeps
-the buffers small and the syscalls few."""
+CHUNK = 1024 * 1024
+"""Read buffer per worker, for files no larger than it (and files that cannot be mapped)."""
+WINDOW = 16 * 1024 * 1024
+"""Mapped window per worker: one GIL-free ``update`` of about 12 ms at 1.3 GB/s."""
 BUFFER_BUDGET = 64 * 1024 * 1024
-"""Upper bound on all read buffers together, however many jobs are asked for."""
+"""Upper bound on all read buffers and mapped windows together, however many jobs are asked for."""
 PROGRESS_EVERY = 0.25
 
 
@@ -43,15 +53,14 @@ class Hashed:
 
 
 def hash_file(path: Path, buffer: bytearray | None = None, counter: list[int] | None = None,
-              stop: threading.Event | None = None) -> Hashed:
-    """Hash one regular file in large reads; `counter[0]` grows by the bytes read (for progress).
+              stop: threading.Event | None = None, window: int = WINDOW) -> Hashed:
+    """Hash one regular file; `counter[0]` grows by the bytes hashed (for progress).
 
-    Setting `stop` from another thread abandons the file (`Stopped`): another file failed.
+    A file larger than `buffer` is mapped `window` bytes at a time; a smaller one is read into
+    `buffer`. Setting `stop` from another thread abandons the file (`Stopped`): another file failed.
     """
     buf = buffer if buffer is not None else bytearray(CHUNK)
-    view = memoryview(buf)
     digest = hashlib.sha256()
-    read = 0
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except PermissionError as exc:
@@ -65,14 +74,9 @@ def hash_file(path: Path, buffer: bytearray | None = None, counter: list[int] | 
                              "aibom hashes files only")
         if hasattr(os, "posix_fadvise"):
             os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
-        with os.fdopen(fd, "rb", buffering=0, closefd=False) as fh:
-            while n := fh.readinto(buf):
-                if stop is not None and stop.is_set():
-                    raise Stopped(path)
-                digest.update(view[:n])
-                read += n
-                if counter is not None:
-                    counter[0] += n
+        mapped = _hash_mapped(fd, path, before.st_size, digest, window, counter, stop) \
+            if before.st_size > len(buf) else 0
+        read = mapped + _hash_read(fd, path, mapped, buf, digest, counter, stop)
         after = os.fstat(fd)
     except PermissionError as exc:
         raise EnvironmentFailure(f"cannot read {path}: permission denied") from exc
@@ -81,9 +85,53 @@ def hash_file(path: Path, buffer: bytearray | None = None, counter: list[int] | 
     finally:
         os.close(fd)
     if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or read != after.st_size:
-        raise InputError(f"{path} changed while it was being hashed",
-                         "hash it again once nothing writes to it")
+        raise _changed(path)
     return Hashed(digest.hexdigest(), read)
+
+
+def _hash_mapped(fd: int, path: Path, size: int, digest: hashlib._Hash, window: int,
+                 counter: list[int] | None, stop: threading.Event | None) -> int:
+    """Hash bytes [0, size) through read-only mapped windows; return how many were hashed
+    (fewer when the file system cannot map: the caller reads the rest)."""
+    step = max(mmap.ALLOCATIONGRANULARITY, window - window % mmap.ALLOCATIONGRANULARITY)
+    done = 0
+    while done < size:
+        if stop is not None and stop.is_set():
+            raise Stopped(path)
+        n = min(step, size - done)
+        if os.fstat(fd).st_size < done + n:  # truncated: mapping past the end would be SIGBUS
+            raise _changed(path)
+        try:
+            view = mmap.mmap(fd, n, access=mmap.ACCESS_READ, offset=done)
+        except (OSError, ValueError):
+            return done
+        with view:
+            digest.update(view)
+        done += n
+        if counter is not None:
+            counter[0] += n
+    return done
+
+
+def _hash_read(fd: int, path: Path, start: int, buf: bytearray, digest: hashlib._Hash,
+               counter: list[int] | None, stop: threading.Event | None) -> int:
+    """Hash from `start` to the end of the file in reads into `buf`; return the bytes read."""
+    view = memoryview(buf)
+    read = 0
+    os.lseek(fd, start, os.SEEK_SET)
+    with os.fdopen(fd, "rb", buffering=0, closefd=False) as fh:
+        while n := fh.readinto(buf):
+            if stop is not None and stop.is_set():
+                raise Stopped(path)
+            digest.update(view[:n])
+            read += n
+            if counter is not None:
+                counter[0] += n
+    return read
+
+
+def _changed(path: Path) -> InputError:
+    return InputError(f"{path} changed while it was being hashed", "hash it again once nothing writes to it")
 
 
 def hash_files(paths: Sequence[Path], jobs: int | None = None, progress: bool = False) -> dict[Path, Hashed]:
@@ -93,7 +141,9 @@ def hash_files(paths: Sequence[Path], jobs: int | None = None, progress: bool = 
     """
     unique = list(dict.fromkeys(paths))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(unique) or 1))
-    chunk = max(256 * 1024, min(CHUNK, BUFFER_BUDGET // workers))
+    share = BUFFER_BUDGET // workers
+    chunk = max(64 * 1024, min(CHUNK, share // 4))
+    window = max(mmap.ALLOCATIONGRANULARITY, min(WINDOW, share - chunk))
     sizes = {p: _size(p) for p in unique}
     queue = deque(sorted(unique, key=lambda p: sizes[p], reverse=True))
     results: dict[Path, Hashed] = {}
@@ -109,7 +159,7 @@ def hash_files(paths: Sequence[Path], jobs: int | None = None, progress: bool = 
             except IndexError:
                 return
             try:
-                results[path] = hash_file(path, buffer, counter, failed)
+                results[path] = hash_file(path, buffer, counter, failed, window)
             except Stopped:
                 return
             except BaseException as exc:  # handed to the caller's thread below

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import mmap
 import os
 import threading
 import time
@@ -60,10 +61,10 @@ def test_buffers_are_bounded_for_many_jobs(tmp_path: Path, monkeypatch: pytest.M
     real = hashing.hash_file
 
     def spy(path: Path, buffer: bytearray | None = None, counter: list[int] | None = None,
-            stop: threading.Event | None = None) -> Hashed:
+            stop: threading.Event | None = None, window: int = hashing.WINDOW) -> Hashed:
         assert buffer is not None
-        seen.append(len(buffer))
-        return real(path, buffer, counter, stop)
+        seen.append(len(buffer) + window)
+        return real(path, buffer, counter, stop, window)
 
     monkeypatch.setattr(hashing, "hash_file", spy)
     paths = [_write(tmp_path / f"f{i}", b"x" * i) for i in range(300)]
@@ -140,3 +141,45 @@ def test_progress_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyP
     line = tty.getvalue()
     assert "1000.0 B / 1000.0 B (100%)" in line
     assert "/s" in line and line.endswith("\n")
+
+
+def test_mapped_windows_match_hashlib_at_every_boundary(tmp_path: Path) -> None:
+    step = mmap.ALLOCATIONGRANULARITY
+    for size in (step + 1, 3 * step, 3 * step + 4097):
+        data = os.urandom(size)
+        counter = [0]
+        got = hash_file(_write(tmp_path / f"w{size}", data), bytearray(1024), counter, window=step)
+        assert got == Hashed(hashlib.sha256(data).hexdigest(), size)
+        assert counter == [size]
+
+
+def test_a_file_that_cannot_be_mapped_is_read_from_where_mapping_stopped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    step = mmap.ALLOCATIONGRANULARITY
+    data = os.urandom(5 * step + 17)
+    real = mmap.mmap
+    calls: list[int] = []
+
+    def map_once(fd: int, length: int, **kwargs: object) -> mmap.mmap:
+        calls.append(int(kwargs.get("offset", 0)))  # type: ignore[call-overload]
+        if len(calls) > 2:
+            raise OSError(19, "No such device")  # what a file system without mmap says
+        return real(fd, length, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hashing.mmap, "mmap", map_once)
+    got = hash_file(_write(tmp_path / "w", data), bytearray(1024), window=step)
+    assert got == Hashed(hashlib.sha256(data).hexdigest(), len(data))
+    assert calls == [0, step, 2 * step]
+
+
+def test_a_file_truncated_between_windows_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    step = mmap.ALLOCATIONGRANULARITY
+    path = _write(tmp_path / "shrinking.bin", os.urandom(8 * step))
+
+    class TruncateAfterFirstWindow(list[int]):
+        def __setitem__(self, index: object, value: object) -> None:
+            os.truncate(path, 2 * step)  # another process cutting the file short
+            super().__setitem__(index, value)  # type: ignore[index, assignment]
+
+    with pytest.raises(InputError, match="changed while it was being hashed"):
+        hash_file(path, bytearray(1024), TruncateAfterFirstWindow([0]), window=step)
