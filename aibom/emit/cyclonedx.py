@@ -36,7 +36,7 @@ from aibom import model as m
 from aibom.emit import SPEC_VERSIONS, files, modelcard
 from aibom.emit import properties as P
 from aibom.emit.reader import TOP_LEVEL, from_json
-from aibom.emit.validate import safe_iri
+from aibom.emit.validate import safe_iri, spdx_ids
 from aibom.errors import InputError
 from aibom.licenses import spdx_licensing
 
@@ -198,12 +198,10 @@ def _license_props(licenses: tuple[m.License, ...]) -> list[Property]:
 
 def _licenses(licenses: tuple[m.License, ...]) -> list[License]:
     """CycloneDX licenses: exact-case SPDX ids, one expression, or named licenses; never `unknown`."""
-    from cyclonedx import spdx  # its import reads the SPDX license list (55 ms): on first use only
-
     out: list[License] = []
     for lic in licenses:
         url = XsUri(safe_iri(lic.url)) if lic.url else None
-        spdx_id = spdx.fixup_id(lic.spdx) if lic.spdx else None
+        spdx_id = spdx_ids().get(lic.spdx.lower()) if lic.spdx else None
         if spdx_id:
             out.append(DisjunctiveLicense(id=spdx_id, url=url))
         elif lic.spdx and not lic.spdx.startswith("LicenseRef-") and (expression := _expression(lic.spdx)):

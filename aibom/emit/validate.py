@@ -187,6 +187,23 @@ def _validator(version: str) -> Validator:
 
 
 @cache
+def _bundled(path: str | None) -> Any:
+    """One of the library's bundled schema files, parsed once per process."""
+    with open(str(path), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@cache
+def spdx_ids() -> dict[str, str]:
+    """Lower-case SPDX license id -> its exact case, from the SPDX enum the BOM schemas validate
+    against (the library's ``cyclonedx.spdx`` has the same, but builds a whole license-expression
+    index at import, 50 ms)."""
+    from cyclonedx.schema import _res
+
+    return {i.lower(): i for i in _bundled(_res.SPDX_JSON)["enum"]}
+
+
+@cache
 def _fast_validator(version: str) -> Any:
     """The same schema files and format checks in jsonschema-rs, which compiles them.
 
@@ -195,14 +212,10 @@ def _fast_validator(version: str) -> Any:
     import jsonschema_rs
     from cyclonedx.schema import SchemaVersion, _res
 
-    def load(path: str | None) -> Any:
-        with open(str(path), encoding="utf-8") as fh:  # the library's bundled schema files
-            return json.load(fh)
-
     parts = (_res.SPDX_JSON, _res.CRYPTOGRAPHY_DEFS, _res.JSF)
-    resources = [(SCHEMA_BASE + os.path.basename(p), load(p)) for p in parts]
+    resources = [(SCHEMA_BASE + os.path.basename(p), _bundled(p)) for p in parts]
     return jsonschema_rs.Draft7Validator(
-        load(_res.BOM_JSON_STRICT[SchemaVersion.from_version(version)]),
+        _bundled(_res.BOM_JSON_STRICT[SchemaVersion.from_version(version)]),
         formats=FORMAT_CHECKS,
         validate_formats=True,
         ignore_unknown_formats=False,
