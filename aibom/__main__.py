@@ -1,3 +1,3 @@
-from aibom.cli import main
+from aibom.cli import console
 
-main()
+console()

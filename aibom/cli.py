@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
+import contextlib
 import os
 import sys
-import tempfile
 import threading
-import traceback
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,6 +41,8 @@ def write_output(text: str, output: Path | None) -> None:
     if output.exists() and not output.is_file():
         _write_special(text, output)
         return
+    import tempfile  # here, not at the top: 20 ms of imports that only -o needs
+
     folder = output.parent if str(output.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
@@ -75,14 +74,17 @@ def _write_special(text: str, output: Path) -> None:
         raise EnvironmentFailure(f"cannot write {output}: {exc.strerror or exc}") from exc
 
 
-WARM_UP_MODULES = ("huggingface_hub.repocard_data", "aibom.emit.cyclonedx", "aibom.emit.validate")
+def _warm_up(spec_version: str) -> None:
+    """While the collector hashes, import the emitter and build what it will need (the license index,
+    the SPDX ids, the compiled schema): hashing holds the GIL only between 16 MiB windows, so this
+    work runs beside it instead of after it (bench/hash_bench.py)."""
+    from aibom import licenses
+    from aibom.emit import cyclonedx, validate
 
-
-def _import_emitter() -> None:
-    """Import the emitter, validator and card reader while the collector hashes: imports hold the GIL,
-    hashing mostly does not, so this hides start-up behind the hashing (bench/hash_bench.py)."""
-    for name in WARM_UP_MODULES:
-        importlib.import_module(name)
+    licenses.prepare()
+    validate.spdx_ids()
+    validate.prepare(spec_version)
+    del cyclonedx  # imported for its side effect: the emitter's imports are done
 
 
 def _options(**kwargs: object) -> CollectOptions:
@@ -117,9 +119,10 @@ def generate(target: str, output: Path | None, spec_version: str, repo_id: str |
              reproducible: bool, score_profile: str | None, allow_copyleft: bool, declarations: Path | None,
              cache_dir: str | None, verify_weights: bool, lineage_depth: int, jobs: int | None) -> None:
     """Write a CycloneDX AI-BOM for TARGET: a model folder, a .gguf/.onnx file or a Hub repo id."""
-    warm_up = threading.Thread(target=_import_emitter, name="aibom-import-emitter", daemon=True)
-    warm_up.start()
     from aibom.collect.dispatch import collect
+
+    warm_up = threading.Thread(target=_warm_up, args=(spec_version,), name="aibom-warm-up", daemon=True)
+    warm_up.start()
 
     timestamp, repro = _timestamp(reproducible)
     options = _options(repo_id=repo_id, revision=revision, declarations=declarations, jobs=jobs,
@@ -131,10 +134,12 @@ def generate(target: str, output: Path | None, spec_version: str, repo_id: str |
 
         prov = prov.with_changes(assessments=(evaluate(prov, score_profile, allow_copyleft=allow_copyleft),))
     warm_up.join()
+    from uuid import uuid4
+
     from aibom.emit.cyclonedx import to_json
     from aibom.emit.validate import problems
 
-    serial = None if repro else f"urn:uuid:{uuid.uuid4()}"
+    serial = None if repro else f"urn:uuid:{uuid4()}"
     text = to_json(prov, spec_version=spec_version, timestamp=timestamp, serial=serial)
     found = problems(text)
     if found:
@@ -246,7 +251,7 @@ def main() -> None:
         sys.exit(2)
     except AibomError as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         label = "policy" if exc.exit_code == 1 else "error"
         click.echo(f"aibom: {label}: {exc.message}", err=True)
         if exc.hint:
@@ -257,6 +262,31 @@ def main() -> None:
         sys.exit(3)
     except Exception as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         click.echo(f"aibom: unexpected error: {type(exc).__name__}: {exc} (a bug; rerun with --debug)", err=True)
         sys.exit(2)
+
+
+def _print_traceback() -> None:
+    import traceback  # only --debug needs it
+
+    traceback.print_exc()
+
+
+def console() -> None:
+    """The installed command: `main`, then an immediate exit once the output is flushed.
+
+    Tearing down the interpreter (some 600 modules, their objects and threads) takes 30–50 ms and
+    writes nothing; every file was closed and renamed in `main`.
+    """
+    try:
+        main()
+        code: int = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError, ValueError):  # the reader went away, or it is closed
+            stream.flush()
+    os._exit(code)

@@ -139,52 +139,72 @@ def hash_files(paths: Sequence[Path], jobs: int | None = None, progress: bool = 
 
     `progress` draws a line on stderr, and only when stderr is a terminal.
     """
-    unique = list(dict.fromkeys(paths))
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(unique) or 1))
-    share = BUFFER_BUDGET // workers
-    chunk = max(64 * 1024, min(CHUNK, share // 4))
-    window = max(mmap.ALLOCATIONGRANULARITY, min(WINDOW, share - chunk))
-    sizes = {p: _size(p) for p in unique}
-    queue = deque(sorted(unique, key=lambda p: sizes[p], reverse=True))
-    results: dict[Path, Hashed] = {}
-    errors: list[BaseException] = []
-    failed = threading.Event()
-    counters = [[0] for _ in range(workers)]
+    return HashRun(paths, jobs, progress).wait()
 
-    def work(counter: list[int]) -> None:
-        buffer = bytearray(chunk)
-        while not failed.is_set():
-            try:
-                path = queue.popleft()
-            except IndexError:
-                return
-            try:
-                results[path] = hash_file(path, buffer, counter, failed, window)
-            except Stopped:
-                return
-            except BaseException as exc:  # handed to the caller's thread below
-                errors.append(exc)
-                failed.set()
-                return
 
-    threads = [threading.Thread(target=work, args=(c,), name=f"aibom-hash-{i}", daemon=True)
-               for i, c in enumerate(counters)]
-    for t in threads:
-        t.start()
-    meter = _Progress(sys.stderr, sum(sizes.values())) if progress and sys.stderr.isatty() else None
-    for t in threads:
-        while t.is_alive():
-            t.join(PROGRESS_EVERY)
-            if meter:
-                meter.show(sum(c[0] for c in counters))
-    if meter:
-        meter.done(sum(c[0] for c in counters))
-    if errors:
-        first = errors[0]
-        if isinstance(first, AibomError):
-            raise first
-        raise InputError(f"hashing failed: {first}") from first
-    return {p: results[p] for p in paths}
+class HashRun:
+    """Files being hashed by worker threads, started at once: do other work, then `wait` for the
+    digests (or `cancel` when that work failed)."""
+
+    def __init__(self, paths: Sequence[Path], jobs: int | None = None, progress: bool = False) -> None:
+        self.paths = list(paths)
+        unique = list(dict.fromkeys(self.paths))
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(unique) or 1))
+        share = BUFFER_BUDGET // workers
+        chunk = max(64 * 1024, min(CHUNK, share // 4))
+        window = max(mmap.ALLOCATIONGRANULARITY, min(WINDOW, share - chunk))
+        sizes = {p: _size(p) for p in unique}
+        self.total = sum(sizes.values())
+        self.progress = progress
+        queue = deque(sorted(unique, key=lambda p: sizes[p], reverse=True))
+        self.results: dict[Path, Hashed] = {}
+        self.errors: list[BaseException] = []
+        self.failed = threading.Event()
+        self.counters = [[0] for _ in range(workers)]
+
+        def work(counter: list[int]) -> None:
+            buffer = bytearray(chunk)
+            while not self.failed.is_set():
+                try:
+                    path = queue.popleft()
+                except IndexError:
+                    return
+                try:
+                    self.results[path] = hash_file(path, buffer, counter, self.failed, window)
+                except Stopped:
+                    return
+                except BaseException as exc:  # handed to the waiting thread
+                    self.errors.append(exc)
+                    self.failed.set()
+                    return
+
+        self.threads = [threading.Thread(target=work, args=(c,), name=f"aibom-hash-{i}", daemon=True)
+                        for i, c in enumerate(self.counters)]
+        for t in self.threads:
+            t.start()
+
+    def wait(self) -> dict[Path, Hashed]:
+        """The digests in the order the paths were given; the first error of any worker is raised."""
+        meter = _Progress(sys.stderr, self.total) if self.progress and sys.stderr.isatty() else None
+        for t in self.threads:
+            while t.is_alive():
+                t.join(PROGRESS_EVERY)
+                if meter:
+                    meter.show(sum(c[0] for c in self.counters))
+        if meter:
+            meter.done(sum(c[0] for c in self.counters))
+        if self.errors:
+            first = self.errors[0]
+            if isinstance(first, AibomError):
+                raise first
+            raise InputError(f"hashing failed: {first}") from first
+        return {p: self.results[p] for p in self.paths}
+
+    def cancel(self) -> None:
+        """Stop every worker after its current window and wait for them."""
+        self.failed.set()
+        for t in self.threads:
+            t.join()
 
 
 def _size(path: Path) -> int:

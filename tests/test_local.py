@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, REAL
 
-from aibom.collect.local import build_provenance, collect_folder, file_role, walk
+from aibom.collect.local import build_provenance, collect_folder, file_role
 from aibom.collect.options import CollectOptions
+from aibom.collect.walk import walk
 from aibom.model import Evidence, FileEntry
 from aibom.score.profiles import evaluate
 

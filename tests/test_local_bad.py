@@ -11,8 +11,9 @@ import pytest
 from conftest import FIXTURES
 
 from aibom.cli import main
-from aibom.collect.local import CARD_LIMIT, collect_folder, walk
+from aibom.collect.local import CARD_LIMIT, collect_folder
 from aibom.collect.options import CollectOptions
+from aibom.collect.walk import walk
 from aibom.errors import InputError
 
 TINY = FIXTURES / "models" / "tiny-llama-ft"

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aibom.collect.options import CollectOptions
 from aibom.errors import InputError
-from aibom.model import Provenance
+
+if TYPE_CHECKING:
+    from aibom.model import Provenance
 
 REVISION = re.compile(r"[\w./-]+")
 SINGLE_FILE_SUFFIXES = (".gguf", ".onnx")
@@ -41,9 +44,7 @@ def collect(target: str, options: CollectOptions) -> Provenance:
 def _collect_target(target: str, options: CollectOptions) -> Provenance:
     path = Path(target)
     if path.is_dir():
-        from aibom.collect import local
-
-        return local.collect_folder(path, options)
+        return _collect_folder(path, options)
     if path.is_file():
         suffix = path.suffix.lower()
         if suffix in SINGLE_FILE_SUFFIXES:
@@ -75,6 +76,19 @@ def _collect_target(target: str, options: CollectOptions) -> Provenance:
     from aibom.collect import hf_hub
 
     return hf_hub.collect_hub(repo_id, revision, options)
+
+
+def _collect_folder(path: Path, options: CollectOptions) -> Provenance:
+    """`local.collect_folder`, but the hashing starts before the collector is imported: its imports
+    (card, license and weight readers, about 0.1 s) then run beside the hashing, not before it."""
+    from aibom.collect.walk import walk
+    from aibom.hashing import HashRun
+
+    walked = walk(path)
+    running = HashRun([p for _, p in walked], options.jobs, options.progress)
+    from aibom.collect import local
+
+    return local.collect_walked(path, options, walked, running)
 
 
 def is_bom(target: str) -> bool:

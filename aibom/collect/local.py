@@ -9,11 +9,8 @@ answer for the same files. The model's identity comes from ``--repo-id``, the ca
 from __future__ import annotations
 
 import codecs
-import errno
 import json
-import os
 import re
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -22,8 +19,9 @@ from aibom import licenses
 from aibom.collect import weights
 from aibom.collect.cards import CardInfo, hub_purl, looks_like_hub_id, parse_model_card
 from aibom.collect.options import CollectOptions
+from aibom.collect.walk import walk
 from aibom.errors import InputError
-from aibom.hashing import hash_files
+from aibom.hashing import HashRun
 from aibom.model import (
     PROP_ACCESS,
     BaseModel,
@@ -47,9 +45,6 @@ CARD_LIMIT = 1024 * 1024
 CONFIG_LIMIT = 4 * 1024 * 1024
 LICENSE_LIMIT = 256 * 1024
 INDEX_LIMIT = 16 * 1024 * 1024
-MAX_DEPTH = 64
-SKIPPED = frozenset({".cache/huggingface"})
-"""Not model files: the bookkeeping ``hf download --local-dir`` keeps inside the folder."""
 SKIPPED_DOWNLOADS = ".cache/huggingface/download"
 COMMIT = re.compile(r"[0-9a-f]{40}")
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -88,128 +83,34 @@ def file_role(rel: str) -> FileRole:
     return "other"
 
 
-# -- walking --------------------------------------------------------------------------------------
-
-
-def walk(root: Path, *, allow_links_into: Path | None = None) -> list[tuple[str, Path]]:
-    """Every regular file under `root`, sorted: (relative POSIX path, real path).
-
-    ``.git/`` and the download bookkeeping in `SKIPPED` are skipped. A symlink may point anywhere
-    inside `root` (or inside `allow_links_into`, where the HF cache keeps its blobs); one that leaves
-    them, dangles or loops is an `InputError`, and so is a FIFO, socket or device, or a file this user
-    cannot read.
-    """
-    if not root.is_dir():
-        what = "does not exist" if not root.exists() and not root.is_symlink() else "is not a folder"
-        raise InputError(f"{root} {what}")
-    real_root = root.resolve()
-    allowed = [real_root] + ([allow_links_into.resolve()] if allow_links_into is not None else [])
-    found: list[tuple[str, Path]] = []
-    _walk_dir(root, real_root, "", allowed, (real_root,), found)
-    if not found:
-        raise InputError(f"{root} has no files to describe", "give the folder that holds the model files")
-    return sorted(found)
-
-
-def _walk_dir(
-    shown: Path,
-    real: Path,
-    prefix: str,
-    allowed: list[Path],
-    chain: tuple[Path, ...],
-    found: list[tuple[str, Path]],
-) -> None:
-    if len(chain) > MAX_DEPTH:
-        raise InputError(f"{shown} is nested more than {MAX_DEPTH} folders deep")
-    try:
-        entries = sorted(os.scandir(real), key=lambda e: e.name)
-    except PermissionError as exc:
-        raise InputError(f"cannot read folder {shown}: permission denied") from exc
-    except OSError as exc:
-        raise InputError(f"cannot read folder {shown}: {exc.strerror or exc}") from exc
-    for entry in entries:
-        rel = f"{prefix}{entry.name}"
-        if entry.name == ".git" or rel in SKIPPED:
-            continue
-        path = shown / entry.name
-        if not entry.name.isprintable() or _undecodable(entry.name):
-            raise InputError(
-                f"{shown / ascii(entry.name)[1:-1]}: the file name is not printable UTF-8",
-                "rename the file; a BOM names every file",
-            )
-        target = _target(path, Path(entry.path), allowed) if entry.is_symlink() else Path(entry.path)
-        try:
-            mode = target.stat().st_mode
-        except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        if stat.S_ISDIR(mode):
-            if target in chain:
-                raise InputError(f"{path} is a symlink loop (it points back to {target})")
-            _walk_dir(path, target, f"{rel}/", allowed, (*chain, target), found)
-        elif stat.S_ISREG(mode):
-            if not os.access(target, os.R_OK):
-                raise InputError(
-                    f"cannot read {path}: permission denied",
-                    "make every file of the model folder readable, or remove it",
-                )
-            found.append((rel, target))
-        else:
-            raise InputError(
-                f"{path} is not a regular file (a FIFO, socket or device)", "remove it from the model folder"
-            )
-
-
-def _undecodable(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:  # undecodable bytes arrive as lone surrogates
-        return True
-    return False
-
-
-def _target(shown: Path, link: Path, allowed: list[Path]) -> Path:
-    """Where a symlink really points; an InputError when it dangles, loops or leaves the folder."""
-    try:
-        target = link.resolve(strict=True)
-    except RuntimeError as exc:  # Python < 3.13 reports loops this way
-        raise InputError(f"{shown} is a symlink loop") from exc
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise InputError(f"{shown} is a symlink loop") from exc
-        raise InputError(f"{shown} is a broken symlink ({os.readlink(link)})") from exc
-    if not any(target == base or target.is_relative_to(base) for base in allowed):
-        cache = "snapshots" in shown.parts and target.parent.name == "blobs"
-        raise InputError(
-            f"{shown} is a symlink to {target}, outside the model folder",
-            "this is a Hugging Face cache snapshot: give its repo id with --cache instead"
-            if cache
-            else "copy the file into the folder; aibom never follows links out of it",
-        )
-    return target
-
-
 # -- collecting -----------------------------------------------------------------------------------
 
 
-def describe_files(walked: Sequence[tuple[str, Path]], *, collector: str, options: CollectOptions) -> list[FileEntry]:
-    """Hash and inspect walked files (relative path, real path) into file entries, in walk order."""
-    hashed = hash_files([p for _, p in walked], jobs=options.jobs, progress=options.progress)
+def describe_files(walked: Sequence[tuple[str, Path]], running: HashRun, *, collector: str) -> list[FileEntry]:
+    """Inspect walked files (relative path, real path) while `running` hashes them, then describe
+    each as a file entry, in walk order."""
+    try:
+        inspected = [weights.inspect(p, rel, collector) for rel, p in walked]
+        hashed = running.wait()
+    except BaseException:
+        running.cancel()
+        raise
     return [
-        FileEntry(
-            rel,
-            hashed[p].size,
-            hashed[p].sha256,
-            file_role(rel),
-            Evidence(collector, rel, "computed"),
-            weights.inspect(p, rel, collector),
-        )
-        for rel, p in walked
+        FileEntry(rel, hashed[p].size, hashed[p].sha256, file_role(rel), Evidence(collector, rel, "computed"), info)
+        for (rel, p), info in zip(walked, inspected, strict=True)
     ]
 
 
 def collect_folder(path: Path, options: CollectOptions) -> Provenance:
     """Walk, hash, inspect and describe the model folder at `path`."""
-    files = describe_files(walk(path), collector=COLLECTOR, options=options)
+    walked = walk(path)
+    return collect_walked(path, options, walked, HashRun([p for _, p in walked], options.jobs, options.progress))
+
+
+def collect_walked(path: Path, options: CollectOptions, walked: Sequence[tuple[str, Path]],
+                   running: HashRun) -> Provenance:
+    """`collect_folder` for a folder already walked whose files are being hashed."""
+    files = describe_files(walked, running, collector=COLLECTOR)
     download = _download_record(path, files)
     prov = build_provenance(
         path,

@@ -50,6 +50,11 @@ def problems(text: str) -> list[str]:
     return found + _reference_problems(doc)
 
 
+def prepare(version: str) -> None:
+    """Compile the schema of `version` now, so that `problems` does not have to (see cli._warm_up)."""
+    _fast_validator(version)
+
+
 def _schema_problems(doc: dict[str, Any], version: str) -> list[str]:
     """The library's strict schema, with every format checked.
 
