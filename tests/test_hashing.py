@@ -183,3 +183,19 @@ def test_a_file_truncated_between_windows_is_an_error_not_a_crash(tmp_path: Path
 
     with pytest.raises(InputError, match="changed while it was being hashed"):
         hash_file(path, bytearray(1024), TruncateAfterFirstWindow([0]), window=step)
+
+
+def test_a_run_hashes_in_the_background_until_waited_for(tmp_path: Path) -> None:
+    blobs = {tmp_path / f"f{i}": os.urandom(300_000 + i) for i in range(6)}
+    for p, d in blobs.items():
+        p.write_bytes(d)
+    run = hashing.HashRun(list(blobs), jobs=2)
+    assert run.wait() == {p: Hashed(hashlib.sha256(d).hexdigest(), len(d)) for p, d in blobs.items()}
+
+
+def test_cancel_stops_every_worker_before_the_files_are_done(tmp_path: Path) -> None:
+    paths = [_write(tmp_path / f"big{i}", os.urandom(4 * 1024 * 1024)) for i in range(16)]
+    run = hashing.HashRun(paths, jobs=1)
+    run.cancel()
+    assert not any(t.is_alive() for t in run.threads)
+    assert len(run.results) < len(paths)

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import json
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -526,3 +527,28 @@ def test_folder_downloaded_with_local_dir_knows_its_commit(tmp_path: Path, hub) 
     assert [u.reason for u in changed.unknowns] == [
         "model.safetensors has changed since it was downloaded from the Hub (its SHA-256 is not the one the Hub served)"
     ]
+
+
+def test_a_failure_while_files_hash_stops_the_hashing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aibom.collect import local
+    from aibom.errors import InputError
+    from aibom.hashing import HashRun
+
+    root = folder_with(tmp_path, {f"big{i}.bin": os.urandom(4 * 1024 * 1024) for i in range(8)})
+    walked = walk(root)
+    running = HashRun([p for _, p in walked], jobs=1)
+
+    def broken(path: Path, rel: str, collector: str) -> None:
+        raise InputError(f"{rel}: unreadable header")
+
+    monkeypatch.setattr(local.weights, "inspect", broken)
+    with pytest.raises(InputError, match="unreadable header"):
+        local.describe_files(walked, running, collector="local")
+    assert not any(t.is_alive() for t in running.threads)
+    assert len(running.results) < len(walked)
+
+
+def test_dispatch_and_collect_folder_agree(tmp_path: Path) -> None:
+    from aibom.collect.dispatch import collect
+
+    assert collect(str(TINY), CollectOptions()) == collect_folder(TINY, CollectOptions()).without_self_ancestry()
