@@ -153,7 +153,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep bench/_work/ for the next run")
     args = parser.parse_args()
     aibom = args.aibom or shutil.which("aibom") or str(Path(sys.executable).with_name("aibom"))
-    python = str(Path(aibom).with_name("python"))
+    python = str(Path(aibom).with_name("python")) if Path(aibom).with_name("python").exists() else sys.executable
     folder = WORK / f"sharded-{args.shards}x{args.shard_mib}MiB"
     tiny = WORK / "tiny"
 

@@ -81,11 +81,10 @@ def _collect_target(target: str, options: CollectOptions) -> Provenance:
 def _collect_folder(path: Path, options: CollectOptions) -> Provenance:
     """`local.collect_folder`, but the hashing starts before the collector is imported: its imports
     (card, license and weight readers, about 0.1 s) then run beside the hashing, not before it."""
-    from aibom.collect.walk import walk
-    from aibom.hashing import HashRun
+    from aibom.collect.walk import start_hashing, walk
 
     walked = walk(path)
-    running = HashRun([p for _, p in walked], options.jobs, options.progress)
+    running = start_hashing(walked, options)
     from aibom.collect import local
 
     return local.collect_walked(path, options, walked, running)

@@ -16,9 +16,8 @@ from huggingface_hub.errors import CacheNotFound, CorruptedCacheException
 
 from aibom.collect import local
 from aibom.collect.options import CollectOptions
-from aibom.collect.walk import walk
+from aibom.collect.walk import start_hashing, walk
 from aibom.errors import EnvironmentFailure
-from aibom.hashing import HashRun
 from aibom.model import Provenance
 
 COLLECTOR = "hf-cache"
@@ -59,8 +58,7 @@ def collect_cache(repo_id: str, revision: str | None, options: CollectOptions) -
         raise EnvironmentFailure(missing, hint)
     snapshot = Path(found.snapshot_path)
     walked = walk(snapshot, allow_links_into=Path(repo.repo_path))
-    running = HashRun([p for _, p in walked], options.jobs, options.progress)
-    files = local.describe_files(walked, running, collector=COLLECTOR)
+    files = local.describe_files(walked, start_hashing(walked, options), collector=COLLECTOR)
     return local.build_provenance(
         snapshot,
         files,

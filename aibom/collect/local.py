@@ -19,7 +19,7 @@ from aibom import licenses
 from aibom.collect import weights
 from aibom.collect.cards import CardInfo, hub_purl, looks_like_hub_id, parse_model_card
 from aibom.collect.options import CollectOptions
-from aibom.collect.walk import walk
+from aibom.collect.walk import start_hashing, walk
 from aibom.errors import InputError
 from aibom.hashing import HashRun
 from aibom.model import (
@@ -104,7 +104,7 @@ def describe_files(walked: Sequence[tuple[str, Path]], running: HashRun, *, coll
 def collect_folder(path: Path, options: CollectOptions) -> Provenance:
     """Walk, hash, inspect and describe the model folder at `path`."""
     walked = walk(path)
-    return collect_walked(path, options, walked, HashRun([p for _, p in walked], options.jobs, options.progress))
+    return collect_walked(path, options, walked, start_hashing(walked, options))
 
 
 def collect_walked(path: Path, options: CollectOptions, walked: Sequence[tuple[str, Path]],

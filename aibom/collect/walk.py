@@ -11,7 +11,9 @@ import os
 import stat
 from pathlib import Path
 
+from aibom.collect.options import CollectOptions
 from aibom.errors import InputError
+from aibom.hashing import HashRun
 
 MAX_DEPTH = 64
 SKIPPED = frozenset({".cache/huggingface"})
@@ -113,3 +115,8 @@ def _target(shown: Path, link: Path, allowed: list[Path]) -> Path:
             else "copy the file into the folder; aibom never follows links out of it",
         )
     return target
+
+
+def start_hashing(walked: list[tuple[str, Path]], options: CollectOptions) -> HashRun:
+    """Start hashing walked files in the background, with the jobs and progress `options` ask for."""
+    return HashRun([p for _, p in walked], options.jobs, options.progress)
