@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import sys
 import tempfile
@@ -17,10 +19,27 @@ for _name in ("HF_TOKEN", "HF_HUB_OFFLINE", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CAC
     os.environ.pop(_name, None)
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+FIXTURES = REPO / "fixtures"
+
+# The real-world corpus (cards, repo files and peer BOMs by their authors; the Model Openness Tool's
+# data) stays outside the repository: AIBOM_CORPUS names the folder holding fixtures/real/ and
+# conformance/mot/, and only then is tests/corpus/ collected.
+_CORPUS = os.environ.get("AIBOM_CORPUS", "").strip()
+SHARED = Path(_CORPUS).expanduser().resolve() if _CORPUS else REPO / "tests" / "corpus" / "not-set"
 REAL = SHARED / "fixtures" / "real"
 MOT = SHARED / "conformance" / "mot"
-FIXTURES = REPO / "fixtures"
+collect_ignore = [] if _CORPUS else ["corpus"]
+CORPUS_HINT = "corpus suite not run: set AIBOM_CORPUS=PATH (the folder holding fixtures/real/ and conformance/mot/)"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _CORPUS and not (REAL.is_dir() and MOT.is_dir()):
+        raise pytest.UsageError(f"AIBOM_CORPUS={_CORPUS}: no fixtures/real/ and conformance/mot/ there")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    if not _CORPUS:
+        terminalreporter.write_line(CORPUS_HINT)
 
 
 @pytest.fixture(autouse=True)
@@ -60,3 +79,9 @@ def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
     out, err = capsys.readouterr()
     assert "Traceback" not in err and "unexpected error" not in err, err
     return code, out, err
+
+
+@functools.cache
+def schema(name: str) -> dict:
+    """One of aibom's own JSON Schemas (schemas/NAME.schema.json), read when a test first asks."""
+    return json.loads((REPO / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))

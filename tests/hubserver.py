@@ -513,14 +513,16 @@ class HubServer:
         return 206, {**headers, "Content-Range": f"bytes {start}-{end}/{len(data)}"}, data[start : end + 1]
 
 
-# -- repos built from the real fixtures (../shared/fixtures/real) ------------------------------------
-def real_card(kind: str, repo_id: str) -> bytes:
-    """The real card of model/dataset `repo_id` (legacy org-less dataset ids are ``canonical__*``)."""
-    from conftest import REAL
+# -- repos built from the project's cards (tests/cards) --------------------------------------------
+CARDS = Path(__file__).resolve().parent / "cards"
+CONFIG = b'{"architectures": ["Olmo2ForCausalLM"], "model_type": "olmo2", "hidden_size": 64, "vocab_size": 128}\n'
+GITATTRIBUTES = b"".join(f"*{suffix} filter=lfs diff=lfs merge=lfs -text\n".encode() for suffix in LFS_SUFFIXES)
 
-    folder = "modelcards" if kind == "model" else "datasetcards"
-    name = repo_id.replace("/", "__") if "/" in repo_id else f"canonical__{repo_id}"
-    return (REAL / folder / name / "README.md").read_bytes()
+
+def card(kind: str, repo_id: str) -> bytes:
+    """The project's card of model/dataset `repo_id` (FileNotFoundError when the project has none)."""
+    folder = CARDS / ("models" if kind == "model" else "datasets")
+    return (folder / repo_id.replace("/", "__") / "README.md").read_bytes()
 
 
 def model_files(
@@ -529,14 +531,11 @@ def model_files(
     weights: bytes | None = None,
     extra: Mapping[str, bytes] | None = None,
 ) -> dict[str, bytes]:
-    """A small repo around the real card of `repo_id`: real config.json and .gitattributes, tiny weights."""
-    from conftest import REAL
-
-    repofiles = REAL / "repofiles"
+    """A small repo around the project's card of `repo_id`: a config, .gitattributes, tiny weights."""
     files = {
-        "README.md": real_card("model", repo_id),
-        "config.json": (repofiles / "allenai__OLMo-2-1124-13B" / "config.json").read_bytes(),
-        ".gitattributes": (repofiles / "tiiuae__falcon-7b" / "gitattributes.txt").read_bytes(),
+        "README.md": card("model", repo_id),
+        "config.json": CONFIG,
+        ".gitattributes": GITATTRIBUTES,
         "tokenizer_config.json": b'{"model_max_length": 512, "padding_side": "right"}\n',
         "model.safetensors": weights
         if weights is not None

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
-from conftest import MOT, REPO
+from conftest import REPO, schema
 
 from aibom.collect import declarations as decl
 from aibom.errors import InputError
@@ -24,8 +23,6 @@ from aibom.model import (
     Unknown,
     hf_purl,
 )
-
-SCHEMA = json.loads((REPO / "schemas" / "declarations.schema.json").read_text())
 
 FULL = """\
 aibom: 1
@@ -79,7 +76,7 @@ def write(tmp_path: Path, text: str, name: str = "aibom.yaml") -> Path:
 
 
 def test_full_declarations_validate_and_read_into_declared_facts(tmp_path: Path) -> None:
-    jsonschema.validate(yaml.safe_load(FULL), SCHEMA)
+    jsonschema.validate(yaml.safe_load(FULL), schema("declarations"))
     prov = decl.to_provenance(decl.load(write(tmp_path, FULL)))
 
     assert (prov.name, prov.repo_id, prov.purl) == (
@@ -223,15 +220,6 @@ def test_apply_keeps_a_hub_identity_and_classified_licenses(tmp_path: Path) -> N
     prov = decl.apply(hub, decl.load(path))
     assert (prov.name, prov.repo_id) == ("Llama-2-7b-hf", "meta-llama/Llama-2-7b-hf")
     assert [x.raw for x in prov.licenses] == ["llama2", "mit"]  # a declaration cannot hide the card's license
-
-
-def test_mot_yaml_is_delegated_to_the_mot_reader() -> None:
-    path = MOT / "models" / "Amber.yml"
-    loaded = decl.load(path)
-    assert loaded.mot
-    prov = decl.to_provenance(loaded)
-    assert prov.name == "Amber"
-    assert any(r.url == "https://github.com/LLM360/amber-train" for r in prov.references)
 
 
 def test_yaml_aliases_are_refused_before_they_can_expand(tmp_path: Path) -> None:

@@ -5,19 +5,17 @@ from __future__ import annotations
 import json
 
 import jsonschema
-from conftest import REPO
+from conftest import schema
 from test_diff import EV, SHA_B, base_prov, lic
 
 from aibom.diff import GROUPS, KINDS, SEVERITIES, compare
 from aibom.diff_render import render, to_json, to_markdown, to_text
 from aibom.model import Dataset, FileEntry, Unknown
 
-SCHEMA = json.loads((REPO / "schemas" / "diff.schema.json").read_text(encoding="utf-8"))
-
 
 def valid(text: str) -> dict:
     doc = json.loads(text)
-    jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(doc)
+    jsonschema.Draft202012Validator(schema("diff"), format_checker=jsonschema.FormatChecker()).validate(doc)
     return doc
 
 
@@ -33,11 +31,11 @@ def mutated():
 
 
 def test_schema_is_a_valid_2020_12_schema() -> None:
-    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    jsonschema.Draft202012Validator.check_schema(schema("diff"))
 
 
 def test_schema_enums_are_the_code_s_kinds_groups_and_severities() -> None:
-    defs = SCHEMA["$defs"]
+    defs = schema("diff")["$defs"]
     assert defs["kind"]["enum"] == list(KINDS)
     assert defs["group"]["enum"] == list(GROUPS)
     assert defs["severity"]["enum"] == list(SEVERITIES)
@@ -78,7 +76,7 @@ def test_schema_rejects_a_wrong_document() -> None:
     doc = valid(to_json(compare(*mutated())))
     doc["changes"][0]["severity"] = "critical"
     try:
-        jsonschema.validate(doc, SCHEMA)
+        jsonschema.validate(doc, schema("diff"))
     except jsonschema.ValidationError as exc:
         assert "critical" in exc.message
     else:

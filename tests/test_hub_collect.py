@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
-from hubserver import front_matter, model_files, real_card, write_folder
+from hubserver import card, front_matter, model_files, write_folder
 
 from aibom.collect import hf_hub, local
 from aibom.collect.options import CollectOptions
@@ -146,8 +146,8 @@ def test_pinned_revision_is_read_at_its_commit_never_main(hub) -> None:
 
 def test_dataset_licenses_come_from_the_dataset_cards(hub) -> None:
     hub.add_model(BERT, model_files(BERT))
-    wiki_sha = hub.add_dataset("wikipedia", {"README.md": real_card("dataset", "wikipedia")})
-    hub.add_dataset("bookcorpus", {"README.md": real_card("dataset", "bookcorpus")})
+    wiki_sha = hub.add_dataset("wikipedia", {"README.md": card("dataset", "wikipedia")})
+    hub.add_dataset("bookcorpus", {"README.md": card("dataset", "bookcorpus")})
     prov = collect(BERT)
     by_id = {d.id: d for d in prov.datasets}
     assert set(by_id) == {"bookcorpus", "wikipedia"}
@@ -167,14 +167,14 @@ def test_a_dataset_the_hub_does_not_know_is_kept_with_an_unknown_license(hub) ->
     (c4,) = prov.datasets
     assert c4.id == "c4" and c4.licenses == ()
     assert any(u.subject == "dataset c4" and u.field == "license" for u in prov.unknowns)
-    hub.add_dataset("c4", {"README.md": real_card("dataset", "c4")})
+    hub.add_dataset("c4", {"README.md": card("dataset", "c4")})
     (c4,) = collect(T5).datasets
     assert [lic.spdx for lic in c4.licenses] == ["ODC-By-1.0"]
 
 
 def test_a_gated_dataset_card_falls_back_to_the_hub_tags(hub) -> None:
     hub.add_model(T5, model_files(T5))
-    hub.add_dataset("c4", {"README.md": real_card("dataset", "c4")}, gated="auto")
+    hub.add_dataset("c4", {"README.md": card("dataset", "c4")}, gated="auto")
     (c4,) = collect(T5).datasets
     assert c4.gated is True
     assert [lic.spdx for lic in c4.licenses] == ["ODC-By-1.0"]
@@ -271,7 +271,7 @@ def test_hub_declared_parameters_fill_in_when_no_header_is_read(hub) -> None:
 def test_gguf_parameters_declared_by_the_hub(hub) -> None:
     """The real model info of a GGUF repo carries ``gguf.total``; the .gguf files are never fetched."""
     repo = "TheBloke/Llama-2-7B-Chat-GGUF"
-    files = {"README.md": real_card("model", repo), "llama-2-7b-chat.Q4_K_M.gguf": b"GGUF" + bytes(60)}
+    files = {"README.md": card("model", repo), "llama-2-7b-chat.Q4_K_M.gguf": b"GGUF" + bytes(60)}
     hub.add_model(repo, files, gguf={"total": 6738415616, "architecture": "llama", "context_length": 4096})
     prov = collect(repo, lineage_depth=0)
     assert prov.parameters is not None and prov.parameters.value == 6738415616
@@ -291,9 +291,9 @@ def test_request_count_grows_linearly_with_datasets(hub) -> None:
     ):
         hub.add_model(repo, model_files(repo))
         carded = 0
-        for ds in front_matter(real_card("model", repo).decode()).get("datasets") or []:
+        for ds in front_matter(card("model", repo).decode()).get("datasets") or []:
             try:
-                hub.add_dataset(ds, {"README.md": real_card("dataset", ds)})
+                hub.add_dataset(ds, {"README.md": card("dataset", ds)})
                 carded += 1
             except FileNotFoundError:
                 continue  # no real card for it: the Hub answers 404, the dataset's license is unknown

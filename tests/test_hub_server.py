@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import subprocess
 
 import pytest
-from conftest import REAL
-from hubserver import git_blob_id, tiny_safetensors
+from hubserver import card, git_blob_id, tiny_safetensors
 from huggingface_hub import HfApi, get_hf_file_metadata, hf_hub_download, hf_hub_url
 from huggingface_hub.errors import (
     GatedRepoError,
@@ -18,14 +16,15 @@ from huggingface_hub.errors import (
 )
 
 BERT = "google-bert/bert-base-uncased"
-CARD = (REAL / "modelcards" / "google-bert__bert-base-uncased" / "README.md").read_bytes()
+
+
 WEIGHTS = tiny_safetensors({"embeddings.weight": ("F32", (4, 3)), "pooler.bias": ("F16", (3,))})
 
 
 def _bert(hub, **kw) -> str:
     return hub.add_model(
         BERT,
-        {"README.md": CARD, "config.json": b'{"model_type": "bert"}\n', "model.safetensors": WEIGHTS},
+        {"README.md": card("model", BERT), "config.json": b'{"model_type": "bert"}\n', "model.safetensors": WEIGHTS},
         **kw,
     )
 
@@ -45,40 +44,23 @@ def test_model_info_has_the_hub_shape(hub) -> None:
     weights = by_name["model.safetensors"]
     assert weights.lfs is not None and weights.lfs.sha256 == hashlib.sha256(WEIGHTS).hexdigest()
     assert weights.lfs.size == len(WEIGHTS) and weights.size == len(WEIGHTS)
-    assert by_name["README.md"].lfs is None and by_name["README.md"].blob_id == git_blob_id(CARD)
-
-
-def test_sibling_fields_match_a_real_hub_answer(hub) -> None:
-    """The one real ModelInfo excerpt (snake_case, from an app) has the fields our server fills."""
-    real = json.loads(
-        (
-            REAL / "api" / "TheBloke__Llama-2-13B-chat-GGUF" / "hf_hub_model_info.files_metadata.excerpt.json"
-        ).read_text()
-    )["data"]
-    _bert(hub)
-    info = HfApi(endpoint=hub.url).model_info(BERT, files_metadata=True)
-    real_lfs = next(s for s in real["siblings"] if s["lfs"])
-    ours = next(s for s in info.siblings if s.lfs)
-    assert set(real_lfs) == {"rfilename", "size", "blob_id", "lfs"}
-    assert set(real_lfs["lfs"]) == set(vars(ours.lfs)) == {"size", "sha256", "pointer_size"}
-    assert all(getattr(ours, k) is not None for k in real_lfs)
-    for key in ("sha", "private", "gated", "library_name", "tags", "pipeline_tag", "siblings", "author"):
-        assert key in real and hasattr(info, key)
-    assert len(real["sha"]) == len(info.sha) == 40
+    assert by_name["README.md"].lfs is None and by_name["README.md"].blob_id == git_blob_id(card("model", BERT))
 
 
 def test_blob_id_is_what_git_computes(tmp_path) -> None:
-    (tmp_path / "README.md").write_bytes(CARD)
+    (tmp_path / "README.md").write_bytes(card("model", BERT))
     out = subprocess.run(
         ["git", "hash-object", str(tmp_path / "README.md")], capture_output=True, text=True, check=True
     )
-    assert git_blob_id(CARD) == out.stdout.strip() == "bad27d0e85c7bdfafea8861d53ae67730c55517c"
+    assert git_blob_id(card("model", BERT)) == out.stdout.strip()
+    assert git_blob_id(b"") == "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"  # git's well-known empty blob
 
 
 def test_resolve_headers_and_downloads(hub, tmp_path) -> None:
     sha = _bert(hub)
     small = get_hf_file_metadata(hf_hub_url(BERT, "README.md", revision=sha, endpoint=hub.url))
-    assert small.commit_hash == sha and small.etag == git_blob_id(CARD) and small.size == len(CARD)
+    readme = card("model", BERT)
+    assert small.commit_hash == sha and small.etag == git_blob_id(readme) and small.size == len(readme)
     large = get_hf_file_metadata(hf_hub_url(BERT, "model.safetensors", revision="main", endpoint=hub.url))
     assert large.commit_hash == sha and large.etag == hashlib.sha256(WEIGHTS).hexdigest()
     assert large.location.startswith(hub.cdn_url) and large.size == len(WEIGHTS)
@@ -97,7 +79,7 @@ def test_errors_carry_the_hub_error_codes(hub, tmp_path) -> None:
         api.model_info(BERT, revision="v9.9")
     with pytest.raises(RemoteEntryNotFoundError):
         hf_hub_download(BERT, "missing.txt", revision=sha, endpoint=hub.url, local_dir=tmp_path)
-    hub.add_model("org/gated", {"README.md": CARD}, gated="manual")
+    hub.add_model("org/gated", {"README.md": card("model", BERT)}, gated="manual")
     assert api.model_info("org/gated").gated == "manual"
     with pytest.raises(GatedRepoError):
         hf_hub_download("org/gated", "README.md", endpoint=hub.url, local_dir=tmp_path)
@@ -106,7 +88,7 @@ def test_errors_carry_the_hub_error_codes(hub, tmp_path) -> None:
         "org/gated", "README.md", endpoint=hub.url, local_dir=tmp_path, token="hf_test_token"
     )
     with open(path, "rb") as fh:
-        assert fh.read() == CARD
+        assert fh.read() == card("model", BERT)
     assert [r.status for r in hub.requests if "org/gated" in r.path][-2:] == [200, 200]
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MOT
 
 from aibom.licenses import MAX_TEXT, from_text
 from aibom.model import Evidence
 
 EV = Evidence("local", "LICENSE", "computed")
+
 
 APACHE = """
                                  Apache License
@@ -19,6 +19,8 @@ APACHE = """
 
    1. Definitions.
 """
+
+
 MIT = """MIT License
 
 Copyright (c) Microsoft Corporation.
@@ -27,6 +29,8 @@ Permission is hereby granted, free of charge, to any person obtaining a copy
 of this software and associated documentation files (the "Software"), to deal
 in the Software without restriction, including without limitation the rights
 """
+
+
 BSD_HEAD = """Copyright (c) 2023, The authors
 All rights reserved.
 
@@ -36,15 +40,21 @@ modification, are permitted provided that the following conditions are met:
 1. Redistributions of source code must retain the above copyright notice, this
    list of conditions and the following disclaimer.
 """
+
+
 BSD_3 = BSD_HEAD + """
 3. Neither the name of the copyright holder nor the names of its
    contributors may be used to endorse or promote products derived from
    this software without specific prior written permission.
 """
+
+
 BSD_CLEAR = BSD_3 + """
 NO EXPRESS OR IMPLIED LICENSES TO ANY PARTY'S PATENT RIGHTS ARE GRANTED BY
 THIS LICENSE.
 """
+
+
 GPL_3 = """                    GNU GENERAL PUBLIC LICENSE
                        Version 3, 29 June 2007
 
@@ -52,9 +62,13 @@ GPL_3 = """                    GNU GENERAL PUBLIC LICENSE
  ...
   13. Use with the GNU Affero General Public License.
 """
+
+
 GPL_2 = """                    GNU GENERAL PUBLIC LICENSE
                        Version 2, June 1991
 """
+
+
 LGPL_3 = """                   GNU LESSER GENERAL PUBLIC LICENSE
                        Version 3, 29 June 2007
 
@@ -62,41 +76,59 @@ LGPL_3 = """                   GNU LESSER GENERAL PUBLIC LICENSE
 the terms and conditions of version 3 of the GNU General Public
 License, supplemented by the additional permissions listed below.
 """
+
+
 LGPL_21 = """                  GNU LESSER GENERAL PUBLIC LICENSE
                        Version 2.1, February 1999
 """
+
+
 AGPL_3 = """                    GNU AFFERO GENERAL PUBLIC LICENSE
                        Version 3, 19 November 2007
 """
+
+
 MPL_2 = """Mozilla Public License Version 2.0
 ==================================
 
 1. Definitions
 """
+
+
 CC_BODY = """
 =======================================================================
 
 Creative Commons Corporation ("Creative Commons") is not a law firm and
 does not provide legal services or legal advice.
 """
+
+
 CC0 = """Creative Commons Legal Code
 
 CC0 1.0 Universal
 
     CREATIVE COMMONS CORPORATION IS NOT A LAW FIRM AND DOES NOT PROVIDE
 """
+
+
 LLAMA_2 = """LLAMA 2 COMMUNITY LICENSE AGREEMENT\t
 Llama 2 Version Release Date: July 18, 2023
 
 "Agreement" means the terms and conditions for use, reproduction, distribution and
 modification of the Llama Materials set forth herein.
 """
+
+
 LLAMA_3 = """META LLAMA 3 COMMUNITY LICENSE AGREEMENT
 Meta Llama 3 Version Release Date: April 18, 2024
 """
+
+
 LLAMA_31 = """LLAMA 3.1 COMMUNITY LICENSE AGREEMENT
 Llama 3.1 Version Release Date: July 23, 2024
 """
+
+
 GEMMA = """Gemma Terms of Use
 
 Last modified: February 21, 2024
@@ -104,33 +136,51 @@ Last modified: February 21, 2024
 By using, reproducing, modifying, distributing, performing or displaying any portion or element of
 Gemma, Model Derivatives including via any Hosted Service, you agree to be bound by this Agreement.
 """
+
+
 BLOOM_RAIL = """BigScience RAIL License v1.0
 dated May 19, 2022
 """
+
+
 CREATIVEML = """CreativeML Open RAIL-M
 dated August 22, 2022
 
 Section I: PREAMBLE
 """
+
+
 OPENRAIL_PP = """Copyright (c) 2023 Stability AI CreativeML Open RAIL++-M License dated July 26, 2023
 """
+
+
 BIGSCIENCE_OPENRAIL = """BigScience Open RAIL-M License
 dated August 18, 2022
 """
+
+
 BIGCODE = """BigCode Open RAIL-M v1 License Agreement
 """
+
+
 FALCON = """TII Falcon LLM License
 Version 1.0, May 2023
 """
+
+
 UNLICENSE = """This is free and unencumbered software released into the public domain.
 
 Anyone is free to copy, modify, publish, use, compile, sell, or
 distribute this software, either in source code form or as a compiled
 """
+
+
 QWEN = """Tongyi Qianwen LICENSE AGREEMENT
 
 Tongyi Qianwen Release Date: August 3, 2023
 """
+
+
 ISC = """ISC License
 
 Permission to use, copy, modify, and/or distribute this software for any
@@ -220,9 +270,3 @@ def test_only_the_first_64_kb_is_read():
 
 def test_non_text_input_is_none():
     assert from_text(None, EV) is None  # type: ignore[arg-type]
-
-
-def test_a_real_mit_license_file():
-    text = (MOT / "LICENSE").read_text(encoding="utf-8")  # the Model Openness Tool's own LICENSE
-    lic = from_text(text, EV)
-    assert (lic.spdx, lic.category, lic.osi_approved) == ("MIT", "permissive", True)

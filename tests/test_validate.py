@@ -11,14 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REAL
 from emit_cases import CARD, TIMESTAMP, assessed
 
 from aibom import model as m
 from aibom.emit.cyclonedx import to_json
 from aibom.emit.validate import FORMAT_CHECKS, SCHEMA_VERSIONS, _fast_validator, _validator, problems
 
-OWASP = REAL / "reference" / "owasp-aibom-generator__cyclonedx-1.6-outputs"
 GOLDEN = Path(__file__).parent / "golden"
 
 
@@ -115,14 +113,6 @@ def test_bom_links_are_not_dangling() -> None:
     assert found == []
 
 
-def test_owasp_generator_output_has_a_dangling_dependency() -> None:
-    found = problems((OWASP / "google-bert_bert-base-uncased_ai_sbom_1_6.json").read_text())
-    assert found == [
-        "$.dependencies[0].ref: reference 'pkg:generic/google-bert/bert-base-uncased@86b5e093' "
-        "points at no bom-ref in this BOM"
-    ]
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -216,13 +206,6 @@ def test_fast_check_agrees_with_jsonschema(mutation: str, version: str) -> None:
     assert _fast_validator(version).is_valid(doc) is (next(_validator(version).iter_errors(doc), None) is None)
 
 
-@pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.json")) + sorted(OWASP.glob("*.json")), ids=lambda p: p.name)
-def test_fast_check_agrees_with_jsonschema_on_real_boms(path: Path) -> None:
-    doc = json.loads(path.read_text())
-    version = doc["specVersion"]
-    assert _fast_validator(version).is_valid(doc) is (next(_validator(version).iter_errors(doc), None) is None)
-
-
 def test_one_bad_file_among_thousands_is_reported_with_its_path() -> None:
     files = tuple(m.FileEntry(f"part/{i:05d}.bin", i, f"{i:064x}", "other", CARD) for i in range(3000))
     doc = json.loads(to_json(assessed().with_changes(files=files), timestamp=TIMESTAMP, serial=None))
@@ -269,3 +252,10 @@ def test_importing_the_emitter_and_validator_loads_no_schema_machinery() -> None
     """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.splitlines() == ["", "jsonschema_rs", "0"]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in GOLDEN.glob("*.json")))
+def test_fast_check_agrees_with_jsonschema_on_the_goldens(name: str) -> None:
+    doc = json.loads((GOLDEN / name).read_text())
+    version = doc["specVersion"]
+    assert _fast_validator(version).is_valid(doc) is (next(_validator(version).iter_errors(doc), None) is None)

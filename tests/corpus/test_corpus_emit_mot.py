@@ -1,4 +1,7 @@
-"""Every MOT conformance file survives Provenance -> CycloneDX -> Provenance with the same MOF class."""
+"""Every MOT conformance file survives Provenance -> CycloneDX -> Provenance with the same MOF class.
+
+Corpus suite: runs only when AIBOM_CORPUS names the folder holding the real-world corpus.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The MOF profile agrees with the Model Openness Tool on the MOT's own data (../shared/conformance/mot)."""
+"""The MOF profile agrees with the Model Openness Tool on the MOT's own data (../shared/conformance/mot).
+
+Corpus suite: runs only when AIBOM_CORPUS names the folder holding the real-world corpus.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,133 @@
+"""The local folder collector on the project's fixtures and on real cards placed in folders.
+
+Corpus suite: runs only when AIBOM_CORPUS names the folder holding the real-world corpus.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REAL
+
+from aibom.collect.local import collect_folder
+from aibom.collect.options import CollectOptions
+from aibom.score.profiles import evaluate
+
+CARDS = REAL / "modelcards"
+
+
+FACTS = {r["repo_id"]: r for r in csv.DictReader((REAL / "facts.csv").open(encoding="utf-8"))}
+
+
+def folder_with(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
+    root = tmp_path / "model"
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    return root
+
+
+@pytest.mark.parametrize(
+    ("script", "status", "reason"),
+    [
+        (None, "unmet", "The card names train_script.py, but it is not among the model files."),
+        ("train_script.py", "met", "The training code is public under an OSI-approved license: train_script.py."),
+        ("examples/train_script.py", "met", "under an OSI-approved license: examples/train_script.py."),
+    ],
+)
+def test_a_training_script_the_card_names_is_looked_for_among_the_files(
+    tmp_path: Path, script: str | None, status: str, reason: str
+) -> None:
+    """all-MiniLM-L6-v2's card: "The full training script is accessible in this current repository:
+    `train_script.py`" (license apache-2.0)."""
+    files: dict[str, str | bytes] = {
+        "README.md": (CARDS / "sentence-transformers__all-MiniLM-L6-v2" / "README.md").read_bytes()
+    }
+    if script:
+        files[script] = "print('training')\n"
+    prov = collect_folder(folder_with(tmp_path, files), CollectOptions())
+    named = [r for r in prov.references if "://" not in r.url]
+    assert [(r.url, r.purpose) for r in named] == [(script or "train_script.py", "training-code")]
+    code = {f.requirement: f for f in evaluate(prov, "core").findings}["open-code"]
+    assert code.status == status and reason in code.reason
+
+
+@pytest.mark.parametrize(
+    "repo_id",
+    [
+        "HuggingFaceH4/zephyr-7b-beta",
+        "ibm-granite/granite-3.0-8b-instruct",
+        "tiiuae/falcon-7b",
+        "teknium/OpenHermes-2.5-Mistral-7B",
+    ],
+)
+def test_real_card_in_a_folder(tmp_path: Path, repo_id: str) -> None:
+    src = CARDS / repo_id.replace("/", "__")
+    root = folder_with(tmp_path, {"README.md": (src / "README.md").read_bytes()})
+    prov = collect_folder(root, CollectOptions(repo_id=repo_id))
+    facts = FACTS[repo_id]
+    assert prov.name == repo_id
+    assert [lic.raw for lic in prov.licenses] == [facts["license"]]
+    assert [d.id for d in prov.datasets] == [d for d in facts["datasets"].split(";") if d]
+    assert [b.id for b in prov.base_models if b.evidence.method == "declared"] == [
+        b for b in facts["base_model"].split(";") if b
+    ]
+    assert all(b.relation == "fine-tune" for b in prov.base_models if b.evidence.method == "declared")
+    assert [f.path for f in prov.files] == ["README.md"]
+    assert sorted(u.field for u in prov.unknowns) == (["datasets"] if not prov.datasets else []) + ["parameters"]
+
+
+def test_card_naming_itself_as_base_model_is_not_its_own_ancestor(tmp_path: Path) -> None:
+    text = (CARDS / "Qwen__Qwen2.5-VL-72B-Instruct" / "README.md").read_bytes()
+    root = folder_with(
+        tmp_path, {"README.md": text, "config.json": '{"_name_or_path": "Qwen/Qwen2.5-VL-72B-Instruct"}'}
+    )
+    assert collect_folder(root, CollectOptions(repo_id="Qwen/Qwen2.5-VL-72B-Instruct")).base_models == ()
+    assert collect_folder(root, CollectOptions(repo_id="qwen/qwen2.5-vl-72b-instruct")).base_models == ()
+    # without --repo-id the title "Qwen2.5-VL-72B-Instruct" is the identity: still not an ancestor of itself
+    prov = collect_folder(root, CollectOptions())
+    assert prov.name == "Qwen2.5-VL-72B-Instruct" and prov.base_models == ()
+
+
+def test_llama2_card_without_license_records_an_unknown(tmp_path: Path) -> None:
+    root = folder_with(tmp_path, {"README.md": (CARDS / "meta-llama__Llama-2-7b-hf" / "README.md").read_bytes()})
+    prov = collect_folder(root, CollectOptions(repo_id="meta-llama/Llama-2-7b-hf"))
+    assert prov.licenses == ()
+    assert ("model", "license") in [(u.subject, u.field) for u in prov.unknowns]
+    assert prov.gated is True  # extra_gated_* keys: users must accept Meta's terms
+    assert [(p.name, p.value, p.evidence.location) for p in prov.properties] == [
+        ("aibom:access", "gated", "README.md#front-matter")
+    ]
+
+
+def test_every_real_card_in_a_folder_gives_a_valid_bom(tmp_path: Path) -> None:
+    """All 49 real cards (with the real config.json and shard indexes where recorded) through the
+    collector and the emitter: strictly valid CycloneDX 1.6 and 1.7, referentially intact."""
+    from datetime import UTC, datetime
+
+    from aibom.emit.cyclonedx import to_json
+    from aibom.emit.validate import problems
+
+    for repo_id, row in FACTS.items():
+        root = tmp_path / repo_id.replace("/", "__")
+        root.mkdir()
+        shutil.copy(REAL / row["fixture"], root / "README.md")
+        extra = REAL / "repofiles" / root.name
+        for name in ("config.json", "model.safetensors.index.json", "pytorch_model.bin.index.json"):
+            if (extra / name).is_file():
+                shutil.copy(extra / name, root / name)
+        prov = collect_folder(root, CollectOptions(repo_id=repo_id))
+        assert prov.name == repo_id and all(b.id.lower() != repo_id.lower() for b in prov.base_models)
+        for spec in ("1.6", "1.7"):
+            text = to_json(prov, spec_version=spec, timestamp=datetime(2024, 1, 1, tzinfo=UTC), serial=None)
+            assert problems(text) == [], (repo_id, spec)
+    olmo = collect_folder(tmp_path / "allenai__OLMo-2-1124-13B", CollectOptions())
+    assert [u.reason for u in olmo.unknowns if u.field == "weights"] == [
+        "model.safetensors.index.json lists shards that are not among the model's files: "
+        "model-00001-of-00012.safetensors, model-00002-of-00012.safetensors, model-00003-of-00012.safetensors "
+        "and 9 more"
+    ]
