@@ -25,11 +25,13 @@ import os
 import resource
 import shutil
 import statistics
-import struct
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from builders import safetensors_header
 
 WORK = Path(__file__).resolve().parent / "_work"
 WRITE_BLOCK = 16 * 1024 * 1024
@@ -37,20 +39,16 @@ WRITE_BLOCK = 16 * 1024 * 1024
 
 def shard(path: Path, name: str, mib: int) -> dict[str, object]:
     """Write one valid safetensors file holding a single F32 tensor of random bytes; return its entry."""
-    header_room = 256
-    elements = (mib * 1024 * 1024 - 8 - header_room) // 4
-    header = {name: {"dtype": "F32", "shape": [elements], "data_offsets": [0, elements * 4]},
-              "__metadata__": {"format": "pt"}}
-    raw = json.dumps(header).encode()
-    raw += b" " * (-(len(raw) + 8) % 8)
+    elements = (mib * 1024 * 1024 - 8 - 256) // 4  # 256 bytes of room for the header
+    head, left = safetensors_header({name: ("F32", (elements,))}, {"format": "pt"})
     with path.open("wb") as fh:
-        fh.write(struct.pack("<Q", len(raw)) + raw)
-        left = elements * 4
+        fh.write(head)
+        size = left
         while left:
             n = min(left, WRITE_BLOCK)
             fh.write(os.urandom(n))
             left -= n
-    return {"size": elements * 4}
+    return {"size": size}
 
 
 def build(folder: Path, shards: int, mib: int) -> list[Path]:

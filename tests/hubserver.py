@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
-from safetensors_files import safetensors_bytes
+from builders import safetensors_bytes
 
 LFS_SUFFIXES = (
     ".safetensors",
@@ -261,8 +261,10 @@ class HubServer:
         self._lock = threading.Lock()
         self._hub = ThreadingHTTPServer(("127.0.0.1", 0), self._handler(cdn=False))
         self._cdn = ThreadingHTTPServer(("127.0.0.1", 0), self._handler(cdn=True))
+        # serve_forever's default 0.5 s poll made every stop() wait about a second for the two servers
         self._threads = [
-            threading.Thread(target=s.serve_forever, daemon=True) for s in (self._hub, self._cdn)
+            threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+            for s in (self._hub, self._cdn)
         ]
 
     # -- lifecycle -------------------------------------------------------------------------------

@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import pickle
 import shutil
-import struct
 from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
 import pytest
+from builders import read_safetensors, safetensors_bytes
 from click.testing import CliRunner
 from conftest import FIXTURES, run_main, schema
 
@@ -32,27 +32,10 @@ APACHE = """                                 Apache License
 """
 
 
-def read_safetensors(path: Path) -> dict[str, tuple[str, list[int], bytes]]:
-    """Tensors of a safetensors file by hand: 8-byte little-endian header length, JSON header, data."""
-    blob = path.read_bytes()
-    (n,) = struct.unpack("<Q", blob[:8])
-    header = json.loads(blob[8:8 + n])
-    header.pop("__metadata__", None)
-    data = blob[8 + n:]
-    return {name: (t["dtype"], t["shape"], data[t["data_offsets"][0]:t["data_offsets"][1]])
-            for name, t in sorted(header.items(), key=lambda kv: kv[1]["data_offsets"][0])}
-
-
 def safetensors(tensors: dict[str, tuple[str, list[int], bytes]]) -> bytes:
-    """A safetensors file: 8-byte little-endian header length, JSON header, then the tensor bytes."""
-    header: dict[str, object] = {"__metadata__": {"format": "pt"}}
-    data = b""
-    for name, (dtype, shape, raw) in tensors.items():
-        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [len(data), len(data) + len(raw)]}
-        data += raw
-    blob = json.dumps(header, separators=(",", ":")).encode()
-    blob += b" " * (-len(blob) % 8)
-    return struct.pack("<Q", len(blob)) + blob + data
+    """A safetensors file holding exactly these tensor bytes."""
+    return safetensors_bytes({n: (d, shape) for n, (d, shape, _) in tensors.items()}, {"format": "pt"},
+                             data={n: raw for n, (_, _, raw) in tensors.items()})
 
 
 def edit(folder: Path, name: str, old: str, new: str) -> None:

@@ -358,6 +358,7 @@ def test_a_model_is_never_its_own_ancestor() -> None:
     assert [a["name"] for a in ancestors] == ["meta-llama/Llama-2-7b-hf"]
 
 
+@pytest.mark.slow
 def test_many_files_emit_and_validate_in_linear_time() -> None:
     files = tuple(m.FileEntry(f"part/{i:05d}.bin", i, f"{i:064x}", "other", CARD) for i in range(20_000))
     start = time.monotonic()

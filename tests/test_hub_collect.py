@@ -279,6 +279,7 @@ def test_gguf_parameters_declared_by_the_hub(hub) -> None:
     assert hub.count(r"^/blobs/") == 0
 
 
+@pytest.mark.slow
 def test_request_count_grows_linearly_with_datasets(hub) -> None:
     """A generate costs a fixed number of requests plus at most 3 per dataset (info, HEAD+GET of its card)."""
     counts: dict[int, tuple[int, int]] = {}

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from builders import make_gguf
 from conftest import FIXTURES
 
 from aibom.collect.local import build_provenance, collect_folder, file_role
@@ -341,16 +342,8 @@ def test_links_into_an_allowed_blob_store(tmp_path: Path) -> None:
 
 
 def write_gguf(path: Path, rows: int) -> None:
-    import gguf
-    import numpy as np
-
-    writer = gguf.GGUFWriter(str(path), "llama")
-    writer.add_name(path.stem)
-    writer.add_tensor("token_embd.weight", np.zeros((rows, 4), dtype=np.float32))
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
+    make_gguf(path, name=path.stem, license_id=None, file_type=None, context_length=None, tokens=None,
+              tensors={"token_embd.weight": (rows, 4)})
 
 
 def test_parameters_of_a_lone_gguf_and_never_summed_over_quantizations(tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import gguf
 import pytest
-from test_weights import LLAMA3_TEMPLATE, make_gguf, make_onnx
+from builders import make_gguf, make_onnx
+from test_weights import LLAMA3_TEMPLATE
 
 from aibom.collect.options import CollectOptions
 from aibom.collect.single_file import collect_file

@@ -1,30 +1,29 @@
-"""Header-only inspection of real safetensors, GGUF, ONNX and pickle files written by their own tools.
-
-The builders here are imported by the single-file and hostile-input tests too.
-"""
+"""Header-only inspection of real safetensors, GGUF, ONNX and pickle files written by their own tools."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 import struct
 import sys
 import time
-import types
-import zipfile
-from collections import OrderedDict
 from pathlib import Path
 
 import gguf
 import numpy as np
-import onnx
 import pytest
+from builders import (
+    Payload,
+    make_gguf,
+    make_onnx,
+    make_torch_zip,
+    safetensors_claiming,
+    state_dict_pickle,
+    write_safetensors,
+)
 from conftest import FIXTURES
 from huggingface_hub import parse_local_safetensors_file_metadata
-from onnx import TensorProto, helper, numpy_helper
-from safetensors_files import safetensors_bytes
 
 from aibom.collect import weights
 from aibom.collect.weights import chat_template_code, inspect
@@ -38,108 +37,11 @@ LLAMA3_TEMPLATE = (
 )
 
 
-def make_safetensors(path: Path, tensors: dict[str, tuple[str, list[int]]],
-                     metadata: dict[str, str] | None = None) -> Path:
-    """A valid safetensors file: JSON header with exact, contiguous offsets, then zero-filled data."""
-    path.write_bytes(safetensors_bytes(tensors, metadata))
-    return path
-
-
-def make_gguf(path: Path, *, name: str = "Tiny Llama", license_id: str | None = "apache-2.0",
-              file_type: int | None = int(gguf.LlamaFileType.MOSTLY_Q8_0), chat_template: str | None = None,
-              base_models: tuple[dict[str, str], ...] = ()) -> Path:
-    """A real GGUF file from gguf.GGUFWriter with two tiny F32 tensors (3×4 and 5)."""
-    writer = gguf.GGUFWriter(str(path), "llama")
-    writer.add_name(name)
-    if license_id:
-        writer.add_license(license_id)
-    writer.add_context_length(4096)
-    if file_type is not None:
-        writer.add_file_type(file_type)
-    if chat_template is not None:
-        writer.add_chat_template(chat_template)
-    if base_models:
-        writer.add_base_model_count(len(base_models))
-        for i, base in enumerate(base_models):
-            for key, value in base.items():
-                getattr(writer, f"add_base_model_{key}")(i, value)
-    writer.add_token_list(["<s>", "</s>", "hello"])
-    writer.add_tensor("token_embd.weight", np.ones((3, 4), dtype=np.float32))
-    writer.add_tensor("output_norm.weight", np.ones(5, dtype=np.float32))
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    return path
-
-
-def make_onnx(path: Path, *, external: bool = False) -> Path:
-    """A real ONNX model (MatMul + Add) with 2×3 and 3 initializers, optionally stored as external data."""
-    w = numpy_helper.from_array(np.ones((2, 3), dtype=np.float32), "W")
-    b = numpy_helper.from_array(np.ones(3, dtype=np.float32), "B")
-    graph = helper.make_graph(
-        [helper.make_node("MatMul", ["X", "W"], ["XW"]), helper.make_node("Add", ["XW", "B"], ["Y"])],
-        "tiny-graph",
-        [helper.make_tensor_value_info("X", TensorProto.FLOAT, [1, 2])],
-        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [1, 3])],
-        [w, b],
-    )
-    model = helper.make_model(graph, producer_name="aibom-tests", producer_version="1.0",
-                              opset_imports=[helper.make_opsetid("", 17)])
-    helper.set_model_props(model, {"author": "tests", "license": "mit"})
-    if external:
-        onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
-                        location=path.name + ".data", size_threshold=0)
-    else:
-        onnx.save_model(model, str(path))
-    return path
-
-
-class Payload:
-    """Unpickling this would create `marker`; the tests assert it never appears."""
-
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
-
-    def __reduce__(self) -> tuple[object, tuple[str]]:
-        return (os.system, (f"touch {self.marker}",))
-
-
-def make_torch_zip(path: Path, pickled: bytes, *, code: bool = False) -> Path:
-    """The layout torch.save writes: ``archive/data.pkl`` plus raw storages, in an uncompressed zip."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
-        zf.writestr("archive/data.pkl", pickled)
-        zf.writestr("archive/data/0", bytes(16))
-        zf.writestr("archive/version", "3\n")
-        if code:
-            zf.writestr("archive/code/__torch__.py", "def forward(self): ...\n")
-    return path
-
-
-def state_dict_pickle(protocol: int) -> bytes:
-    """The imports a torch state dict pickles (rebuild callable, storage class), built without torch."""
-    fake_torch, fake_utils = types.ModuleType("torch"), types.ModuleType("torch._utils")
-    rebuild = type("_rebuild_tensor_v2", (), {"__module__": "torch._utils"})
-    storage = type("FloatStorage", (), {"__module__": "torch"})
-    fake_utils._rebuild_tensor_v2 = rebuild  # type: ignore[attr-defined]
-    fake_torch.FloatStorage = storage  # type: ignore[attr-defined]
-    saved = {k: sys.modules.get(k) for k in ("torch", "torch._utils")}
-    sys.modules.update({"torch": fake_torch, "torch._utils": fake_utils})
-    try:
-        return pickle.dumps(OrderedDict(w=(rebuild, storage, 1)), protocol=protocol)
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                sys.modules.pop(k, None)
-            else:
-                sys.modules[k] = v
-
-
 # --- safetensors --------------------------------------------------------------------------------
 
 
 def test_safetensors_dtypes_counts_metadata(tmp_path: Path) -> None:
-    path = make_safetensors(tmp_path / "model.safetensors",
+    path = write_safetensors(tmp_path / "model.safetensors",
                             {"a": ("F32", [3, 4]), "b": ("BF16", [10]), "c": ("F32", [2])}, {"format": "pt"})
     info = inspect(path, "model.safetensors")
     assert info is not None and info.format == "safetensors"
@@ -163,7 +65,7 @@ def test_agrees_with_huggingface_hub_on_the_fixture_models() -> None:
 
 
 def test_scalar_tensor_counts_one(tmp_path: Path) -> None:
-    info = inspect(make_safetensors(tmp_path / "s.safetensors", {"s": ("I64", [])}), "s.safetensors")
+    info = inspect(write_safetensors(tmp_path / "s.safetensors", {"s": ("I64", [])}), "s.safetensors")
     assert info is not None and info.parameters == (("I64", 1),)
 
 
@@ -179,7 +81,7 @@ def test_scalar_tensor_counts_one(tmp_path: Path) -> None:
 def test_bad_tensor_entries_are_malformed(tmp_path: Path, header: object, why: str) -> None:
     raw = json.dumps(header).encode()
     path = tmp_path / "bad.safetensors"
-    path.write_bytes(struct.pack("<Q", len(raw)) + raw + bytes(8))
+    path.write_bytes(safetensors_claiming(len(raw), raw + bytes(8)))
     info = inspect(path, "bad.safetensors")
     assert info is not None and info.parameters == ()
     assert len(info.risks) == 1 and info.risks[0].startswith("malformed-header: ") and why in info.risks[0]
@@ -187,7 +89,7 @@ def test_bad_tensor_entries_are_malformed(tmp_path: Path, header: object, why: s
 
 
 def test_data_shorter_than_offsets_is_malformed(tmp_path: Path) -> None:
-    path = make_safetensors(tmp_path / "t.safetensors", {"a": ("F32", [4])})
+    path = write_safetensors(tmp_path / "t.safetensors", {"a": ("F32", [4])})
     path.write_bytes(path.read_bytes()[:-4])
     info = inspect(path, "t.safetensors")
     assert info is not None and "cover 16 bytes but the file holds 12" in info.risks[0]

@@ -9,8 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from builders import safetensors_bytes
 from conftest import REAL
-from safetensors_files import safetensors_bytes
 
 from aibom.collect import declarations as decl
 from aibom.collect import dispatch
