@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from huggingface_hub import constants, scan_cache_dir
-from huggingface_hub.errors import CacheNotFound, CorruptedCacheException
+from huggingface_hub import constants
+from huggingface_hub.file_download import repo_folder_name
 
 from aibom.collect import local
 from aibom.collect.options import CollectOptions
 from aibom.collect.walk import start_hashing, walk
-from aibom.errors import EnvironmentFailure
+from aibom.errors import EnvironmentFailure, InputError
 from aibom.model import Provenance
 
 COLLECTOR = "hf-cache"
@@ -34,36 +34,58 @@ def cache_dir(options: CollectOptions) -> Path:
     return Path(constants.HF_HUB_CACHE)
 
 
+def snapshots(repo_path: Path) -> list[str]:
+    """The commits a cached repo folder holds a snapshot of, sorted."""
+    try:
+        return sorted(p.name for p in (repo_path / "snapshots").iterdir()
+                      if local.COMMIT.fullmatch(p.name) and p.is_dir())
+    except OSError:
+        return []
+
+
+def resolve_snapshot(repo_path: Path, wanted: str) -> str | None:
+    """The commit of `wanted` (a ref such as ``main``, a commit, or a unique commit prefix of 7+) in one
+    cached repo folder, looked up directly: its cost does not grow with the rest of the cache."""
+    held = snapshots(repo_path)
+    if wanted in held:
+        return wanted
+    parts = wanted.split("/")
+    ref = repo_path / "refs" / wanted
+    if ".." not in parts and "" not in parts and ref.is_file():
+        try:
+            commit = ref.read_bytes()[:64].decode("ascii", errors="replace").strip()
+        except OSError:
+            commit = ""
+        if commit in held:
+            return commit
+    if local.COMMIT.fullmatch(wanted) is None and len(wanted) >= 7:
+        prefixed = [c for c in held if c.startswith(wanted)]
+        return prefixed[0] if len(prefixed) == 1 else None
+    return None
+
+
 def collect_cache(repo_id: str, revision: str | None, options: CollectOptions) -> Provenance:
     """The provenance of `repo_id` at `revision` (default: main) as cached locally."""
     root = cache_dir(options)
     wanted = revision or "main"
     missing = f"{repo_id}@{wanted} is not in the Hugging Face cache at {root}"
     hint = "download it while online (hf download REPO --revision REV), or run without HF_HUB_OFFLINE"
-    try:
-        info = scan_cache_dir(root)
-    except CacheNotFound:
-        raise EnvironmentFailure(missing, hint) from None
-    except (CorruptedCacheException, OSError) as exc:
-        raise EnvironmentFailure(f"cannot read the Hugging Face cache at {root}: {exc}") from None
-    repo = next((r for r in info.repos if r.repo_type == "model" and r.repo_id == repo_id), None)
-    if repo is None:
+    repo_path = root / repo_folder_name(repo_id=repo_id, repo_type="model")
+    if not root.is_dir():
+        if root.exists():
+            raise InputError(f"the Hugging Face cache {root} is not a folder")
         raise EnvironmentFailure(missing, hint)
-    by_ref = {ref: rev for rev in repo.revisions for ref in rev.refs}
-    found = by_ref.get(wanted) or next((r for r in repo.revisions if r.commit_hash == wanted), None)
-    if found is None and local.COMMIT.fullmatch(wanted) is None and len(wanted) >= 7:
-        prefixed = [r for r in repo.revisions if r.commit_hash.startswith(wanted)]
-        found = prefixed[0] if len(prefixed) == 1 else None
-    if found is None:
+    commit = resolve_snapshot(repo_path, wanted)
+    if commit is None:
         raise EnvironmentFailure(missing, hint)
-    snapshot = Path(found.snapshot_path)
-    walked = walk(snapshot, allow_links_into=Path(repo.repo_path))
+    snapshot = repo_path / "snapshots" / commit
+    walked = walk(snapshot, allow_links_into=repo_path)
     files = local.describe_files(walked, start_hashing(walked, options), collector=COLLECTOR)
     return local.build_provenance(
         snapshot,
         files,
         collector=COLLECTOR,
         repo_id=repo_id,
-        revision=found.commit_hash,
+        revision=commit,
         fallback_name=repo_id.split("/")[-1],
     )
