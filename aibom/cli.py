@@ -7,31 +7,18 @@ import importlib
 import os
 import sys
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from aibom import __version__
+from aibom.api import bom_time as api_time
 from aibom.collect.options import CollectOptions
 from aibom.emit import SPEC_VERSIONS
 from aibom.errors import AibomError, EnvironmentFailure, InputError, PolicyFailure
 from aibom.score import PROFILES
 
 FORMATS = ("text", "json", "markdown")
-
-
-def _timestamp(reproducible: bool) -> tuple[datetime, bool]:
-    """The BOM timestamp and whether output must be reproducible (SOURCE_DATE_EPOCH implies it)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=UTC), True
-        except (ValueError, OverflowError, OSError) as exc:
-            raise InputError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from exc
-    if reproducible:
-        return datetime(1970, 1, 1, tzinfo=UTC), True
-    return datetime.now(tz=UTC).replace(microsecond=0), False
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -120,33 +107,19 @@ def generate(target: str, output: Path | None, spec_version: str, repo_id: str |
              reproducible: bool, score_profile: str | None, allow_copyleft: bool, declarations: Path | None,
              cache_dir: str | None, verify_weights: bool, lineage_depth: int, jobs: int | None) -> None:
     """Write a CycloneDX AI-BOM for TARGET: a model folder, a .gguf/.onnx file or a Hub repo id."""
-    from aibom.collect.dispatch import collect
+    from aibom import api
 
     warm_up = threading.Thread(target=_warm_up, args=(spec_version,), name="aibom-warm-up", daemon=True)
     warm_up.start()
-
-    timestamp, repro = _timestamp(reproducible)
+    api.bom_time(reproducible)  # a bad SOURCE_DATE_EPOCH is refused before any work
     options = _options(repo_id=repo_id, revision=revision, declarations=declarations, jobs=jobs,
                        verify_weights=verify_weights, lineage_depth=lineage_depth,
                        use_cache=cache_dir is not None, cache_dir=Path(cache_dir) if cache_dir else None)
-    prov = collect(target, options)
+    prov = api.collect(target, options)
     if score_profile:
-        from aibom.score.profiles import evaluate
-
-        prov = prov.with_changes(assessments=(evaluate(prov, score_profile, allow_copyleft=allow_copyleft),))
+        prov = prov.with_changes(assessments=(api.assess(prov, score_profile, allow_copyleft=allow_copyleft),))
     warm_up.join()
-    from uuid import uuid4
-
-    from aibom.emit.cyclonedx import to_json
-    from aibom.emit.validate import problems
-
-    serial = None if repro else f"urn:uuid:{uuid4()}"
-    text = to_json(prov, spec_version=spec_version, timestamp=timestamp, serial=serial)
-    found = problems(text)
-    if found:
-        raise AibomError("aibom produced an invalid BOM; nothing was written:\n  " + "\n  ".join(found),
-                         "this is a bug in aibom; please report it with --debug output")
-    write_output(text, output)
+    write_output(api.emit(prov, spec_version=spec_version, reproducible=reproducible), output)
 
 
 @cli.command()
@@ -235,6 +208,64 @@ def score(target: str, profile: str, fmt: str, fail_on: str | None, allow_copyle
     failing = report.failing(assessment, fail_on)
     if failing:
         raise PolicyFailure(f"requirements not met under --fail-on {fail_on}: {', '.join(failing)}")
+
+
+@cli.command()
+@click.argument("targets", nargs=-1)
+@click.option("--cache", "cache_dir", is_flag=False, flag_value="", default=None,
+              help="Scan every repo and snapshot of the Hugging Face cache (optionally its folder).")
+@click.option("--from-file", "lists", type=click.Path(path_type=Path), multiple=True,
+              help="A file of targets, one a line (# comments).")
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path), required=True,
+              help="OUTDIR: boms/, inventory.jsonl and summary.md are written here.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 1024), help="Models described at once (default: one per core).")
+@click.option("--engine", type=click.Choice(("local", "ray")), default="local", show_default=True)
+@click.option("--ray-address", help="The Ray cluster to run on (default: a local Ray for this run).")
+@click.option("--spec-version", type=click.Choice(SPEC_VERSIONS), default="1.6", show_default=True)
+@click.option("--score", "score_profile", type=click.Choice(PROFILES), help="Score every model.")
+@click.option("--fail-on", type=click.Choice(("unmet", "unknown")), help="Exit 1 when a model fails the policy.")
+@click.option("--resume", is_flag=True, help="Skip models whose BOM in OUTDIR is up to date.")
+@click.option("--reproducible", is_flag=True, help="Byte-identical BOMs for identical input.")
+@click.option("--lineage-depth", type=click.IntRange(0, 10), default=1, show_default=True)
+def scan(targets: tuple[str, ...], cache_dir: str | None, lists: tuple[Path, ...], outdir: Path, jobs: int | None,
+         engine: str, ray_address: str | None, spec_version: str, score_profile: str | None, fail_on: str | None,
+         resume: bool, reproducible: bool, lineage_depth: int) -> None:
+    """Describe every model of a fleet: TARGETs (folders, files, repo ids; a folder with no model of its
+    own is a tree to search), the cache, and list files. One failing model is a row, not a stop."""
+    from aibom.collect.hf_cache import cache_dir as hub_cache
+    from aibom.fleet import engine as fleet
+    from aibom.fleet import sources
+    from aibom.fleet.progress import Progress
+
+    if fail_on and not score_profile:
+        raise InputError("--fail-on needs --score PROFILE")
+    api_time(reproducible)
+    groups = []
+    for spec in targets:
+        path = Path(spec)
+        groups.append(sources.from_tree(path) if path.is_dir() and not sources.is_model_folder(path)
+                      else [sources.from_spec(spec)])
+    if cache_dir is not None:
+        groups.append(sources.from_cache(hub_cache(CollectOptions(cache_dir=Path(cache_dir) if cache_dir else None))))
+    groups += [sources.from_list(p) for p in lists]
+    found = sources.union(*groups)
+    if not found:
+        raise InputError("nothing to scan", "name targets, a folder tree, --cache or --from-file")
+    settings = fleet.Settings(spec_version=spec_version, reproducible=reproducible, score=score_profile,
+                              fail_on=fail_on, lineage_depth=lineage_depth)
+    progress = Progress(len(found))
+    try:
+        rows = fleet.scan(found, outdir, settings, jobs=jobs or os.cpu_count() or 1, engine=engine,  # type: ignore[arg-type]
+                          ray_address=ray_address, resume=resume, on_row=progress.advance)
+    finally:
+        progress.close()
+    failed = sum(1 for r in rows if r["error"])
+    click.echo(f"aibom: scanned {len(rows)} models into {outdir} ({failed} failed)", err=True)
+    worst = max(r["exit_code"] for r in rows)
+    if worst:
+        bad = sum(1 for r in rows if r["exit_code"])
+        error = PolicyFailure if worst == 1 else EnvironmentFailure if worst == 3 else InputError
+        raise error(f"{bad} of {len(rows)} models exited non-zero; see {outdir / 'inventory.jsonl'}")
 
 
 def main() -> None:

@@ -1,0 +1,83 @@
+"""The library: what the CLI, the fleet engines and a Python user call.
+
+    from aibom import api
+    bom = api.generate("fixtures/models/tiny-llama-ft", reproducible=True, score="core")
+    print(bom.provenance.name, bom.assessment and bom.assessment.findings[0].status)
+    open("model.cdx.json", "w").write(bom.text)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from aibom.collect.options import CollectOptions
+from aibom.errors import AibomError, InputError
+from aibom.model import Assessment, Provenance
+
+
+@dataclass(frozen=True)
+class Bom:
+    """One generated BOM: the provenance it describes, its assessment (when scored) and its text,
+    already strictly validated."""
+
+    provenance: Provenance
+    text: str
+    assessment: Assessment | None = None
+
+
+def bom_time(reproducible: bool) -> tuple[datetime, bool]:
+    """The BOM timestamp and whether output must be reproducible (SOURCE_DATE_EPOCH implies it)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC), True
+        except (ValueError, OverflowError, OSError) as exc:
+            raise InputError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from exc
+    if reproducible:
+        return datetime(1970, 1, 1, tzinfo=UTC), True
+    return datetime.now(tz=UTC).replace(microsecond=0), False
+
+
+def collect(target: str, options: CollectOptions | None = None) -> Provenance:
+    """The provenance of TARGET: a model folder, a .gguf/.onnx file, a declarations or MOT .yaml, or
+    a Hub repo id ``ORG/NAME[@REV]``."""
+    from aibom.collect.dispatch import collect as dispatch
+
+    return dispatch(target, options or CollectOptions())
+
+
+def assess(prov: Provenance, profile: str = "core", *, allow_copyleft: bool = False) -> Assessment:
+    """Score `prov` against an openness profile (core, mof, osaid)."""
+    from aibom.score.profiles import evaluate
+
+    return evaluate(prov, profile, allow_copyleft=allow_copyleft)
+
+
+def emit(prov: Provenance, *, spec_version: str = "1.6", reproducible: bool = False) -> str:
+    """The CycloneDX JSON of `prov`, strictly validated; an invalid BOM is an error, never returned."""
+    from uuid import uuid4
+
+    from aibom.emit.cyclonedx import to_json
+    from aibom.emit.validate import problems
+
+    timestamp, repro = bom_time(reproducible)
+    text = to_json(prov, spec_version=spec_version, timestamp=timestamp,
+                   serial=None if repro else f"urn:uuid:{uuid4()}")
+    found = problems(text)
+    if found:
+        raise AibomError("aibom produced an invalid BOM; nothing was written:\n  " + "\n  ".join(found),
+                         "this is a bug in aibom; please report it with --debug output")
+    return text
+
+
+def generate(target: str, options: CollectOptions | None = None, *, spec_version: str = "1.6",
+             reproducible: bool = False, score: str | None = None, allow_copyleft: bool = False) -> Bom:
+    """Collect TARGET, optionally embed an openness assessment, and emit its validated BOM."""
+    prov = collect(target, options)
+    assessment = None
+    if score:
+        assessment = assess(prov, score, allow_copyleft=allow_copyleft)
+        prov = prov.with_changes(assessments=(assessment,))
+    return Bom(prov, emit(prov, spec_version=spec_version, reproducible=reproducible), assessment)
