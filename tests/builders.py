@@ -8,6 +8,7 @@ that disagrees with the format's own tools fails here. Pickles are built without
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
@@ -83,6 +84,36 @@ def read_safetensors(path: Path) -> dict[str, tuple[str, list[int], bytes]]:
     data = blob[8 + n:]
     return {name: (t["dtype"], t["shape"], data[t["data_offsets"][0]:t["data_offsets"][1]])
             for name, t in sorted(header.items(), key=lambda kv: kv[1]["data_offsets"][0])}
+
+
+# --- the Hugging Face cache layout --------------------------------------------------------------
+def git_blob_id(data: bytes) -> str:
+    """The git object id of a blob, which the Hub reports as ``blobId`` and as the ETag of small files."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def make_cache(
+    cache: Path,
+    repo_id: str,
+    files: Mapping[str, bytes],
+    commit: str,
+    refs: tuple[str, ...] = ("main",),
+) -> Path:
+    """The layout huggingface_hub writes: blobs named by ETag (git blob id, or SHA-256 for LFS files),
+    snapshot files as relative symlinks into ``../../blobs``, and ref files naming the commit."""
+    repo = cache / f"models--{repo_id.replace('/', '--')}"
+    for rel, data in files.items():
+        etag = hashlib.sha256(data).hexdigest() if rel.endswith(".safetensors") else git_blob_id(data)
+        blob = repo / "blobs" / etag
+        blob.parent.mkdir(parents=True, exist_ok=True)
+        blob.write_bytes(data)
+        link = repo / "snapshots" / commit / rel
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(os.path.relpath(blob, link.parent))
+    for ref in refs:
+        (repo / "refs" / ref).parent.mkdir(parents=True, exist_ok=True)
+        (repo / "refs" / ref).write_text(commit)
+    return repo
 
 
 # --- GGUF (gguf's own writer) -------------------------------------------------------------------

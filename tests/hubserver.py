@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
-from builders import safetensors_bytes
+from builders import git_blob_id, safetensors_bytes
 
 LFS_SUFFIXES = (
     ".safetensors",
@@ -49,11 +49,6 @@ LFS_SUFFIXES = (
 )
 TIMESTAMP = "2024-05-02T10:20:30.000Z"
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})")
-
-
-def git_blob_id(data: bytes) -> str:
-    """The git object id of a blob, which the Hub reports as ``blobId`` and as the ETag of small files."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def lfs_pointer(sha256: str, size: int) -> bytes:

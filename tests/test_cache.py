@@ -6,12 +6,12 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from builders import make_cache
 from conftest import FIXTURES
-from hubserver import git_blob_id, model_files, read_folder, write_folder
+from hubserver import model_files, read_folder, write_folder
 from test_hub_collect import same_answer
 
 from aibom.cli import main
@@ -23,30 +23,6 @@ from aibom.model import hf_purl
 BERT = "google-bert/bert-base-uncased"
 COMMIT_1 = "1" * 40
 COMMIT_2 = "2" * 40
-
-
-def make_cache(
-    cache: Path,
-    repo_id: str,
-    files: Mapping[str, bytes],
-    commit: str,
-    refs: tuple[str, ...] = ("main",),
-) -> Path:
-    """The layout huggingface_hub writes: blobs named by ETag (git blob id, or SHA-256 for LFS files),
-    snapshot files as relative symlinks into ``../../blobs``, and ref files naming the commit."""
-    repo = cache / f"models--{repo_id.replace('/', '--')}"
-    for rel, data in files.items():
-        etag = hashlib.sha256(data).hexdigest() if rel.endswith(".safetensors") else git_blob_id(data)
-        blob = repo / "blobs" / etag
-        blob.parent.mkdir(parents=True, exist_ok=True)
-        blob.write_bytes(data)
-        link = repo / "snapshots" / commit / rel
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(os.path.relpath(blob, link.parent))
-    for ref in refs:
-        (repo / "refs" / ref).parent.mkdir(parents=True, exist_ok=True)
-        (repo / "refs" / ref).write_text(commit)
-    return repo
 
 
 def hub_cache() -> Path:

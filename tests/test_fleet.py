@@ -8,10 +8,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from builders import write_safetensors
+from builders import make_cache, write_safetensors
 from conftest import FIXTURES, run_main, schema
 from hubserver import model_files
-from test_cache import COMMIT_1, COMMIT_2, make_cache
+from test_cache import COMMIT_1, COMMIT_2
 
 from aibom.fleet import engine, sources
 

@@ -6,7 +6,8 @@ import hashlib
 import subprocess
 
 import pytest
-from hubserver import card, git_blob_id, tiny_safetensors
+from builders import git_blob_id
+from hubserver import card, tiny_safetensors
 from huggingface_hub import HfApi, get_hf_file_metadata, hf_hub_download, hf_hub_url
 from huggingface_hub.errors import (
     GatedRepoError,

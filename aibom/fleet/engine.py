@@ -23,8 +23,10 @@ from aibom.fleet.inventory import error_row, facts_row
 from aibom.fleet.sources import Target
 
 Engine = Literal["local", "ray"]
-TASKS_PER_WORKER = 200
-"""A local worker is replaced after this many models, which bounds what a long scan can leak."""
+TASKS_PER_WORKER = 50
+"""A local worker is replaced after this many chunks, which bounds what a long scan can leak."""
+CHUNK = 8
+"""Most targets one local task describes."""
 
 
 @dataclass(frozen=True)
@@ -71,24 +73,37 @@ def describe(target: Target, settings: Settings) -> Result:
         return Result(target, error_row(target.spec, message, 2, time.monotonic() - start), None)
 
 
-def run_local(targets: list[Target], settings: Settings, jobs: int) -> Iterator[Result]:
-    """A process pool of `jobs` workers, each importing aibom once; results in completion order."""
+def describe_into(targets: list[Target], settings: Settings, outdir: str) -> list[Result]:
+    """`describe` for a chunk of targets, each BOM written to OUTDIR by the worker itself: the driver
+    only receives rows (a BOM never crosses the process boundary on the local engine)."""
+    results = []
+    for target in targets:
+        result = describe(target, settings)
+        if result.bom is not None:
+            write_atomic(bom_path(Path(outdir), target), result.bom)
+        results.append(Result(target, result.row, None))
+    return results
+
+
+def run_local(targets: list[Target], settings: Settings, jobs: int, outdir: Path) -> Iterator[Result]:
+    """A process pool of `jobs` workers, each importing aibom once; results in completion order.
+
+    Targets go in chunks (fewer round trips to the driver, which shares the cores with the workers)
+    and at most 2 × jobs chunks are in flight, so the driver's memory stays bounded."""
     if not targets:
         return
+    size = max(1, min(CHUNK, len(targets) // (4 * jobs)))
+    chunks = iter([targets[i:i + size] for i in range(0, len(targets), size)])
     with ProcessPoolExecutor(max_workers=jobs, max_tasks_per_child=TASKS_PER_WORKER) as pool:
-        pending = set()
-        queue = iter(targets)
-        for target in queue:  # keep at most 2 × jobs in flight: the driver's memory stays bounded
-            pending.add(pool.submit(describe, target, settings))
-            if len(pending) >= 2 * jobs:
-                break
+        pending = {pool.submit(describe_into, c, settings, str(outdir)) for _, c in zip(range(2 * jobs), chunks,
+                                                                                         strict=False)}
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                yield future.result()
-                nxt = next(queue, None)
+                yield from future.result()
+                nxt = next(chunks, None)
                 if nxt is not None:
-                    pending.add(pool.submit(describe, nxt, settings))
+                    pending.add(pool.submit(describe_into, nxt, settings, str(outdir)))
 
 
 def run_ray(targets: list[Target], settings: Settings, jobs: int, address: str | None) -> Iterator[Result]:
@@ -107,7 +122,8 @@ def run_ray(targets: list[Target], settings: Settings, jobs: int, address: str |
     remote = ray.remote(num_cpus=1, max_retries=1)(describe)
     try:
         queue = iter(targets)
-        pending = [remote.remote(t, settings) for t, _ in zip(queue, range(2 * jobs), strict=False)]
+        # range first: zip would otherwise pull one target past the window and drop it
+        pending = [remote.remote(t, settings) for _, t in zip(range(2 * jobs), queue, strict=False)]
         while pending:
             done, pending = ray.wait(pending, num_returns=1)
             for ref in done:
@@ -221,7 +237,7 @@ def scan(targets: list[Target], outdir: Path, settings: Settings, *, jobs: int, 
         for row in kept:
             record(row)
         results: Iterable[Result] = (() if not todo else run_ray(todo, settings, jobs, ray_address)
-                                     if engine == "ray" else run_local(todo, settings, jobs))
+                                     if engine == "ray" else run_local(todo, settings, jobs, outdir))
         for result in results:
             if result.bom is not None:
                 write_atomic(bom_path(outdir, result.target), result.bom)
