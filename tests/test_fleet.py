@@ -139,3 +139,31 @@ def test_the_ray_engine_gives_the_local_inventory(tmp_path: Path) -> None:
     assert comparable(remote) == comparable(local)
     for bom in (tmp_path / "local" / "boms").iterdir():
         assert (tmp_path / "ray" / "boms" / bom.name).read_bytes() == bom.read_bytes()
+
+
+def test_the_progress_bar_draws_only_on_a_terminal() -> None:
+    import io
+
+    from aibom.fleet.progress import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    quiet, loud = io.StringIO(), Terminal()
+    for stream in (quiet, loud):
+        bar = Progress(4, stream)
+        bar.advance()
+        bar.advance()
+        bar.close()
+    assert quiet.getvalue() == ""
+    assert "2/4" in loud.getvalue() and "models/s" in loud.getvalue() and "ETA" in loud.getvalue()
+
+
+def test_hub_repo_ids_are_scanned_through_the_hub_and_a_missing_one_is_an_error_row(hub, tmp_path: Path) -> None:
+    sha = hub.add_model(BERT, model_files(BERT))
+    found = sources.union([sources.from_spec(BERT), sources.from_spec(f"{BERT}@{sha}"), sources.from_spec("no/such")])
+    rows = {r["target"]: r for r in engine.scan(found, tmp_path / "out", engine.Settings(lineage_depth=0), jobs=2)}
+    assert rows[BERT]["revision"] == rows[f"{BERT}@{sha}"]["revision"] == sha
+    assert rows["no/such"]["exit_code"] == 2 and rows["no/such"]["error"]
+    assert (tmp_path / "out" / "boms" / f"google-bert__bert-base-uncased@{sha[:12]}.cdx.json").is_file()
