@@ -71,6 +71,9 @@ def summary_markdown(rows: Iterable[dict[str, Any]], *, main_snapshots: Iterable
     lines += ["", "## Models with risks", ""]
     lines += [f"- `{r['target']}`{' (refs/main)' if r['target'] in main else ''}: {'; '.join(r['risks'])}"
               for r in risky] or ["None."]
+    if main:
+        lines += ["", "## Cache", "", f"{len(main)} of the cached snapshots are the ones `refs/main` points to:", ""]
+        lines += [f"- `{t}`" for t in sorted(main)]
     lines += ["", "## Failures", ""]
     lines += [f"- `{r['target']}` (exit {r['exit_code']}): {r['error']}" for r in failed] or ["None."]
     return "\n".join(lines) + "\n"
