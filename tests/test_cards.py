@@ -5,15 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import REAL
 
 from aibom.collect.cards import MAX_CARD_CHARS, MAX_SECTION_CHARS, parse_model_card
-
-CARDS = REAL / "modelcards"
-
-
-def card(name: str) -> str:
-    return (CARDS / name / "README.md").read_text(encoding="utf-8")
 
 
 def test_arxiv_tags_are_declared_papers() -> None:

@@ -12,10 +12,11 @@ from conftest import REAL
 
 from aibom.collect.cards import parse_dataset_card, parse_model_card
 
-CARDS = REAL / "modelcards"
-
-
 FACTS = list(csv.DictReader((REAL / "facts.csv").open(encoding="utf-8")))
+
+
+
+CARDS = REAL / "modelcards"
 
 
 def card(name: str) -> str:

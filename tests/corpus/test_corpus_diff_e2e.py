@@ -6,41 +6,26 @@ Corpus suite: runs only when AIBOM_CORPUS names the folder holding the real-worl
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
-from conftest import FIXTURES, REAL, REPO, run_main
-
-from aibom.cli import cli
-
-SCHEMA = json.loads((REPO / "schemas" / "diff.schema.json").read_text(encoding="utf-8"))
-
+from conftest import REAL, schema
+from test_diff_e2e import aibom, copy_fixture, generate
 
 OWASP = REAL / "reference" / "owasp-aibom-generator__cyclonedx-1.6-outputs"
 
 
-def generate(folder: Path, bom: Path, *extra: str) -> Path:
-    result = CliRunner().invoke(cli, ["generate", str(folder), "--repo-id", f"acme/{folder.name}",
-                                      "--reproducible", "-o", str(bom), *extra])
-    assert result.exit_code == 0, (result.output, result.exception)
-    return bom
 
 
-aibom = run_main
 
 
 def valid(text: str) -> dict:
     doc = json.loads(text)
-    jsonschema.Draft202012Validator(SCHEMA).validate(doc)
+    jsonschema.Draft202012Validator(schema("diff")).validate(doc)
     return doc
 
 
-def copy_fixture(name: str, dest: Path) -> Path:
-    shutil.copytree(FIXTURES / "models" / name, dest)
-    return dest
 
 
 def test_boms_from_another_tool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

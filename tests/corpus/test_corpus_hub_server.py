@@ -8,16 +8,12 @@ from __future__ import annotations
 import json
 
 from conftest import REAL
-from hubserver import tiny_safetensors
 from huggingface_hub import HfApi
-
-BERT = "google-bert/bert-base-uncased"
-
+from test_hub_server import BERT, WEIGHTS
 
 CARD = (REAL / "modelcards" / "google-bert__bert-base-uncased" / "README.md").read_bytes()
 
 
-WEIGHTS = tiny_safetensors({"embeddings.weight": ("F32", (4, 3)), "pooler.bias": ("F16", (3,))})
 
 
 def _bert(hub, **kw) -> str:

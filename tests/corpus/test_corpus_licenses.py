@@ -13,23 +13,17 @@ from functools import cache
 import pytest
 import yaml
 from conftest import MOT, REAL, SHARED
-from cyclonedx import spdx as cdx_spdx
-from license_expression import get_spdx_licensing
+from test_licenses import EV, _exact_spdx
 
 from aibom import licenses
 from aibom.licenses import (
     is_open_data,
     resolve,
 )
-from aibom.model import Evidence
-
-EV = Evidence("test", "README.md#front-matter", "declared")
-
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-SPDX = get_spdx_licensing()
 
 
 REFERENCE = list(csv.DictReader((SHARED / "reference" / "hf-licenses.csv").open(encoding="utf-8")))
@@ -58,10 +52,6 @@ def test_every_reference_row_resolves_to_its_researched_facts(ref):
         assert lic.evidence == EV
 
 
-def _exact_spdx(spdx_id: str) -> bool:
-    if spdx_id.startswith("LicenseRef-"):
-        return re.fullmatch(r"LicenseRef-[A-Za-z0-9.\-]+", spdx_id) is not None
-    return spdx_id in SPDX.known_symbols or cdx_spdx.fixup_id(spdx_id) == spdx_id
 
 
 @cache

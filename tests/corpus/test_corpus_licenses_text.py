@@ -6,11 +6,9 @@ Corpus suite: runs only when AIBOM_CORPUS names the folder holding the real-worl
 from __future__ import annotations
 
 from conftest import MOT
+from test_licenses_text import EV
 
 from aibom.licenses import from_text
-from aibom.model import Evidence
-
-EV = Evidence("local", "LICENSE", "computed")
 
 
 def test_a_real_mit_license_file():

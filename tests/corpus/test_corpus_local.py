@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REAL
+from test_local import folder_with
 
 from aibom.collect.local import collect_folder
 from aibom.collect.options import CollectOptions
@@ -22,13 +23,6 @@ CARDS = REAL / "modelcards"
 FACTS = {r["repo_id"]: r for r in csv.DictReader((REAL / "facts.csv").open(encoding="utf-8"))}
 
 
-def folder_with(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
-    root = tmp_path / "model"
-    for rel, data in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data if isinstance(data, bytes) else data.encode())
-    return root
 
 
 @pytest.mark.parametrize(

@@ -7,32 +7,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import MOT, REAL, REPO, run_main
+from conftest import MOT, REAL, schema
 from test_corpus_score_core import OLMO_DECLARED, tiny_safetensors
-
-SCHEMA = json.loads((REPO / "schemas" / "score-report.schema.json").read_text())
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "aibom", "score", *args],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        timeout=120,
-    )
-
-
-def score(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
-    """Run `aibom score ARGS` in this process (as `main` does): exit code, stdout, stderr."""
-    return run_main(monkeypatch, capsys, "score", *args)
+from test_score_cli import run, score
 
 
 def test_mot_file_scores_mof_class_like_the_model_openness_tool() -> None:
@@ -40,7 +21,7 @@ def test_mot_file_scores_mof_class_like_the_model_openness_tool() -> None:
     proc = run(str(MOT / "models" / "Amber.yml"), "--profile", "mof", "--format", "json", "--fail-on", "unmet")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
-    jsonschema.validate(doc, SCHEMA)
+    jsonschema.validate(doc, schema("score-report"))
     assert doc["mof"]["class"] == int(expected["Amber.yml"]["mof_class"]) == 1
     assert doc["verdict"].startswith("MOF class I reached")
 
@@ -67,13 +48,13 @@ def test_a_folder_with_a_real_card_and_its_aibom_yaml(
     code, out, err = score(capsys, monkeypatch, str(folder), "--format", "json", "--fail-on", "unknown")
     assert code == 1, err
     doc = json.loads(out)
-    jsonschema.validate(doc, SCHEMA)
+    jsonschema.validate(doc, schema("score-report"))
     assert {r["id"]: r["status"] for r in doc["requirements"]}["open-data"] == "unknown"
 
     (folder / "aibom.yaml").write_text(OLMO_DECLARED)
     code, out, err = score(capsys, monkeypatch, str(folder), "--format", "json", "--fail-on", "unknown")
     assert code == 0, err
     doc = json.loads(out)
-    jsonschema.validate(doc, SCHEMA)
+    jsonschema.validate(doc, schema("score-report"))
     assert doc["summary"] == {"met": 4, "unmet": 0, "partial": 0, "unknown": 0, "total": 4}
     assert doc["verdict"] == "Open: all 4 requirements are met."

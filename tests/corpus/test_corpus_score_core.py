@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from builders import safetensors_bytes
 from conftest import REAL
+from test_score_core import findings
 
 from aibom.collect import declarations as decl
 from aibom.collect import dispatch
 from aibom.collect.options import CollectOptions
 from aibom.model import (
-    Finding,
     Provenance,
 )
 from aibom.score.profiles import evaluate, verdict
@@ -46,8 +46,6 @@ def collect(folder: Path) -> Provenance:
     return dispatch.collect(str(folder), CollectOptions())
 
 
-def findings(prov: Provenance, profile: str = "core", **kw: bool) -> dict[str, Finding]:
-    return {f.requirement: f for f in evaluate(prov, profile, **kw).findings}
 
 
 @pytest.mark.parametrize(

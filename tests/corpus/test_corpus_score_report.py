@@ -5,23 +5,19 @@ Corpus suite: runs only when AIBOM_CORPUS names the folder holding the real-worl
 
 from __future__ import annotations
 
-import json
-
 import jsonschema
 import pytest
-from conftest import MOT, REPO
+from conftest import MOT, schema
 
 from aibom.collect import declarations as decl
 from aibom.score import report
 from aibom.score.profiles import evaluate
 
-SCHEMA = json.loads((REPO / "schemas" / "score-report.schema.json").read_text())
-
 
 def test_mof_report_carries_class_progress_and_blockers() -> None:
     prov = decl.to_provenance(decl.load(MOT / "models" / "Aquila-7B.yml"))
     doc = report.build(prov, evaluate(prov, "mof"))
-    jsonschema.validate(doc, SCHEMA)
+    jsonschema.validate(doc, schema("score-report"))
     assert doc["mof"]["class"] == 0
     assert doc["mof"]["progress"]["3"] == pytest.approx(16.67, abs=0.01)
     assert "Model parameters (Final)(invalid)" in doc["mof"]["blockers"]["3"]
@@ -35,7 +31,7 @@ def test_mof_report_carries_class_progress_and_blockers() -> None:
 def test_mof_report_without_its_block_is_rejected_by_the_schema() -> None:
     prov = decl.to_provenance(decl.load(MOT / "models" / "Amber.yml"))
     doc = report.build(prov, evaluate(prov, "mof"))
-    jsonschema.validate(doc, SCHEMA)
+    jsonschema.validate(doc, schema("score-report"))
     del doc["mof"]
     with pytest.raises(jsonschema.ValidationError, match="'mof' is a required property"):
-        jsonschema.validate(doc, SCHEMA)
+        jsonschema.validate(doc, schema("score-report"))
