@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import os
 import sys
-import threading
 from pathlib import Path
 
 import click
@@ -16,63 +13,18 @@ from aibom.api import bom_time as api_time
 from aibom.collect.options import CollectOptions
 from aibom.emit import SPEC_VERSIONS
 from aibom.errors import AibomError, EnvironmentFailure, InputError, PolicyFailure
+from aibom.output import write_text
 from aibom.score import PROFILES
 
 FORMATS = ("text", "json", "markdown")
 
 
 def write_output(text: str, output: Path | None) -> None:
-    """Write to stdout, or atomically to `output` (temp file in the same folder, then rename)."""
+    """Write to stdout, or atomically to `output`."""
     if output is None or str(output) == "-":
         click.echo(text, nl=not text.endswith("\n"))
         return
-    if output.exists() and not output.is_file():
-        _write_special(text, output)
-        return
-    import tempfile  # here, not at the top: 20 ms of imports that only -o needs
-
-    folder = output.parent if str(output.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-            os.replace(tmp, output)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except FileNotFoundError as exc:
-        raise InputError(f"cannot write {output}: folder {folder} does not exist") from exc
-    except PermissionError as exc:
-        raise EnvironmentFailure(f"cannot write {output}: permission denied") from exc
-    except OSError as exc:
-        raise EnvironmentFailure(f"cannot write {output}: {exc.strerror or exc}") from exc
-
-
-def _write_special(text: str, output: Path) -> None:
-    """Write to a device or pipe (``/dev/null``, a FIFO) in place: renaming over it would replace it."""
-    if output.is_dir():
-        raise InputError(f"cannot write {output}: it is a folder")
-    try:
-        with output.open("w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-    except PermissionError as exc:
-        raise EnvironmentFailure(f"cannot write {output}: permission denied") from exc
-    except OSError as exc:
-        raise EnvironmentFailure(f"cannot write {output}: {exc.strerror or exc}") from exc
-
-
-def _warm_up(spec_version: str) -> None:
-    """While the collector hashes, import the emitter and build what it will need (the license index,
-    the SPDX ids, the compiled schema): hashing holds the GIL only between 16 MiB windows, so this
-    work runs beside it instead of after it (bench/hash_bench.py)."""
-    from aibom import licenses
-    from aibom.emit import validate
-
-    importlib.import_module("aibom.emit.cyclonedx")
-    licenses.prepare()
-    validate.spdx_ids()
-    validate.prepare(spec_version)
+    write_text(output, text)
 
 
 def _options(**kwargs: object) -> CollectOptions:
@@ -109,8 +61,6 @@ def generate(target: str, output: Path | None, spec_version: str, repo_id: str |
     """Write a CycloneDX AI-BOM for TARGET: a model folder, a .gguf/.onnx file or a Hub repo id."""
     from aibom import api
 
-    warm_up = threading.Thread(target=_warm_up, args=(spec_version,), name="aibom-warm-up", daemon=True)
-    warm_up.start()
     api.bom_time(reproducible)  # a bad SOURCE_DATE_EPOCH is refused before any work
     options = _options(repo_id=repo_id, revision=revision, declarations=declarations, jobs=jobs,
                        verify_weights=verify_weights, lineage_depth=lineage_depth,
@@ -118,7 +68,6 @@ def generate(target: str, output: Path | None, spec_version: str, repo_id: str |
     prov = api.collect(target, options)
     if score_profile:
         prov = prov.with_changes(assessments=(api.assess(prov, score_profile, allow_copyleft=allow_copyleft),))
-    warm_up.join()
     write_output(api.emit(prov, spec_version=spec_version, reproducible=reproducible), output)
 
 
@@ -126,7 +75,7 @@ def generate(target: str, output: Path | None, spec_version: str, repo_id: str |
 @click.argument("bom", type=click.Path(path_type=Path))
 def validate(bom: Path) -> None:
     """Check BOM against the strict CycloneDX schema of its version and for dangling references."""
-    from aibom.collect.dispatch import read_text
+    from aibom.collect.textfiles import read_text
     from aibom.emit.validate import problems
 
     found = problems(read_text(bom))
@@ -306,19 +255,15 @@ def _print_traceback() -> None:
 
 
 def console() -> None:
-    """The installed command: `main`, then an immediate exit once the output is flushed.
-
-    Tearing down the interpreter (some 300 modules, their objects and threads) takes 30–50 ms and
-    writes nothing; every file was closed and renamed in `main`.
-    """
+    """The installed command (``aibom``, ``python -m aibom``): `main`, then the output flushed; a reader
+    that went away (``| head``) is not an error of ours (Python's documented SIGPIPE advice)."""
+    code: int | str | None = 0
     try:
         main()
-        code: int = 0
     except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        if isinstance(exc.code, str):
-            print(exc.code, file=sys.stderr)
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BrokenPipeError, ValueError):  # the reader went away, or it is closed
-            stream.flush()
-    os._exit(code)
+        code = exc.code
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(code)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from aibom.errors import AibomError, EnvironmentFailure, InputError
+from aibom.errors import AibomError, InputError, from_os_error
 
 CHUNK = 1024 * 1024
 """Read buffer per worker, for files no larger than it (and files that cannot be mapped)."""
@@ -63,10 +63,8 @@ def hash_file(path: Path, buffer: bytearray | None = None, counter: list[int] | 
     digest = hashlib.sha256()
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except PermissionError as exc:
-        raise EnvironmentFailure(f"cannot read {path}: permission denied") from exc
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise from_os_error(exc, f"cannot read {path}") from exc
     try:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
@@ -78,10 +76,8 @@ def hash_file(path: Path, buffer: bytearray | None = None, counter: list[int] | 
             if before.st_size > len(buf) else 0
         read = mapped + _hash_read(fd, path, mapped, buf, digest, counter, stop)
         after = os.fstat(fd)
-    except PermissionError as exc:
-        raise EnvironmentFailure(f"cannot read {path}: permission denied") from exc
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise from_os_error(exc, f"cannot read {path}") from exc
     finally:
         os.close(fd)
     if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or read != after.st_size:

@@ -70,9 +70,10 @@ def generate_here(
     return 0, capsys.readouterr().err
 
 
-def assert_refused(result: tuple[int, str], out: Path, message: str) -> None:
-    code, stderr = result
-    assert code == 2, stderr
+def assert_refused(result: tuple[int, str], out: Path, message: str, code: int = 2) -> None:
+    """Exit `code` (2: bad input; 3: the environment, errors.from_os_error), one line, nothing written."""
+    got, stderr = result
+    assert got == code, stderr
     first = stderr.splitlines()[0]
     assert first.startswith("aibom: error: ") and message in first, stderr
     assert "Traceback" not in stderr
@@ -135,7 +136,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
         result = generate(root, out, prelude=DROP_DAC_CAPABILITIES)
     finally:
         (root / "secret.bin").chmod(0o644)
-    assert_refused(result, out, f"cannot read {root / 'secret.bin'}: permission denied")
+    assert_refused(result, out, f"cannot read {root / 'secret.bin'}: permission denied", code=3)
 
 
 def test_symlink_out_of_the_folder(

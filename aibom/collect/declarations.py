@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from aibom.collect.yaml_safe import load_file
+from aibom.collect.textfiles import load_file
 from aibom.errors import InputError
 from aibom.model import (
     PROP_ACCESS,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aibom.collect.options import CollectOptions
+from aibom.collect.textfiles import read_text
 from aibom.errors import InputError
 
 if TYPE_CHECKING:
@@ -111,20 +112,3 @@ def load(target: str, options: CollectOptions) -> Provenance:
 
         prov = decl.apply(prov, decl.load(options.declarations)).without_self_ancestry()
     return prov
-
-
-def read_text(path: Path, limit: int = 256 * 1024 * 1024) -> str:
-    """A UTF-8 text file, bounded in size, with a clear error for anything else."""
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(f"{path} is {size} bytes; aibom reads at most {limit} bytes of a document")
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path} is not UTF-8 text") from exc
-    except PermissionError as exc:
-        from aibom.errors import EnvironmentFailure
-
-        raise EnvironmentFailure(f"cannot read {path}: permission denied") from exc
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc

@@ -20,7 +20,7 @@ from aibom.collect import weights
 from aibom.collect.cards import CardInfo, hub_purl, looks_like_hub_id, parse_model_card
 from aibom.collect.options import CollectOptions
 from aibom.collect.walk import start_hashing, walk
-from aibom.errors import InputError
+from aibom.errors import InputError, from_os_error
 from aibom.hashing import HashRun
 from aibom.model import (
     PROP_ACCESS,
@@ -251,10 +251,8 @@ def _read(root: Path, rel: str, limit: int) -> tuple[bytes, bool]:
     try:
         with path.open("rb") as fh:
             data = fh.read(limit + 1)
-    except PermissionError as exc:
-        raise InputError(f"cannot read {path}: permission denied") from exc
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise from_os_error(exc, f"cannot read {path}") from exc
     return data[:limit], len(data) > limit
 
 

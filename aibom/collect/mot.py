@@ -17,7 +17,7 @@ from typing import Any
 
 from aibom.collect.cards import hub_model_id
 from aibom.collect.declarations import VERSION
-from aibom.collect.yaml_safe import load_file
+from aibom.collect.textfiles import load_file
 from aibom.errors import InputError
 from aibom.licenses import resolve
 from aibom.model import Dataset, Evidence, License, Property, Provenance, Reference, Unknown, hf_purl

@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 
 from aibom.collect.options import CollectOptions
-from aibom.errors import InputError
+from aibom.errors import InputError, from_os_error
 from aibom.hashing import HashRun
 
 MAX_DEPTH = 64
@@ -52,10 +52,8 @@ def _walk_dir(
         raise InputError(f"{shown} is nested more than {MAX_DEPTH} folders deep")
     try:
         entries = sorted(os.scandir(real), key=lambda e: e.name)
-    except PermissionError as exc:
-        raise InputError(f"cannot read folder {shown}: permission denied") from exc
     except OSError as exc:
-        raise InputError(f"cannot read folder {shown}: {exc.strerror or exc}") from exc
+        raise from_os_error(exc, f"cannot read folder {shown}") from exc
     for entry in entries:
         rel = f"{prefix}{entry.name}"
         if entry.name == ".git" or rel in SKIPPED:
@@ -70,17 +68,16 @@ def _walk_dir(
         try:
             mode = target.stat().st_mode
         except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+            raise from_os_error(exc, f"cannot read {path}") from exc
         if stat.S_ISDIR(mode):
             if target in chain:
                 raise InputError(f"{path} is a symlink loop (it points back to {target})")
             _walk_dir(path, target, f"{rel}/", allowed, (*chain, target), found)
         elif stat.S_ISREG(mode):
             if not os.access(target, os.R_OK):
-                raise InputError(
-                    f"cannot read {path}: permission denied",
-                    "make every file of the model folder readable, or remove it",
-                )
+                error = from_os_error(PermissionError(errno.EACCES, "Permission denied"), f"cannot read {path}")
+                error.hint = "make every file of the model folder readable, or remove it"
+                raise error
             found.append((rel, target))
         else:
             raise InputError(

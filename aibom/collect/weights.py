@@ -49,7 +49,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from aibom.errors import EnvironmentFailure, InputError
+from aibom.errors import from_os_error
 from aibom.model import Evidence, WeightInfo
 
 WEIGHT_SUFFIXES = (
@@ -169,10 +169,8 @@ def inspect(path: Path, rel: str, collector: str = "local") -> WeightInfo | None
         fmt = readers[suffix][0] if suffix in readers else "pickle"
         return WeightInfo(fmt, evidence, metadata=(("header.error", str(exc)),),
                           risks=(f"malformed-header: {exc}",))
-    except PermissionError as exc:
-        raise EnvironmentFailure(f"cannot read {path}: permission denied") from exc
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise from_os_error(exc, f"cannot read {path}") from exc
     return WeightInfo(UNPARSED_FORMATS[suffix], evidence,
                       metadata=(("inspection.skipped", "aibom does not parse this format's header"),))
 

@@ -21,6 +21,7 @@ from aibom.collect.options import CollectOptions
 from aibom.errors import AibomError, EnvironmentFailure, InputError
 from aibom.fleet.inventory import error_row, facts_row
 from aibom.fleet.sources import Target
+from aibom.output import write_text
 
 Engine = Literal["local", "ray"]
 TASKS_PER_WORKER = 50
@@ -80,7 +81,7 @@ def describe_into(targets: list[Target], settings: Settings, outdir: str) -> lis
     for target in targets:
         result = describe(target, settings)
         if result.bom is not None:
-            write_atomic(bom_path(Path(outdir), target), result.bom)
+            write_text(bom_path(Path(outdir), target), result.bom)
         results.append(Result(target, result.row, None))
     return results
 
@@ -139,20 +140,6 @@ def run_ray(targets: list[Target], settings: Settings, jobs: int, address: str |
 # --- OUTDIR: boms/, inventory.jsonl, summary.md, and what --resume reads back --------------------
 def bom_path(outdir: Path, target: Target) -> Path:
     return outdir / "boms" / f"{target.name}.cdx.json"
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder (the umask applies)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, path)
-    except PermissionError as exc:
-        tmp.unlink(missing_ok=True)
-        raise EnvironmentFailure(f"cannot write {path}: permission denied") from exc
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise EnvironmentFailure(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def previous_rows(outdir: Path) -> dict[str, dict[str, Any]]:
@@ -240,8 +227,8 @@ def scan(targets: list[Target], outdir: Path, settings: Settings, *, jobs: int, 
                                      if engine == "ray" else run_local(todo, settings, jobs, outdir))
         for result in results:
             if result.bom is not None:
-                write_atomic(bom_path(outdir, result.target), result.bom)
+                write_text(bom_path(outdir, result.target), result.bom)
             record(result.row)
     main = [t.spec for t in targets if t.main]
-    write_atomic(outdir / "summary.md", summary_markdown(rows, main_snapshots=main))
+    write_text(outdir / "summary.md", summary_markdown(rows, main_snapshots=main))
     return rows

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from aibom.errors import InputError
+from aibom.errors import InputError, from_os_error
 
 TargetKind = Literal["folder", "file", "repo", "cache"]
 CARD_NAMES = ("README.md", "MODEL_CARD.md", "model_card.md", "MODELCARD.md")
@@ -128,7 +128,7 @@ def from_list(path: Path) -> list[Target]:
     except UnicodeDecodeError as exc:
         raise InputError(f"{path} is not UTF-8 text") from exc
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise from_os_error(exc, f"cannot read {path}") from exc
     specs = [line.split("#", 1)[0].strip() for line in lines]
     return [from_spec(s, path.parent) for s in specs if s]
 

@@ -1,4 +1,4 @@
-"""A safe YAML loader that refuses aliases, for files aibom reads whole (declarations, MOT files)."""
+"""Bounded reads of the text files aibom reads whole (BOMs, declarations, MOT files) and alias-free YAML."""
 
 from __future__ import annotations
 
@@ -6,8 +6,23 @@ from pathlib import Path
 
 import yaml
 
-from aibom.collect.dispatch import read_text
-from aibom.errors import InputError
+from aibom.errors import InputError, from_os_error
+
+DOCUMENT_LIMIT = 256 * 1024 * 1024
+"""Largest document (a BOM) aibom reads."""
+
+
+def read_text(path: Path, limit: int = DOCUMENT_LIMIT) -> str:
+    """A UTF-8 text file, bounded in size, with a clear error for anything else."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(f"{path} is {size} bytes; aibom reads at most {limit} bytes of a document")
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} is not UTF-8 text") from exc
+    except OSError as exc:
+        raise from_os_error(exc, f"cannot read {path}") from exc
 
 
 class NoAliasLoader(yaml.SafeLoader):
