@@ -81,3 +81,29 @@ def generate(target: str, options: CollectOptions | None = None, *, spec_version
         assessment = assess(prov, score, allow_copyleft=allow_copyleft)
         prov = prov.with_changes(assessments=(assessment,))
     return Bom(prov, emit(prov, spec_version=spec_version, reproducible=reproducible), assessment)
+
+
+def is_bom(target: str) -> bool:
+    """Whether `target` names a saved BOM: a ``*.json`` file."""
+    return target.lower().endswith(".json")
+
+
+def load(target: str, options: CollectOptions | None = None) -> Provenance:
+    """A saved BOM (``*.json``, plus the user's declarations if any) read back into the model, or any
+    other target collected afresh: what `score` and `diff` take."""
+    options = options or CollectOptions()
+    if not is_bom(target):
+        return collect(target, options)
+    from pathlib import Path
+
+    from aibom.collect import declarations as decl
+    from aibom.collect.textfiles import read_text
+    from aibom.emit.reader import from_json
+
+    path = Path(target)
+    if not path.is_file():
+        raise InputError(f"{target}: no such BOM file")
+    prov = from_json(read_text(path))
+    if options.declarations is not None:
+        prov = decl.apply(prov, decl.load(options.declarations)).without_self_ancestry()
+    return prov

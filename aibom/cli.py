@@ -8,8 +8,7 @@ from pathlib import Path
 
 import click
 
-from aibom import __version__
-from aibom.api import bom_time as api_time
+from aibom import __version__, api
 from aibom.collect.options import CollectOptions
 from aibom.emit import SPEC_VERSIONS
 from aibom.errors import AibomError, EnvironmentFailure, InputError, PolicyFailure
@@ -59,8 +58,6 @@ def generate(target: str, output: Path | None, spec_version: str, repo_id: str |
              reproducible: bool, score_profile: str | None, allow_copyleft: bool, declarations: Path | None,
              cache_dir: str | None, verify_weights: bool, lineage_depth: int, jobs: int | None) -> None:
     """Write a CycloneDX AI-BOM for TARGET: a model folder, a .gguf/.onnx file or a Hub repo id."""
-    from aibom import api
-
     api.bom_time(reproducible)  # a bad SOURCE_DATE_EPOCH is refused before any work
     options = _options(repo_id=repo_id, revision=revision, declarations=declarations, jobs=jobs,
                        verify_weights=verify_weights, lineage_depth=lineage_depth,
@@ -109,13 +106,12 @@ def _fail_on_groups(ctx: click.Context, param: click.Parameter, value: tuple[str
 def diff(old: str, new: str, fmt: str, fail_on: tuple[str, ...], profile: str | None,
          output: Path | None) -> None:
     """What changed from OLD to NEW: each a BOM .json file, a model folder or a Hub repo id."""
-    from aibom.collect.dispatch import load
     from aibom.diff import compare
     from aibom.diff_render import render
 
     sides = []
     for target in (old, new):
-        prov = load(target, _options())
+        prov = api.load(target, _options())
         if profile:
             from aibom.score.profiles import evaluate
 
@@ -145,13 +141,12 @@ def score(target: str, profile: str, fmt: str, fail_on: str | None, allow_copyle
 
     A BOM is re-scored from the facts it holds; an assessment embedded in it is only compared.
     """
-    from aibom.collect.dispatch import is_bom, load
     from aibom.score import report
     from aibom.score.profiles import evaluate
 
-    prov = load(target, _options(declarations=declarations))
+    prov = api.load(target, _options(declarations=declarations))
     assessment = evaluate(prov, profile, allow_copyleft=allow_copyleft)
-    notes = report.embedded_notes(prov.assessments, assessment) if is_bom(target) else ()
+    notes = report.embedded_notes(prov.assessments, assessment) if api.is_bom(target) else ()
     document = report.build(prov, assessment, allow_copyleft=allow_copyleft, notes=notes)
     write_output(report.RENDERERS[fmt](document), output)
     failing = report.failing(assessment, fail_on)
@@ -188,7 +183,7 @@ def scan(targets: tuple[str, ...], cache_dir: str | None, lists: tuple[Path, ...
 
     if fail_on and not score_profile:
         raise InputError("--fail-on needs --score PROFILE")
-    api_time(reproducible)
+    api.bom_time(reproducible)
     groups = []
     for spec in targets:
         path = Path(spec)

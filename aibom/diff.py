@@ -42,6 +42,7 @@ from typing import Literal, TypeVar
 
 from aibom.licenses import category_label, restrictiveness
 from aibom.model import (
+    STATUS_ORDER,
     STATUSES,
     Assessment,
     BaseModel,
@@ -53,7 +54,6 @@ from aibom.model import (
     Reference,
     Unknown,
 )
-from aibom.score.profiles import SEVERITY
 
 T = TypeVar("T")
 Severity = Literal["high", "medium", "low", "info"]
@@ -554,4 +554,4 @@ def _references(old: Provenance, new: Provenance) -> list[Change]:
 
 def _status_rank(status: str) -> int:
     """Lower is worse, in the order the scorer ranks statuses; an unrecognised status counts as unknown."""
-    return SEVERITY.index(status) if status in SEVERITY else SEVERITY.index("unknown")
+    return STATUS_ORDER.index(status) if status in STATUS_ORDER else STATUS_ORDER.index("unknown")

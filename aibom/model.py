@@ -22,6 +22,8 @@ METHODS: tuple[str, ...] = get_args(Method)
 FILE_ROLES: tuple[str, ...] = get_args(FileRole)
 RELATIONS: tuple[str, ...] = get_args(Relation)
 STATUSES: tuple[str, ...] = get_args(Status)
+STATUS_ORDER: tuple[Status, ...] = ("unmet", "partial", "unknown", "met")
+"""Statuses from worst to best: how score summarises findings and diff ranks a change of status."""
 
 LICENSE_CATEGORIES: tuple[str, ...] = (
     "public-domain",

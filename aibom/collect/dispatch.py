@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aibom.collect.options import CollectOptions
-from aibom.collect.textfiles import read_text
 from aibom.errors import InputError
 
 if TYPE_CHECKING:
@@ -89,26 +88,3 @@ def _collect_folder(path: Path, options: CollectOptions) -> Provenance:
     from aibom.collect import local
 
     return local.collect_walked(path, options, walked, running)
-
-
-def is_bom(target: str) -> bool:
-    """Whether `target` names a saved BOM: a ``*.json`` file."""
-    return target.lower().endswith(".json")
-
-
-def load(target: str, options: CollectOptions) -> Provenance:
-    """A saved BOM (``*.json``, plus the user's declarations if any) read back into the model, or any
-    other target collected afresh."""
-    if not is_bom(target):
-        return collect(target, options)
-    path = Path(target)
-    if not path.is_file():
-        raise InputError(f"{target}: no such BOM file")
-    from aibom.emit.reader import from_json
-
-    prov = from_json(read_text(path))
-    if options.declarations is not None:
-        from aibom.collect import declarations as decl
-
-        prov = decl.apply(prov, decl.load(options.declarations)).without_self_ancestry()
-    return prov

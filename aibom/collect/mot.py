@@ -21,7 +21,7 @@ from aibom.collect.textfiles import load_file
 from aibom.errors import InputError
 from aibom.licenses import resolve
 from aibom.model import Dataset, Evidence, License, Property, Provenance, Reference, Unknown, hf_purl
-from aibom.score.mof import COMPONENT_PURPOSES, MOT_COLLECTOR, Component, components
+from aibom.mof_components import COMPONENT_PURPOSES, MOT_COLLECTOR, Component, components
 
 DATASET_USAGE = {"Datasets": "training", "Evaluation data": "evaluation"}
 RELEASE_PROPERTIES = ("version", "date", "type", "architecture", "treatment", "origin", "contact")

@@ -27,16 +27,21 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Literal
 
 from license_expression import ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol, Licensing
 
 from aibom.model import Assessment, Evidence, Finding, License, Provenance, Status
+from aibom.mof_components import (
+    COMPONENT_PURPOSES,
+    MOT_COLLECTOR,
+    PURPOSE_COMPONENTS,
+    Component,
+    components,
+    data_file,
+)
 
 PROFILE = "mof"
-MOT_COLLECTOR = "mot"
-"""The collector name of facts read from a MOT file; their licenses are judged exactly as written."""
 RESEARCH_PAPER = "Research paper"
 TECHNICAL_REPORT = "Technical report"
 CLASS_LABELS = {
@@ -47,31 +52,6 @@ CLASS_LABELS = {
 }
 
 ComponentStatus = Literal["open", "missing", "unlicensed", "invalid"]
-
-PURPOSE_COMPONENTS: dict[str, str] = {
-    "data-preprocessing-code": "Data preprocessing code",
-    "model-architecture": "Model architecture",
-    "intermediate-checkpoints": "Model parameters (Intermediate)",
-    "training-code": "Training code",
-    "inference-code": "Inference code",
-    "evaluation-code": "Evaluation code",
-    "evaluation-data": "Evaluation data",
-    "evaluation-results": "Evaluation results",
-    "supporting-libraries": "Supporting libraries and tools",
-    "model-card": "Model card",
-    "data-card": "Data card",
-    "technical-report": "Technical report",
-    "research-paper": "Research paper",
-    "sample-outputs": "Sample model outputs",
-}
-"""Reference purposes that are MOF components by themselves (untagged references)."""
-
-COMPONENT_PURPOSES: dict[str, str] = {
-    **{name: purpose for purpose, name in PURPOSE_COMPONENTS.items()},
-    "Model parameters (Final)": "distribution",
-    "Model metadata": "other",
-}
-"""The reference purpose each non-dataset component is recorded under (tagged with its name)."""
 
 UNKNOWN_FIELDS: dict[str, tuple[str, ...]] = {
     "Model parameters (Final)": ("weights", "files", "siblings"),
@@ -87,17 +67,6 @@ FIX_LICENSES = {
     "data": "an open-data license such as CDLA-Permissive-2.0 or CC-BY-4.0",
     "document": "an open content license such as CC-BY-4.0",
 }
-
-
-@dataclass(frozen=True)
-class Component:
-    """One MOF component: its content type (code, data, document), class and whether it is required."""
-
-    name: str
-    content_type: str
-    mof_class: int
-    required: bool
-    description: str
 
 
 @dataclass(frozen=True)
@@ -150,25 +119,11 @@ class MofResult:
 
 
 @cache
-def components() -> tuple[Component, ...]:
-    """The 17 MOF components in MOT's order (package data copied from MOT's settings)."""
-    doc = json.loads(_data("mof-components.json"))
-    return tuple(
-        Component(c["name"], c["content_type"], c["class"], c["required"], c["description"])
-        for c in doc["components"]
-    )
-
-
-@cache
 def _license_lists() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
-    doc = json.loads(_data("mof-licenses.json"))
+    doc = json.loads(data_file("mof-licenses.json"))
     open_ids = frozenset(doc["osi_approved"]) | frozenset(doc["fsf_libre"]) | frozenset(doc["open_data"])
     open_ids |= frozenset(doc["open_model"])
     return open_ids, {t: frozenset(ids) for t, ids in doc["type_appropriate"].items()}
-
-
-def _data(name: str) -> str:
-    return resources.files("aibom").joinpath("data", name).read_text(encoding="utf-8")
 
 
 def is_open(license_id: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aibom.errors import InputError
-from aibom.model import STATUSES, Assessment, Finding, Provenance
+from aibom.model import STATUS_ORDER, STATUSES, Assessment, Finding, Provenance
 from aibom.score import PROFILES
 from aibom.score.osaid import osaid
 from aibom.score.requirements import Requirement, core
@@ -13,7 +13,6 @@ TITLES = {
     "mof": "Model Openness Framework (MOF) 1.0",
     "osaid": "OSI Open Source AI Definition 1.0",
 }
-SEVERITY = ("unmet", "partial", "unknown", "met")
 HEADLINE_ORDER = (
     "permissive-license",
     "parameters",
@@ -57,7 +56,7 @@ def verdict(findings: tuple[Finding, ...]) -> str:
         return "Not scored: the profile has no requirements."
     if all(f.status == "met" for f in findings):
         return f"Open: all {len(findings)} requirements are met."
-    worst = min((f.status for f in findings if f.status != "met"), key=SEVERITY.index)
+    worst = min((f.status for f in findings if f.status != "met"), key=STATUS_ORDER.index)
     word = {"unmet": "Not open", "partial": "Partly open"}.get(worst, "Undetermined")
     hits = sorted((f for f in findings if f.status == worst), key=_headline_rank)
     more = f" (+{len(hits) - 1} more {worst})" if len(hits) > 1 else ""
