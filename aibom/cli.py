@@ -107,7 +107,7 @@ def diff(old: str, new: str, fmt: str, fail_on: tuple[str, ...], profile: str | 
          output: Path | None) -> None:
     """What changed from OLD to NEW: each a BOM .json file, a model folder or a Hub repo id."""
     from aibom.diff import compare
-    from aibom.diff_render import render
+    from aibom.render.diff import render
 
     sides = []
     for target in (old, new):
@@ -141,6 +141,7 @@ def score(target: str, profile: str, fmt: str, fail_on: str | None, allow_copyle
 
     A BOM is re-scored from the facts it holds; an assessment embedded in it is only compared.
     """
+    from aibom.render.score import RENDERERS
     from aibom.score import report
     from aibom.score.profiles import evaluate
 
@@ -148,7 +149,7 @@ def score(target: str, profile: str, fmt: str, fail_on: str | None, allow_copyle
     assessment = evaluate(prov, profile, allow_copyleft=allow_copyleft)
     notes = report.embedded_notes(prov.assessments, assessment) if api.is_bom(target) else ()
     document = report.build(prov, assessment, allow_copyleft=allow_copyleft, notes=notes)
-    write_output(report.RENDERERS[fmt](document), output)
+    write_output(RENDERERS[fmt](document), output)
     failing = report.failing(assessment, fail_on)
     if failing:
         raise PolicyFailure(f"requirements not met under --fail-on {fail_on}: {', '.join(failing)}")

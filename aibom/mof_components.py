@@ -60,3 +60,8 @@ def components() -> tuple[Component, ...]:
 def data_file(name: str) -> str:
     """One of the MOF data files shipped in ``aibom/data``."""
     return resources.files("aibom").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def class_numeral(mof_class: int) -> str:
+    """The Roman numeral the MOF names a class by (I, II, III)."""
+    return {1: "I", 2: "II", 3: "III"}.get(mof_class, str(mof_class))

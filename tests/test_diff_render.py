@@ -9,8 +9,8 @@ from conftest import schema
 from test_diff import EV, SHA_B, base_prov, lic
 
 from aibom.diff import GROUPS, KINDS, SEVERITIES, compare
-from aibom.diff_render import render, to_json, to_markdown, to_text
 from aibom.model import Dataset, FileEntry, Unknown
+from aibom.render.diff import render, to_json, to_markdown, to_text
 
 
 def valid(text: str) -> dict:

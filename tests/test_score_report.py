@@ -10,6 +10,7 @@ from conftest import schema
 
 from aibom.licenses import resolve
 from aibom.model import STATUSES, Assessment, Evidence, FileEntry, Finding, Provenance
+from aibom.render import score as render_score
 from aibom.score import PROFILES, report
 from aibom.score.profiles import evaluate
 
@@ -32,7 +33,7 @@ def llama() -> Provenance:
 def test_json_report_validates_and_carries_every_finding(profile: str) -> None:
     prov = llama()
     assessment = evaluate(prov, profile)
-    doc = json.loads(report.to_json(report.build(prov, assessment)))
+    doc = json.loads(render_score.to_json(report.build(prov, assessment)))
     jsonschema.validate(doc, schema("score-report"))
     assert doc["profile"] == profile
     assert doc["model"] == {
@@ -86,7 +87,7 @@ def test_schema_rejects_a_met_finding_with_a_fix_and_an_unknown_status() -> None
 
 
 def test_text_report_is_a_table_with_fixes_and_evidence() -> None:
-    text = report.to_text(report.build(llama(), evaluate(llama(), "core")))
+    text = render_score.to_text(report.build(llama(), evaluate(llama(), "core")))
     lines = text.splitlines()
     assert lines[0] == "aibom core openness: meta-llama/Llama-2-7b-chat-hf (local; Llama 2 Community License Agreement)"
     assert lines[1].startswith("Verdict: Not open:")
@@ -113,7 +114,7 @@ def test_markdown_report_has_verdict_and_table_with_escaped_cells() -> None:
             Finding("open-data", "Open training data", "unmet", "No training dataset is disclosed.", "List them."),
         ),
     )
-    md = report.to_markdown(report.build(llama(), assessment))
+    md = render_score.to_markdown(report.build(llama(), assessment))
     lines = md.splitlines()
     assert lines[0].startswith("### Openness (aibom core openness): ")
     assert "**Not open: No training dataset is disclosed.**" in lines

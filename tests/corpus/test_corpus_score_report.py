@@ -10,6 +10,7 @@ import pytest
 from conftest import MOT, schema
 
 from aibom.collect import declarations as decl
+from aibom.render import score as render_score
 from aibom.score import report
 from aibom.score.profiles import evaluate
 
@@ -22,9 +23,9 @@ def test_mof_report_carries_class_progress_and_blockers() -> None:
     assert doc["mof"]["progress"]["3"] == pytest.approx(16.67, abs=0.01)
     assert "Model parameters (Final)(invalid)" in doc["mof"]["blockers"]["3"]
     assert doc["verdict"].startswith("No MOF class reached")
-    text = report.to_text(doc)
+    text = render_score.to_text(doc)
     assert "class III: 17%" in text
-    md = report.to_markdown(doc)
+    md = render_score.to_markdown(doc)
     assert "| MOF class | Progress | Blockers |" in md
 
 

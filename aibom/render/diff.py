@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from aibom.diff import KINDS, Change, Changes, Side, shorten
-from aibom.markdown import cell
+from aibom.render.markup import cell
 
 _MARKS = {"high": "⚠", "medium": "●", "low": "○", "info": "·"}
 

@@ -1,0 +1,1 @@
+"""Every output renderer: score and diff reports as text, JSON and Markdown."""
