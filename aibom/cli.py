@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from aibom import __version__, api
+from aibom import __version__, api, identity
 from aibom.collect.options import CollectOptions
 from aibom.emit import SPEC_VERSIONS
 from aibom.errors import AibomError, EnvironmentFailure, InputError, PolicyFailure
@@ -30,6 +30,18 @@ def _options(**kwargs: object) -> CollectOptions:
     return CollectOptions(progress=sys.stderr.isatty(), **kwargs)  # type: ignore[arg-type]
 
 
+def _repo_id(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not identity.is_repo_id(value):
+        raise click.BadParameter(f"{value!r} is not a Hugging Face repo id ORG/NAME")
+    return value
+
+
+def _revision(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not identity.REVISION.fullmatch(value):
+        raise click.BadParameter(f"{value!r} is not a commit, branch or tag name")
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "AIBOM"})
 @click.version_option(__version__, prog_name="aibom")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
@@ -43,8 +55,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.argument("target")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the BOM here (default: stdout).")
 @click.option("--spec-version", type=click.Choice(SPEC_VERSIONS), default="1.6", show_default=True)
-@click.option("--repo-id", help="The Hub identity of a local folder (ORG/NAME).")
-@click.option("--revision", help="The revision (commit, branch or tag) of the model.")
+@click.option("--repo-id", callback=_repo_id, help="The Hub identity of a local folder (ORG/NAME).")
+@click.option("--revision", callback=_revision, help="The revision (commit, branch or tag) of the model.")
 @click.option("--reproducible", is_flag=True, help="Byte-identical output for identical input.")
 @click.option("--score", "score_profile", type=click.Choice(PROFILES), help="Embed an openness assessment.")
 @click.option("--allow-copyleft", is_flag=True, help="Count copyleft licenses as permissive when scoring.")

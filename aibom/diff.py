@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Literal, TypeVar
 
+from aibom.identity import id_key, purl_base
 from aibom.licenses import category_label, restrictiveness
 from aibom.model import (
     STATUS_ORDER,
@@ -120,7 +121,6 @@ _SUFFIX_FORMATS: tuple[tuple[str, str], ...] = (  # when a BOM records no header
     (".h5", "hdf5"),
     (".msgpack", "flax-msgpack"),
 )
-_HUB_ID = re.compile(r"^[\w.-]+(/[\w.-]+)?$")
 _COMMIT = re.compile(r"[0-9a-f]{7,40}")
 _FILE_SEVERITY: dict[str, Severity] = {
     "weights": "medium", "code": "medium", "config": "low", "tokenizer": "low",
@@ -224,18 +224,9 @@ def _revision(prov: Provenance) -> str | None:
     return re.split(r"[?#]", prov.purl.rsplit("@", 1)[1])[0] or None
 
 
-def _purl_base(purl: str) -> str:
-    return re.split(r"[?#]", purl)[0].rsplit("@", 1)[0].casefold()
-
-
-def _id_key(value: str) -> str:
-    """Hub ids compare case-insensitively; URLs and other ids exactly."""
-    return value.casefold() if _HUB_ID.match(value) else value
-
-
 def _identity(old: Provenance, new: Provenance) -> list[Change]:
     if old.purl and new.purl:
-        before, after = _purl_base(old.purl), _purl_base(new.purl)
+        before, after = purl_base(old.purl), purl_base(new.purl)
     elif old.repo_id and new.repo_id:
         before, after = old.repo_id.casefold(), new.repo_id.casefold()
     else:
@@ -342,7 +333,7 @@ def _matched(old: Iterable[T], new: Iterable[T], key: Callable[[T], str]) -> tup
 
 
 def _base_models(old: tuple[BaseModel, ...], new: tuple[BaseModel, ...]) -> list[Change]:
-    removed, added, both = _matched(old, new, lambda b: _id_key(b.id))
+    removed, added, both = _matched(old, new, lambda b: id_key(b.id))
     found = []
     if len(removed) == 1 and len(added) == 1:
         b_old, b_new = removed[0], added[0]
@@ -369,7 +360,7 @@ def _base_models(old: tuple[BaseModel, ...], new: tuple[BaseModel, ...]) -> list
 
 
 def _datasets(old: tuple[Dataset, ...], new: tuple[Dataset, ...]) -> list[Change]:
-    removed, added, both = _matched(old, new, lambda d: _id_key(d.id))
+    removed, added, both = _matched(old, new, lambda d: id_key(d.id))
     found = []
     for d in removed:
         found.append(_change("dataset-removed", d.id, d.id, None, "medium", f"Dataset removed: {d.id}"))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Generic, Literal, TypeVar, get_args
 
+from aibom.identity import names_same_model
+
 T = TypeVar("T")
 
 Method = Literal["declared", "computed", "inferred"]
@@ -263,8 +265,7 @@ class Provenance:
 
     def is_itself(self, base: BaseModel) -> bool:
         """Whether `base` names this model (by Hub id or purl, any revision, any case)."""
-        own = {x.split("@")[0].lower() for x in (self.repo_id, self.purl) if x}
-        return base.id.lower() in own or bool(base.purl and base.purl.split("@")[0].lower() in own)
+        return names_same_model((self.repo_id, self.purl), base.id, base.purl)
 
     def without_self_ancestry(self) -> Provenance:
         """A copy whose base models exclude the model itself: a model is never its own ancestor."""
@@ -274,12 +275,3 @@ class Provenance:
     def with_changes(self, **changes: object) -> Provenance:
         """A copy with some fields replaced (the model is frozen)."""
         return replace(self, **changes)  # type: ignore[arg-type]
-
-
-def hf_purl(repo_id: str, revision: str | None = None) -> str:
-    """The package URL of a Hugging Face model: ``pkg:huggingface/Org/Name@rev``.
-
-    The purl spec keeps the Hub's case in namespace and name and lower-cases the commit.
-    """
-    base = f"pkg:huggingface/{repo_id}"
-    return f"{base}@{revision.lower()}" if revision else base

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from aibom import model as m
+from aibom.identity import hf_purl
 
 TIMESTAMP = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -55,7 +56,7 @@ def fine_tune() -> m.Provenance:
         source="local",
         repo_id="example-org/tiny-llama-ft",
         revision="0123456789abcdef0123456789abcdef01234567",
-        purl=m.hf_purl("example-org/tiny-llama-ft", "0123456789abcdef0123456789abcdef01234567"),
+        purl=hf_purl("example-org/tiny-llama-ft", "0123456789abcdef0123456789abcdef01234567"),
         description="A small chat model fine-tuned from Llama 2 on C4 and UltraChat.",
         author="example-org",
         files=(
@@ -88,7 +89,7 @@ def fine_tune() -> m.Provenance:
                 "meta-llama/Llama-2-7b-hf",
                 "fine-tune",
                 CARD,
-                purl=m.hf_purl("meta-llama/Llama-2-7b-hf"),
+                purl=hf_purl("meta-llama/Llama-2-7b-hf"),
                 licenses=(LLAMA2,),
             ),
         ),
@@ -218,7 +219,7 @@ def llama_license() -> m.Provenance:
         identity=m.Evidence("hf-hub", "https://huggingface.co/api/models/meta-llama/Llama-2-7b-chat-hf", "declared"),
         source="hf-hub",
         repo_id="meta-llama/Llama-2-7b-chat-hf",
-        purl=m.hf_purl("meta-llama/Llama-2-7b-chat-hf"),
+        purl=hf_purl("meta-llama/Llama-2-7b-chat-hf"),
         author="meta-llama",
         gated=True,
         licenses=(LLAMA2,),

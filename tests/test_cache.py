@@ -18,7 +18,7 @@ from aibom.cli import main
 from aibom.collect import hf_cache, local
 from aibom.collect.options import CollectOptions
 from aibom.errors import EnvironmentFailure, InputError
-from aibom.model import hf_purl
+from aibom.identity import hf_purl
 
 BERT = "google-bert/bert-base-uncased"
 COMMIT_1 = "1" * 40

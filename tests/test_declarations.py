@@ -12,6 +12,7 @@ from conftest import REPO, schema
 
 from aibom.collect import declarations as decl
 from aibom.errors import InputError
+from aibom.identity import hf_purl
 from aibom.licenses import resolve
 from aibom.model import (
     PROP_ACCESS,
@@ -21,7 +22,6 @@ from aibom.model import (
     License,
     Provenance,
     Unknown,
-    hf_purl,
 )
 
 FULL = """\

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from aibom.diff import GROUPS, KINDS, Change, Changes, compare
+from aibom.identity import hf_purl
 from aibom.model import (
     Assessment,
     BaseModel,
@@ -20,7 +21,6 @@ from aibom.model import (
     Provenance,
     Reference,
     WeightInfo,
-    hf_purl,
 )
 
 EV = Evidence("local", "README.md#front-matter", "declared")

@@ -16,6 +16,7 @@ from aibom import model as m
 from aibom.emit.cyclonedx import from_json, to_json
 from aibom.emit.validate import problems
 from aibom.errors import InputError
+from aibom.identity import hf_purl
 
 GOLDEN = Path(__file__).parent / "golden"
 REGEN = os.environ.get("AIBOM_REGEN_GOLDEN") == "1"
@@ -352,7 +353,7 @@ def test_odd_urls_and_purls_from_cards_still_give_a_valid_bom() -> None:
 def test_a_model_is_never_its_own_ancestor() -> None:
     prov = fine_tune()
     itself = m.BaseModel("Example-Org/Tiny-Llama-FT", "fine-tune", CARD)
-    by_purl = m.BaseModel("x", "quantized", CARD, purl=m.hf_purl("example-org/tiny-llama-ft", "abc"))
+    by_purl = m.BaseModel("x", "quantized", CARD, purl=hf_purl("example-org/tiny-llama-ft", "abc"))
     doc = emit(prov.with_changes(base_models=(*prov.base_models, itself, by_purl)))
     ancestors = doc["metadata"]["component"]["pedigree"]["ancestors"]
     assert [a["name"] for a in ancestors] == ["meta-llama/Llama-2-7b-hf"]

@@ -14,7 +14,8 @@ from hubserver import card, front_matter, model_files, write_folder
 from aibom.collect import hf_hub, local
 from aibom.collect.options import CollectOptions
 from aibom.errors import EnvironmentFailure, InputError
-from aibom.model import PROP_ACCESS, Provenance, hf_purl
+from aibom.identity import hf_purl
+from aibom.model import PROP_ACCESS, Provenance
 
 BERT = "google-bert/bert-base-uncased"
 T5 = "google-t5/t5-small"

@@ -260,10 +260,10 @@ def test_build_provenance_reads_only_listed_files(tmp_path: Path) -> None:
         FileEntry("README.md", 36, None, "doc", ev),
         FileEntry("model.safetensors", 10**9, "ab" * 32, "weights", ev),
     ]
-    prov = build_provenance(root, files, collector="hf-hub", repo_id="o/n", revision="abc", fallback_name="n")
+    prov = build_provenance(root, files, collector="hf-hub", repo_id="o/n", revision="abc1234", fallback_name="n")
     assert [f.path for f in prov.files] == ["README.md", "model.safetensors"]
     assert prov.card.model_architecture is None  # config.json was not among the files
-    assert prov.source == "hf-hub" and prov.purl == "pkg:huggingface/o/n@abc"
+    assert prov.source == "hf-hub" and prov.purl == "pkg:huggingface/o/n@abc1234"
     assert [lic.evidence.collector for lic in prov.licenses] == ["hf-hub"]
 
 

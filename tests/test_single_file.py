@@ -53,12 +53,12 @@ def test_quantized_gguf_identity_license_lineage_parameters(tmp_path: Path) -> N
 def test_unquantized_gguf_without_license(tmp_path: Path) -> None:
     path = make_gguf(tmp_path / "f16.gguf", license_id=None, file_type=int(gguf.LlamaFileType.MOSTLY_F16),
                      base_models=({"repo_url": LLAMA_URL},))
-    prov = collect_file(path, CollectOptions(repo_id="me/tiny", revision="abc"))
+    prov = collect_file(path, CollectOptions(repo_id="me/tiny", revision="abc1234"))
     assert prov.licenses == ()
     assert [(u.field, u.reason) for u in prov.unknowns] == [
         ("license", "f16.gguf declares no general.license")]
     assert prov.base_models[0].relation == "unknown"
-    assert prov.purl == "pkg:huggingface/me/tiny@abc" and prov.repo_id == "me/tiny"
+    assert prov.purl == "pkg:huggingface/me/tiny@abc1234" and prov.repo_id == "me/tiny"
 
 
 def test_onnx_identity_from_graph(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from aibom import licenses
+from aibom.identity import hub_model_id, hub_purl, is_model_like, looks_like_hub_id
 from aibom.model import (
     BaseModel,
     CardFacts,
@@ -27,7 +28,6 @@ from aibom.model import (
     Reference,
     Relation,
     Unknown,
-    hf_purl,
 )
 
 MAX_CARD_CHARS = 1024 * 1024
@@ -41,7 +41,6 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # (Written here rather than imported from huggingface_hub.repocard, whose import costs 0.2 s of HTTP stack.)
 _FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\r?\n(.*?)(?:\r?\n)?^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
-HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(?:/[\w.-]{1,96})?$")
 RELATION_WORDS: dict[str, Relation] = {
     "adapter": "adapter",
     "merge": "merge",
@@ -169,8 +168,6 @@ _TRAINING_CONTEXT = re.compile(r"(?i:\btrain|\bfine-?tun|\bfinetun|\brecipe|sour
 
 _HUB_PREFIX = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/", re.I)
 """A Hub URL where a card should have written an id (``https://huggingface.co/org/name``)."""
-_HUB_MODEL_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/([\w.-]+/[\w.-]+)/?$")
-_NOT_MODEL_ORGS = frozenset({"datasets", "spaces", "docs", "papers", "blog", "models", "collections"})
 _BASE_TRIGGER = re.compile(
     r"(?i:\b(?:fine-?tuned|finetuned)\s+(?:version\s+of|from|on\s+top\s+of)(?:\s+model)?"
     r"(?:\s*\[optional\])?\s*:?(?:\*\*|__)?\s*(?:the\s+)?(?:pre-?trained\s+)?"
@@ -275,23 +272,6 @@ def parse_dataset_card(text: str, *, collector: str, location: str) -> CardInfo:
         unknowns=parsed.unknowns,
         gated=_gated(meta),
     )
-
-
-def looks_like_hub_id(value: str) -> bool:
-    """True for ``org/name`` or a legacy org-less ``name`` as the Hub spells them."""
-    return bool(HUB_ID.match(value)) and not value.isdigit()
-
-
-def hub_purl(model_id: str, revision: str | None = None) -> str | None:
-    """The purl of a model named by its ``org/name`` Hub id; None for an org-less name or a non-id."""
-    return hf_purl(model_id, revision) if "/" in model_id and looks_like_hub_id(model_id) else None
-
-
-def hub_model_id(url: str) -> str | None:
-    """The model repo id of a Hub model page URL (``https://huggingface.co/org/name``); None for any
-    other URL, including the Hub's dataset, space, paper and collection pages."""
-    m = _HUB_MODEL_URL.match(url)
-    return m.group(1) if m and m.group(1).split("/")[0].lower() not in _NOT_MODEL_ORGS else None
 
 
 def trim_url(url: str) -> str:
@@ -739,24 +719,15 @@ def _candidate(text: str) -> str | None:
         if hub:
             return hub
         label = link.group(1).strip(" *_`")
-        return label if _id_like(label) else None
+        return label if is_model_like(label) else None
     url = _URL.match(text)
     if url:
         return hub_model_id(trim_url(url.group(0)))
     token = _CANDIDATE_TOKEN.match(text)
     if token:
         value = token.group(1).rstrip(".")
-        return value if _id_like(value) else None
+        return value if is_model_like(value) else None
     return None
-
-
-def _id_like(value: str) -> bool:
-    """Shaped like a model id, not a word: has a slash, or a digit or hyphen (gpt2, Granite-3.0-8B-Base)."""
-    return (
-        looks_like_hub_id(value)
-        and value.count("/") <= 1
-        and (("/" in value) or any(c.isdigit() for c in value) or "-" in value)
-    )
 
 
 def _prose_base_models(

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from aibom.collect.textfiles import load_file
 from aibom.errors import InputError
+from aibom.identity import hub_purl
 from aibom.model import (
     PROP_ACCESS,
     PROP_WEIGHTS_AVAILABLE,
@@ -26,7 +27,6 @@ from aibom.model import (
     Property,
     Provenance,
     Reference,
-    hf_purl,
 )
 
 COLLECTOR = "declarations"
@@ -181,7 +181,6 @@ class _Reader:
 
 def _facts(data: dict[str, Any], path: Path) -> Provenance:
     """The validated declarations as a Provenance of declared facts."""
-    from aibom.collect.cards import hub_purl  # here: `aibom score BOM.json` imports this module, never cards
 
     r = _Reader(path.name)
     model = data.get("model", {})
@@ -231,7 +230,7 @@ def _facts(data: dict[str, Any], path: Path) -> Provenance:
         identity=r.evidence("/model") if named else Evidence(COLLECTOR, path.name, "inferred"),
         source="declarations",
         repo_id=repo_id,
-        purl=hf_purl(repo_id) if repo_id else None,
+        purl=hub_purl(repo_id) if repo_id else None,
         description=model.get("description"),
         author=model.get("author"),
         gated=None if access is None else access != "open",

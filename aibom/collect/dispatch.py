@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aibom.collect.options import CollectOptions
 from aibom.errors import InputError
+from aibom.identity import split_target
 
 if TYPE_CHECKING:
     from aibom.model import Provenance
 
-REVISION = re.compile(r"[\w./-]+")
 SINGLE_FILE_SUFFIXES = (".gguf", ".onnx")
 DECLARATION_SUFFIXES = (".yml", ".yaml")
-
-
-def split_repo_id(target: str) -> tuple[str, str | None] | None:
-    """`org/name@rev` -> ("org/name", "rev"); None when `target` is not shaped like a repo id."""
-    from aibom.collect.cards import looks_like_hub_id  # only targets that are no file get here
-
-    repo, at, rev = target.partition("@")
-    if "/" not in repo or not looks_like_hub_id(repo) or (at and not REVISION.fullmatch(rev)):
-        return None
-    return repo, rev or None
 
 
 def collect(target: str, options: CollectOptions) -> Provenance:
@@ -61,7 +50,7 @@ def _collect_target(target: str, options: CollectOptions) -> Provenance:
         )
     if path.exists() or path.is_symlink():
         raise InputError(f"{target} is neither a folder nor a regular file")
-    parsed = split_repo_id(target)
+    parsed = split_target(target)
     if parsed is None:
         raise InputError(f"{target}: no such folder or file, and not a Hugging Face repo id (ORG/NAME[@REV])")
     repo_id, rev = parsed

@@ -18,6 +18,7 @@ from aibom.collect import local
 from aibom.collect.options import CollectOptions
 from aibom.collect.walk import start_hashing, walk
 from aibom.errors import EnvironmentFailure, InputError
+from aibom.identity import COMMIT
 from aibom.model import Provenance
 
 COLLECTOR = "hf-cache"
@@ -38,7 +39,7 @@ def snapshots(repo_path: Path) -> list[str]:
     """The commits a cached repo folder holds a snapshot of, sorted."""
     try:
         return sorted(p.name for p in (repo_path / "snapshots").iterdir()
-                      if local.COMMIT.fullmatch(p.name) and p.is_dir())
+                      if COMMIT.fullmatch(p.name) and p.is_dir())
     except OSError:
         return []
 
@@ -58,7 +59,7 @@ def resolve_snapshot(repo_path: Path, wanted: str) -> str | None:
             commit = ""
         if commit in held:
             return commit
-    if local.COMMIT.fullmatch(wanted) is None and len(wanted) >= 7:
+    if COMMIT.fullmatch(wanted) is None and len(wanted) >= 7:
         prefixed = [c for c in held if c.startswith(wanted)]
         return prefixed[0] if len(prefixed) == 1 else None
     return None

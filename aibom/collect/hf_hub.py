@@ -40,6 +40,7 @@ from aibom.collect.cards import RELATION_WORDS, front_matter_licenses, parse_dat
 from aibom.collect.options import CollectOptions
 from aibom.errors import AibomError, EnvironmentFailure, InputError
 from aibom.hashing import hash_files
+from aibom.identity import hub_purl
 from aibom.model import (
     PROP_ACCESS,
     BaseModel,
@@ -54,7 +55,6 @@ from aibom.model import (
     Relation,
     Unknown,
     WeightInfo,
-    hf_purl,
 )
 
 T = TypeVar("T")
@@ -566,7 +566,7 @@ def _lineage(hub: Hub, prov: Provenance, depth: int) -> Provenance:
                 )
             bases[i] = replace(
                 base,
-                purl=hf_purl(base.id, sha) if sha else base.purl,
+                purl=hub_purl(base.id, sha) if sha else base.purl,
                 revision=sha or base.revision,
                 licenses=lics,
             )

@@ -17,11 +17,12 @@ from pathlib import Path, PurePosixPath
 
 from aibom import licenses
 from aibom.collect import weights
-from aibom.collect.cards import CardInfo, hub_purl, looks_like_hub_id, parse_model_card
+from aibom.collect.cards import CardInfo, parse_model_card
 from aibom.collect.options import CollectOptions
 from aibom.collect.walk import start_hashing, walk
 from aibom.errors import InputError, from_os_error
 from aibom.hashing import HashRun
+from aibom.identity import COMMIT, hub_purl, is_hub_reference
 from aibom.model import (
     PROP_ACCESS,
     BaseModel,
@@ -36,7 +37,6 @@ from aibom.model import (
     Reference,
     Relation,
     Unknown,
-    hf_purl,
 )
 
 COLLECTOR = "local"
@@ -46,7 +46,6 @@ CONFIG_LIMIT = 4 * 1024 * 1024
 LICENSE_LIMIT = 256 * 1024
 INDEX_LIMIT = 16 * 1024 * 1024
 SKIPPED_DOWNLOADS = ".cache/huggingface/download"
-COMMIT = re.compile(r"[0-9a-f]{40}")
 SHA256 = re.compile(r"[0-9a-f]{64}")
 HEX = re.compile(r"[0-9a-f]{7,40}")
 
@@ -218,7 +217,7 @@ def build_provenance(
         source=collector,
         repo_id=repo_id,
         revision=revision,
-        purl=hf_purl(repo_id, revision) if repo_id else None,
+        purl=hub_purl(repo_id, revision) if repo_id else None,
         description=card.description,
         gated=card.gated,
         files=tuple(sorted(files, key=lambda f: f.path)),
@@ -316,7 +315,7 @@ def _config(root: Path, present: dict[str, FileEntry], collector: str, unknowns:
     archs_ok = isinstance(archs, list) and archs and all(isinstance(a, str) for a in archs)
     family, dtype, hint = text("model_type"), text("torch_dtype"), text("_name_or_path")
     base = None
-    if hint is not None and _is_hub_reference(hint):
+    if hint is not None and is_hub_reference(hint):
         base = BaseModel(
             id=hint,
             relation="unknown",
@@ -328,17 +327,6 @@ def _config(root: Path, present: dict[str, FileEntry], collector: str, unknowns:
         family=Fact(family, evidence("model_type")) if family else None,
         base=base,
         properties=(Property("aibom:torch_dtype", dtype, evidence("torch_dtype")),) if dtype else (),
-    )
-
-
-def _is_hub_reference(value: str) -> bool:
-    """A Hub id, not a local path (``/data/ckpt``, ``./out``, ``C:\\runs``, ``~/m``)."""
-    return (
-        looks_like_hub_id(value)
-        and value.count("/") <= 1
-        and not value.startswith((".", "~"))
-        and ":" not in value
-        and "\\" not in value
     )
 
 

@@ -15,12 +15,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from aibom.collect.cards import hub_model_id
 from aibom.collect.declarations import VERSION
 from aibom.collect.textfiles import load_file
 from aibom.errors import InputError
+from aibom.identity import hub_model_id, hub_purl
 from aibom.licenses import resolve
-from aibom.model import Dataset, Evidence, License, Property, Provenance, Reference, Unknown, hf_purl
+from aibom.model import Dataset, Evidence, License, Property, Provenance, Reference, Unknown
 from aibom.mof_components import COMPONENT_PURPOSES, MOT_COLLECTOR, Component, components
 
 DATASET_USAGE = {"Datasets": "training", "Evaluation data": "evaluation"}
@@ -90,7 +90,7 @@ def from_mot(data: dict[str, Any], location: str) -> Provenance:
         identity=Evidence(MOT_COLLECTOR, f"{location}#release.name", "declared"),
         source=MOT_COLLECTOR,
         repo_id=repo_id,
-        purl=hf_purl(repo_id) if repo_id else None,
+        purl=hub_purl(repo_id) if repo_id else None,
         author=producer or None,
         licenses=(distribution,) if distribution else (),
         datasets=tuple(datasets),

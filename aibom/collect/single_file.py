@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from aibom.collect.cards import hub_model_id
 from aibom.collect.options import CollectOptions
 from aibom.collect.weights import inspect
 from aibom.errors import InputError
 from aibom.hashing import hash_files
+from aibom.identity import hub_model_id, hub_purl
 from aibom.licenses import resolve
 from aibom.model import (
     BaseModel,
@@ -26,7 +26,6 @@ from aibom.model import (
     Provenance,
     Unknown,
     WeightInfo,
-    hf_purl,
 )
 
 COLLECTOR = "file"
@@ -58,7 +57,7 @@ def collect_file(path: Path, options: CollectOptions) -> Provenance:
         source="file",
         repo_id=options.repo_id,
         revision=options.revision,
-        purl=hf_purl(options.repo_id, options.revision) if options.repo_id else None,
+        purl=hub_purl(options.repo_id, options.revision) if options.repo_id else None,
         description=meta.get("gguf.description"),
         author=meta.get("gguf.author") or meta.get("gguf.organization"),
         files=(entry,),
@@ -98,7 +97,7 @@ def _base_models(rel: str, meta: dict[str, str]) -> tuple[BaseModel, ...]:
         repo_url, org, name = (meta.get(prefix + k) for k in ("repo_url", "organization", "name"))
         hub = hub_model_id(repo_url or "")
         if hub:
-            ident, key, purl = hub, "repo_url", hf_purl(hub)
+            ident, key, purl = hub, "repo_url", hub_purl(hub)
         elif name:
             ident, key, purl = f"{org}/{name}" if org else name, "name", None
         elif repo_url:

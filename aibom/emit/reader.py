@@ -18,6 +18,7 @@ from aibom.emit import modelcard
 from aibom.emit import properties as P
 from aibom.emit.validate import SCHEMA_VERSIONS
 from aibom.errors import InputError
+from aibom.identity import repo_id_of_purl
 from aibom.licenses import resolve
 
 SHA256 = re.compile(r"[0-9a-fA-F]{64}")
@@ -146,8 +147,8 @@ class _Reader:
         name = _name(comp)
         purl = self.purl(comp, path)
         repo_id = _first(props, P.REPO_ID)
-        if repo_id is None and purl and purl.startswith("pkg:huggingface/"):
-            repo_id = purl.removeprefix("pkg:huggingface/").split("@")[0].split("?")[0]
+        if repo_id is None and purl:
+            repo_id = repo_id_of_purl(purl)
         for key in sorted(set(self.doc) - MAPPED_TOP):
             self.not_mapped(f"$.{key}", key)
         for i, other in enumerate(top):

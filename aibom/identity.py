@@ -1,0 +1,103 @@
+"""One home for model identity: Hub repo ids, revisions, package URLs, and when two names are one model.
+
+Purls are built and validated with packageurl-python. The purl spec's huggingface type requires the
+namespace (the Hub org) and takes the commit as the version, lower-cased: a model known only by an
+org-less legacy name (``gpt2``) or a branch (``main``) gets no such purl part.
+"""
+
+from __future__ import annotations
+
+import re
+
+from packageurl import PackageURL
+
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(?:/[\w.-]{1,96})?$")
+"""``org/name``, or a legacy org-less ``name``, as the Hub spells them."""
+REVISION = re.compile(r"[\w./-]{1,256}")
+COMMIT = re.compile(r"[0-9a-f]{40}")
+"""A full git commit id, as the Hub cache names its snapshots."""
+COMMIT_ID = re.compile(r"[0-9a-f]{7,40}")
+"""A git commit id, full or abbreviated: what a purl version may be (a branch or tag may not)."""
+_HUB_MODEL_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/([\w.-]{1,96}/[\w.-]{1,96})/?$")
+_NOT_MODEL_ORGS = frozenset({"datasets", "spaces", "docs", "papers", "blog", "models", "collections"})
+
+
+def looks_like_hub_id(value: str) -> bool:
+    """True for ``org/name`` or a legacy org-less ``name`` as the Hub spells them."""
+    return bool(HUB_ID.match(value)) and not value.isdigit()
+
+
+def is_repo_id(value: str) -> bool:
+    """An ``org/name`` Hub repo id (with its namespace)."""
+    return "/" in value and looks_like_hub_id(value)
+
+
+def is_hub_reference(value: str) -> bool:
+    """A Hub id, not a local path (``/data/ckpt``, ``./out``, ``C:\\runs``, ``~/m``)."""
+    return (looks_like_hub_id(value) and value.count("/") <= 1 and not value.startswith((".", "~"))
+            and ":" not in value and "\\" not in value)
+
+
+def is_model_like(value: str) -> bool:
+    """Shaped like a model id, not a word: has a slash, or a digit or hyphen (gpt2, Granite-3.0-8B-Base)."""
+    return (looks_like_hub_id(value) and value.count("/") <= 1
+            and ("/" in value or any(c.isdigit() for c in value) or "-" in value))
+
+
+def split_target(target: str) -> tuple[str, str | None] | None:
+    """``org/name@rev`` -> ("org/name", "rev"); None when `target` is not shaped like a repo id."""
+    repo, at, rev = target.partition("@")
+    if not is_repo_id(repo) or (at and not REVISION.fullmatch(rev)):
+        return None
+    return repo, rev or None
+
+
+def hub_model_id(url: str) -> str | None:
+    """The model repo id of a Hub model page URL (``https://huggingface.co/org/name``); None for any
+    other URL, including the Hub's dataset, space, paper and collection pages."""
+    m = _HUB_MODEL_URL.match(url)
+    return m.group(1) if m and m.group(1).split("/")[0].lower() not in _NOT_MODEL_ORGS else None
+
+
+def hf_purl(repo_id: str, revision: str | None = None) -> str:
+    """``pkg:huggingface/Org/Name[@commit]`` for an ``org/name`` repo id, built and checked by
+    packageurl-python; a revision that is not a commit stays out of the purl. ValueError for a
+    repo id the purl spec cannot name (no namespace, not a Hub id)."""
+    if not is_repo_id(repo_id):
+        raise ValueError(f"{repo_id!r} is not an org/name Hugging Face repo id")
+    org, name = repo_id.split("/")
+    commit = revision.lower() if revision and COMMIT_ID.fullmatch(revision.lower()) else None
+    return PackageURL(type="huggingface", namespace=org, name=name, version=commit).to_string()
+
+
+def hub_purl(model_id: str, revision: str | None = None) -> str | None:
+    """`hf_purl` of a model named by its ``org/name`` Hub id; None for an org-less name or a non-id."""
+    return hf_purl(model_id, revision) if is_repo_id(model_id) else None
+
+
+def repo_id_of_purl(purl: str) -> str | None:
+    """The Hub repo id a ``pkg:huggingface/...`` purl names; None for any other purl."""
+    try:
+        parsed = PackageURL.from_string(purl)
+    except ValueError:
+        return None
+    if parsed.type != "huggingface" or not parsed.namespace:
+        return None
+    return f"{parsed.namespace}/{parsed.name}"
+
+
+def purl_base(purl: str) -> str:
+    """A purl without version, qualifiers and subpath, case-folded: the model across its revisions."""
+    return re.split(r"[?#]", purl)[0].rsplit("@", 1)[0].casefold()
+
+
+def id_key(value: str) -> str:
+    """Hub ids compare case-insensitively; URLs and other ids exactly."""
+    return value.casefold() if HUB_ID.match(value) else value
+
+
+def names_same_model(names: tuple[str | None, ...], other_id: str, other_purl: str | None) -> bool:
+    """Whether a model known by `names` (repo ids, purls) is the one named `other_id` / `other_purl`,
+    at any revision and in any case: the rule that a model is never its own ancestor."""
+    own = {x.split("@")[0].lower() for x in names if x}
+    return other_id.lower() in own or bool(other_purl and other_purl.split("@")[0].lower() in own)
