@@ -19,6 +19,7 @@ COMMIT = re.compile(r"[0-9a-f]{40}")
 COMMIT_ID = re.compile(r"[0-9a-f]{7,40}")
 """A git commit id, full or abbreviated: what a purl version may be (a branch or tag may not)."""
 _HUB_MODEL_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/([\w.-]{1,96}/[\w.-]{1,96})/?$")
+_HUB_URL_PREFIX = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/", re.I)
 _NOT_MODEL_ORGS = frozenset({"datasets", "spaces", "docs", "papers", "blog", "models", "collections"})
 
 
@@ -50,6 +51,11 @@ def split_target(target: str) -> tuple[str, str | None] | None:
     if not is_repo_id(repo) or (at and not REVISION.fullmatch(rev)):
         return None
     return repo, rev or None
+
+
+def strip_hub_url(value: str) -> str:
+    """A Hub id written as its page URL (``https://huggingface.co/org/name/``) back to ``org/name``."""
+    return _HUB_URL_PREFIX.sub("", value).removesuffix("/")
 
 
 def hub_model_id(url: str) -> str | None:
