@@ -25,7 +25,6 @@ from builders import (
 from conftest import FIXTURES
 from huggingface_hub import parse_local_safetensors_file_metadata
 
-from aibom.collect import weights
 from aibom.collect.weights import chat_template_code, inspect
 
 LLAMA3_TEMPLATE = (
@@ -219,7 +218,7 @@ def test_onnx_garbage_is_malformed(tmp_path: Path) -> None:
 
 def test_onnx_over_the_size_cap_is_not_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = make_onnx(tmp_path / "big.onnx")
-    monkeypatch.setattr(weights, "ONNX_MAX_BYTES", 100)
+    monkeypatch.setattr("aibom.collect.weights.onnx.ONNX_MAX_BYTES", 100)
     info = inspect(path, "big.onnx")
     assert info is not None and info.parameters == ()
     size = path.stat().st_size
@@ -315,7 +314,7 @@ def test_bin_that_is_not_a_pickle(tmp_path: Path) -> None:
 
 
 def test_opcode_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(weights, "PICKLE_MAX_OPCODES", 10)
+    monkeypatch.setattr("aibom.collect.weights.pickle.PICKLE_MAX_OPCODES", 10)
     path = tmp_path / "long.pkl"
     path.write_bytes(pickle.dumps(list(range(100)), protocol=2))
     info = inspect(path, "long.pkl")

@@ -1,0 +1,43 @@
+"""Header-only inspection of weight files: never loads tensors, never unpickles, never runs code.
+
+One module per format (`safetensors`, `gguf`, `onnx`, `pickle`), the chat-template rules, the shared
+bounds (`limits`) and the dispatcher (`header.inspect`).
+
+Every read is bounded. A header that cannot be trusted gives a `WeightInfo` with the risk
+``malformed-header: <why>`` and no parameters (the file is still hashed and listed: an unknown with
+evidence, not a crash); only an unreadable file raises. The optional extras (``gguf`` for its type
+tables, ``onnx`` for its parser) are imported on first use; without them the `WeightInfo` says how
+to install them. GGUF headers are streamed here (token lists skipped, never built); pickles are only
+walked with ``pickletools.genops``.
+
+`WeightInfo.parameters` holds ``(dtype, count)`` pairs (safetensors dtype, GGML tensor type, ONNX
+data type). `WeightInfo.metadata` keys, stable and emitted as properties:
+
+- every format: ``header.error`` (why the header was rejected), ``inspection.skipped`` (why it
+  was not read: a missing extra, a size over the cap, a format aibom does not parse);
+- safetensors: ``safetensors.header_bytes``, ``safetensors.tensors``, ``safetensors.dtypes``
+  (comma-separated), ``safetensors.metadata.<key>`` (each ``__metadata__`` entry);
+- GGUF: ``gguf.version``, ``gguf.tensors``, ``gguf.architecture``, ``gguf.name``, ``gguf.license``,
+  ``gguf.context_length``, ``gguf.file_type`` (the number), ``gguf.quantization`` (``Q4_K_M``,
+  ``F16``, ...), ``gguf.quantized`` (``true``/``false``), ``gguf.base_model.count``,
+  ``gguf.base_model.<n>.<field>`` (name, organization, repo_url, version, url, ...), plus any other
+  short ``general.*`` string as ``gguf.<key without general.>``;
+- chat template (GGUF ``tokenizer.chat_template``): ``chat_template.sha256``,
+  ``chat_template.length``, ``chat_template`` (the text, when at most 32 KiB);
+- ONNX: ``onnx.ir_version``, ``onnx.producer``, ``onnx.producer_version``, ``onnx.domain``,
+  ``onnx.model_version``, ``onnx.opset`` (``ai.onnx=17,com.microsoft=1``), ``onnx.graph``,
+  ``onnx.initializers``, ``onnx.external_data`` (initializers stored outside the file),
+  ``onnx.metadata.<key>`` (each ``metadata_props`` entry);
+- pickle: ``pickle.container`` (``raw`` or ``zip``), ``pickle.imports`` (``module.name``, comma-
+  separated), ``pickle.scan`` (``complete`` or why it stopped).
+
+Risks: ``malformed-header: <why>``, ``pickle-executable-on-load``, ``pickle-dangerous-import:
+<module.name>`` (outside the allowlist of tensor-rebuilding callables), ``pickle-unresolved-import``
+(a STACK_GLOBAL whose name was computed), ``torchscript-code``, ``chat-template-code: <constructs>``.
+"""
+
+from aibom.collect.weights.chat_template import chat_template_code
+from aibom.collect.weights.header import inspect
+from aibom.collect.weights.limits import WEIGHT_SUFFIXES
+
+__all__ = ["WEIGHT_SUFFIXES", "chat_template_code", "inspect"]

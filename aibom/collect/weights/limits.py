@@ -1,0 +1,89 @@
+"""The suffixes, bounds and error every weight reader shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+WEIGHT_SUFFIXES = (
+    ".safetensors", ".gguf", ".onnx", ".bin", ".pt", ".pth", ".ckpt", ".pkl", ".h5", ".msgpack",
+)
+
+
+PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
+
+
+UNPARSED_FORMATS = {".h5": "hdf5", ".msgpack": "flax-msgpack"}
+
+
+def _word(name: str) -> str:
+    """`name` not inside a longer word (underscores do not join words: ``__mro__`` contains ``mro``)."""
+    return rf"(?<![A-Za-z0-9]){name}(?![A-Za-z0-9])"
+
+
+SAFETENSORS_MAX_HEADER = 25_000_000
+
+
+"""The cap huggingface_hub applies to a safetensors JSON header (the Rust library allows 100 MB, but a
+100 MB header parses into about 1.4 GB of Python objects; real ones are a few MB at most)."""
+
+
+GGUF_MAX_TENSORS = 1_000_000
+
+
+GGUF_MAX_KV = 100_000
+
+
+GGUF_MAX_STRING = 16 * 1024 * 1024
+
+
+GGUF_MAX_ARRAY = 16_000_000
+
+
+GGUF_KEPT_ARRAY = 256
+
+
+"""String arrays up to this length (tags, languages) are kept; longer ones (tokens, merges) skipped."""
+
+
+ONNX_MAX_BYTES = 2**31 - 1
+
+
+"""Protobuf cannot hold more; bigger models keep their weights as external data."""
+
+
+PICKLE_MAX_BYTES = 64 * 1024 * 1024
+
+
+PICKLE_MAX_OPCODES = 2_000_000
+
+
+PICKLE_MAX_STREAMS = 8
+
+
+"""Legacy ``torch.save`` files are several pickles in a row (magic, protocol, sys info, model, keys)."""
+
+
+ZIP_MAX_MEMBERS = 100_000
+
+
+METADATA_MAX_VALUE = 4096
+
+
+CHAT_TEMPLATE_MAX = 32 * 1024
+
+
+class Malformed(ValueError):
+    """A header that cannot be trusted; becomes the risk ``malformed-header: <message>``."""
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _missing_extra(name: str) -> dict[str, Any]:
+    why = f"the {name} package is not installed: install aibom[{name}]"
+    return {"metadata": (("inspection.skipped", why),)}
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= METADATA_MAX_VALUE else value[:METADATA_MAX_VALUE] + "…"
