@@ -12,9 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from typing import TypeVar
 
 from license_expression import (
     AND,
@@ -27,6 +29,8 @@ from license_expression import (
 )
 
 from aibom.model import LICENSE_CATEGORIES, Evidence, License
+
+T = TypeVar("T")
 
 MAX_INPUT = 512
 """Longest license string worth parsing; longer input is kept (clipped) as an unknown name."""
@@ -370,35 +374,59 @@ def spdx_licensing() -> Licensing:
     return get_spdx_licensing()
 
 
-def _expression(text: str) -> _Part | None:
-    """An SPDX expression with every symbol resolved, or None if any symbol is not a license."""
+def _parse(text: str) -> object | None:
+    """license-expression's tree of an SPDX expression, or None when it does not parse."""
     try:
-        parsed = spdx_licensing().parse(text, validate=False)
+        return spdx_licensing().parse(text, validate=False)
     except (ExpressionError, TypeError, ValueError):
         return None
-    if parsed is None:
+
+
+def fold_expression(text: str, leaf: Callable[[str, str | None], T | None],
+                    combine: Callable[[str, list[T]], T | None]) -> T | None:
+    """The one walk over an SPDX expression: `leaf(license, exception)` for each license, then
+    `combine("AND" | "OR", parts)` upwards; None when the text does not parse or any part is None."""
+
+    def walk(node: object) -> T | None:
+        if isinstance(node, LicenseWithExceptionSymbol):
+            return leaf(node.license_symbol.key, node.exception_symbol.key)
+        if isinstance(node, LicenseSymbol):
+            return leaf(node.key, None)
+        if isinstance(node, AND | OR):
+            parts = [walk(arg) for arg in node.args]
+            if any(p is None for p in parts):
+                return None
+            return combine("AND" if isinstance(node, AND) else "OR", [p for p in parts if p is not None])
         return None
-    return _walk(parsed)
+
+    parsed = _parse(text)
+    return None if parsed is None else walk(parsed)
 
 
-def _walk(node: object) -> _Part | None:
-    if isinstance(node, LicenseWithExceptionSymbol):
-        base = _symbol(node.license_symbol.key)
-        exception = _known(node.exception_symbol.key)
-        if base is None or exception is None or base.compound:
-            return None
-        return _Part(f"{base.spdx} WITH {exception}", base.category, base.osi, "WITH")
-    if isinstance(node, LicenseSymbol):
-        return _symbol(node.key)
-    if isinstance(node, AND | OR):
-        parts = [_walk(arg) for arg in node.args]
-        if any(p is None for p in parts):
-            return None
-        return _combine([p for p in parts if p is not None], "AND" if isinstance(node, AND) else "OR")
-    return None
+def spdx_expression(text: str) -> str | None:
+    """`text` as a case-exact SPDX expression (LicenseRef-* symbols allowed), or None if it is not one."""
+    parsed = _parse(text)
+    if parsed is None or any(not k.startswith("LicenseRef-") for k in spdx_licensing().unknown_license_keys(parsed)):
+        return None
+    return str(parsed.render())
 
 
-def _combine(parts: list[_Part], op: str) -> _Part:
+def _expression(text: str) -> _Part | None:
+    """An SPDX expression with every symbol resolved, or None if any symbol is not a license."""
+    return fold_expression(text, _leaf, _combine)
+
+
+def _leaf(key: str, exception: str | None) -> _Part | None:
+    base = _symbol(key)
+    if exception is None or base is None:
+        return base
+    known = _known(exception)
+    if known is None or base.compound:
+        return None
+    return _Part(f"{base.spdx} WITH {known}", base.category, base.osi, "WITH")
+
+
+def _combine(op: str, parts: list[_Part]) -> _Part:
     spdx = f" {op} ".join(f"({p.spdx})" if p.compound in ("AND", "OR") and p.compound != op else p.spdx
                           for p in parts)
     known = [p.category for p in parts if p.category != "unknown"]

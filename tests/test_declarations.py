@@ -77,7 +77,7 @@ def write(tmp_path: Path, text: str, name: str = "aibom.yaml") -> Path:
 
 def test_full_declarations_validate_and_read_into_declared_facts(tmp_path: Path) -> None:
     jsonschema.validate(yaml.safe_load(FULL), schema("declarations"))
-    prov = decl.to_provenance(decl.load(write(tmp_path, FULL)))
+    prov = decl.load(write(tmp_path, FULL))
 
     assert (prov.name, prov.repo_id, prov.purl) == (
         "granite-7b-lab",
@@ -130,7 +130,7 @@ def test_closed_model_declares_api_only_access(tmp_path: Path) -> None:
         weights: {available: false}
         """,
     )
-    prov = decl.to_provenance(decl.load(path))
+    prov = decl.load(path)
     props = {p.name: (p.value, p.evidence.location) for p in prov.properties}
     assert props[PROP_WEIGHTS_AVAILABLE] == ("false", "aibom.yaml#/weights/available")
     assert props[PROP_ACCESS] == ("api-only", "aibom.yaml#/model/access")

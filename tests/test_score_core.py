@@ -38,7 +38,7 @@ papers: [https://example.com/closed-llm-report.pdf]
 
 def test_closed_model_from_declarations_alone_is_unmet_on_weights_data_and_code(tmp_path: Path) -> None:
     (tmp_path / "closed.yaml").write_text(CLOSED)
-    prov = decl.to_provenance(decl.load(tmp_path / "closed.yaml"))
+    prov = decl.load(tmp_path / "closed.yaml")
     found = findings(prov)
     assert found["open-weights"].status == "unmet"
     assert "not released" in found["open-weights"].reason

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,35 +44,20 @@ _DOCUMENTS = (
 _EVALUATION = (("code", "evaluation-code"), ("data", "evaluation-data"), ("results", "evaluation-results"))
 
 
-@dataclass(frozen=True)
-class Declarations:
-    """What a declarations file says, as a Provenance whose every fact is declared.
-
-    `mot` is true when the file was a Model Openness Tool YAML.
-    """
-
-    source: str
-    facts: Provenance
-    mot: bool = False
-
-
-def load(path: Path) -> Declarations:
-    """Read and validate a declarations file; a MOT YAML is handed to `aibom.collect.mot`."""
+def load(path: Path) -> Provenance:
+    """Read and validate a declarations file into a Provenance whose every fact is declared; a Model
+    Openness Tool YAML is read by `aibom.collect.mot`. Alone it describes a model (e.g. a closed one
+    with API access only); `apply` merges it into a collected one."""
     data = _parse_yaml(path)
     from aibom.collect import mot
 
     if mot.is_mot(data):
-        return Declarations(source=path.name, facts=mot.from_mot(data, path.name), mot=True)
+        return mot.from_mot(data, path.name)
     _validate(data, path)
-    return Declarations(source=path.name, facts=_facts(data, path))
+    return _facts(data, path)
 
 
-def to_provenance(decl: Declarations) -> Provenance:
-    """The model described by declarations alone (e.g. a closed model with API access only)."""
-    return decl.facts
-
-
-def apply(prov: Provenance, decl: Declarations) -> Provenance:
+def apply(prov: Provenance, facts: Provenance) -> Provenance:
     """`prov` with the declared facts merged in: declared facts add to, or complete, collected ones.
 
     Identity fields and gating fill gaps (a collected Hub identity is never overridden); a declared
@@ -80,7 +65,6 @@ def apply(prov: Provenance, decl: Declarations) -> Provenance:
     models are merged by id or URL, declared values winning field by field; unknowns the declared
     facts answer are dropped.
     """
-    facts = decl.facts
     declared_identity = facts.identity.collector == COLLECTOR and facts.identity.location.endswith("#/model")
     return prov.with_changes(
         name=facts.name if declared_identity and prov.repo_id is None else prov.name,

@@ -43,7 +43,7 @@ def _collect_target(target: str, options: CollectOptions) -> Provenance:
         if suffix in DECLARATION_SUFFIXES:
             from aibom.collect import declarations as decl
 
-            return decl.to_provenance(decl.load(path))
+            return decl.load(path)
         raise InputError(
             f"{target} is a file aibom cannot describe on its own",
             "give a model folder, a .gguf or .onnx file, a declarations .yaml, or a Hub repo id",

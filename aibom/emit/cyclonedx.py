@@ -28,7 +28,6 @@ from cyclonedx.model.definition import Definitions, Requirement, Standard
 from cyclonedx.model.license import DisjunctiveLicense, License, LicenseExpression
 from cyclonedx.model.tool import ToolRepository
 from cyclonedx.output.json import JsonV1Dot6, JsonV1Dot7
-from license_expression import ExpressionError
 from packageurl import PackageURL
 
 from aibom import __version__
@@ -38,7 +37,7 @@ from aibom.emit import properties as P
 from aibom.emit.reader import TOP_LEVEL, from_json
 from aibom.emit.validate import safe_iri, spdx_ids
 from aibom.errors import InputError
-from aibom.licenses import spdx_licensing
+from aibom.licenses import spdx_expression
 
 __all__ = ["SPEC_VERSIONS", "from_json", "to_json"]
 
@@ -204,25 +203,13 @@ def _licenses(licenses: tuple[m.License, ...]) -> list[License]:
         spdx_id = spdx_ids().get(lic.spdx.lower()) if lic.spdx else None
         if spdx_id:
             out.append(DisjunctiveLicense(id=spdx_id, url=url))
-        elif lic.spdx and not lic.spdx.startswith("LicenseRef-") and (expression := _expression(lic.spdx)):
+        elif lic.spdx and not lic.spdx.startswith("LicenseRef-") and (expression := spdx_expression(lic.spdx)):
             out.append(LicenseExpression(expression))
         elif lic.name or lic.spdx:
             out.append(DisjunctiveLicense(name=lic.name or lic.spdx, url=url))
     if len(out) > 1:  # the schema allows one expression alone, or a list of licenses
         out = [DisjunctiveLicense(name=li.value) if isinstance(li, LicenseExpression) else li for li in out]
     return out
-
-
-def _expression(value: str) -> str | None:
-    """`value` as a case-exact SPDX expression (LicenseRef-* symbols allowed), or None if it is not one."""
-    licensing = spdx_licensing()
-    try:
-        parsed = licensing.parse(value, validate=False)
-    except (ExpressionError, TypeError, ValueError):
-        return None
-    if parsed is None or any(not k.startswith("LicenseRef-") for k in licensing.unknown_license_keys(parsed)):
-        return None
-    return str(parsed.render())
 
 
 def _parameter_count(n: int) -> str:

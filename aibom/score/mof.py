@@ -29,8 +29,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from license_expression import ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol, Licensing
-
+from aibom.licenses import fold_expression
 from aibom.model import Assessment, Evidence, Finding, License, Provenance, Status
 from aibom.mof_components import (
     COMPONENT_PURPOSES,
@@ -239,22 +238,10 @@ def _open(lic: License) -> bool:
     text = _license_id(lic)
     if lic.evidence.collector == MOT_COLLECTOR or is_open(text):
         return is_open(text)
-    try:
-        parsed = Licensing().parse(text, validate=False)
-    except ExpressionError:
-        return False
-    return parsed is not None and _expression_open(parsed)
-
-
-def _expression_open(node: object) -> bool:
-    """An SPDX expression is open when every AND branch and at least one OR branch is."""
-    if isinstance(node, LicenseWithExceptionSymbol):
-        return is_open(node.license_symbol.key)
-    if isinstance(node, LicenseSymbol):
-        return is_open(node.key)
-    args = getattr(node, "args", ())
-    combine = all if type(node).__name__ == "AND" else any
-    return bool(args) and combine(_expression_open(a) for a in args)
+    # an SPDX expression is open when every AND branch and at least one OR branch is
+    verdict = fold_expression(text, lambda key, _exception: is_open(key),
+                              lambda op, parts: all(parts) if op == "AND" else any(parts))
+    return bool(verdict)
 
 
 def _result(states: Iterable[ComponentState]) -> MofResult:

@@ -12,8 +12,7 @@ from aibom.collect import declarations as decl
 
 def test_mot_yaml_is_delegated_to_the_mot_reader() -> None:
     path = MOT / "models" / "Amber.yml"
-    loaded = decl.load(path)
-    assert loaded.mot
-    prov = decl.to_provenance(loaded)
+    prov = decl.load(path)
+    assert prov.identity.collector == "mot"
     assert prov.name == "Amber"
     assert any(r.url == "https://github.com/LLM360/amber-train" for r in prov.references)

@@ -186,7 +186,7 @@ def test_training_script_in_the_model_repo_counts_as_open_code(tmp_path: Path) -
 
 
 def test_mof_profile_is_delegated_to_the_mof_module() -> None:
-    prov = decl.to_provenance(decl.load(REAL.parent.parent / "conformance" / "mot" / "models" / "Amber.yml"))
+    prov = decl.load(REAL.parent.parent / "conformance" / "mot" / "models" / "Amber.yml")
     assessment = evaluate(prov, "mof")
     assert assessment.profile == "mof"
     assert ("mof-class", "1") in assessment.summary
@@ -194,7 +194,7 @@ def test_mof_profile_is_delegated_to_the_mof_module() -> None:
 
 def test_mot_components_declared_without_a_location_count_as_released() -> None:
     # Amber's MOT file declares training code and final parameters under Apache-2.0 with no path
-    prov = decl.to_provenance(decl.load(REAL.parent.parent / "conformance" / "mot" / "models" / "Amber.yml"))
+    prov = decl.load(REAL.parent.parent / "conformance" / "mot" / "models" / "Amber.yml")
     found = findings(prov)
     assert {k: f.status for k, f in found.items()} == {
         "open-code": "met",
@@ -215,7 +215,7 @@ def test_gated_weights_under_a_restrictive_license_name_both_problems(tmp_path: 
 
 def test_a_mot_file_licensing_only_its_parameters_is_judged_by_that_license() -> None:
     # CodeGemma-2B.yml has no distribution license; its "Model parameters (Final)" are under gemma
-    prov = decl.to_provenance(decl.load(REAL.parent.parent / "conformance" / "mot" / "models" / "CodeGemma-2B.yml"))
+    prov = decl.load(REAL.parent.parent / "conformance" / "mot" / "models" / "CodeGemma-2B.yml")
     assert prov.licenses == ()
     lic = findings(prov)["permissive-license"]
     assert lic.status == "unmet"

@@ -16,7 +16,7 @@ from aibom.score.profiles import evaluate
 
 
 def test_mof_report_carries_class_progress_and_blockers() -> None:
-    prov = decl.to_provenance(decl.load(MOT / "models" / "Aquila-7B.yml"))
+    prov = decl.load(MOT / "models" / "Aquila-7B.yml")
     doc = report.build(prov, evaluate(prov, "mof"))
     jsonschema.validate(doc, schema("score-report"))
     assert doc["mof"]["class"] == 0
@@ -30,7 +30,7 @@ def test_mof_report_carries_class_progress_and_blockers() -> None:
 
 
 def test_mof_report_without_its_block_is_rejected_by_the_schema() -> None:
-    prov = decl.to_provenance(decl.load(MOT / "models" / "Amber.yml"))
+    prov = decl.load(MOT / "models" / "Amber.yml")
     doc = report.build(prov, evaluate(prov, "mof"))
     jsonschema.validate(doc, schema("score-report"))
     del doc["mof"]
