@@ -13,7 +13,7 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import TypeVar
@@ -35,8 +35,6 @@ T = TypeVar("T")
 MAX_INPUT = 512
 """Longest license string worth parsing; longer input is kept (clipped) as an unknown name."""
 
-MAX_TEXT = 64 * 1024
-"""How much of a LICENSE file `from_text` reads."""
 
 _RANK = {category: rank for rank, category in enumerate(LICENSE_CATEGORIES)}
 
@@ -88,64 +86,6 @@ _FAMILIES: tuple[tuple[str, str], ...] = (
     ("Apache-", "permissive"),
 )
 
-# Distinctive phrases of license texts (lower case, whitespace collapsed) -> table key.
-# The earliest phrase in the text wins; on a tie, the first listed.
-_MARKERS: tuple[tuple[str, str], ...] = (
-    ("llama 4 community license agreement", "llama4"),
-    ("llama 3.3 community license agreement", "llama3.3"),
-    ("llama 3.2 community license agreement", "llama3.2"),
-    ("llama 3.1 community license agreement", "llama3.1"),
-    ("meta llama 3 community license agreement", "llama3"),
-    ("llama 2 community license agreement", "llama2"),
-    ("gemma terms of use", "gemma"),
-    ("ai.google.dev/gemma/terms", "gemma"),
-    ("tii falcon llm license", "tii-falcon-llm"),
-    ("falcon 180b tii license", "falcon-llm-license"),
-    ("tii falcon license 2.0", "falcon-2-11b-license"),
-    ("tongyi qianwen research license agreement", "tongyi-qianwen-research"),
-    ("tongyi qianwen license agreement", "tongyi-qianwen"),
-    ("qwen research license agreement", "qwen-research"),
-    ("qwen license agreement", "qwen"),
-    ("deepseek license agreement", "deepseek"),
-    ("yi series models community license agreement", "yi-license"),
-    ("microsoft research license terms", "microsoft-research-license"),
-    ("nvidia open model license", "nvidia-open-model-license"),
-    ("mistral ai research license", "mrl"),
-    ("mistral ai non-production license", "mnpl"),
-    ("stability ai community license agreement", "stabilityai-ai-community"),
-    ("bigscience bloom rail license", "bigscience-bloom-rail-1.0"),
-    ("bigscience rail license", "bigscience-bloom-rail-1.0"),
-    ("bigcode open rail-m", "bigcode-openrail-m"),
-    ("creativeml open rail++-m", "openrail++"),
-    ("open rail++-m", "openrail++"),
-    ("creativeml open rail-m", "creativeml-openrail-m"),
-    ("bigscience open rail-m", "bigscience-openrail-m"),
-    ("open rail-m license", "openrail"),
-    ("responsible ai license", "openrail"),
-    ("open model, data & weights license agreement", "openmdw-1.0"),
-    ("gnu affero general public license version 3", "agpl-3.0"),
-    ("gnu lesser general public license version 3", "lgpl-3.0"),
-    ("gnu lesser general public license version 2.1", "lgpl-2.1"),
-    ("gnu general public license version 3", "gpl-3.0"),
-    ("gnu general public license version 2", "gpl-2.0"),
-    ("mozilla public license version 2.0", "mpl-2.0"),
-    ("mozilla public license, version 2.0", "mpl-2.0"),
-    ("apache license version 2.0", "apache-2.0"),
-    ("apache license, version 2.0", "apache-2.0"),
-    ("cc0 1.0 universal", "cc0-1.0"),
-    ("this is free and unencumbered software released into the public domain", "unlicense"),
-    ("boost software license - version 1.0", "bsl-1.0"),
-    ("do what the fuck you want to public license", "wtfpl"),
-    ("eclipse public license - v 2.0", "epl-2.0"),
-    ("eclipse public license - v 1.0", "epl-1.0"),
-    ("open data commons open database license", "odbl"),
-    ("community data license agreement - permissive - version 2.0", "cdla-permissive-2.0"),
-    ("community data license agreement - permissive - version 1.0", "cdla-permissive-1.0"),
-    ("community data license agreement - sharing - version 1.0", "cdla-sharing-1.0"),
-    ("permission to use, copy, modify, and/or distribute this software for any purpose", "isc"),
-    ("permission is hereby granted, free of charge, to any person obtaining a copy", "mit"),
-    ("redistribution and use in source and binary forms, with or without modification, are permitted", "bsd"),
-)
 
 _STOPWORDS = frozenset(
     {"the", "a", "license", "licenses", "agreement", "version", "v", "gnu", "terms", "of", "use",
@@ -153,8 +93,6 @@ _STOPWORDS = frozenset(
 )
 """Words that carry no identity in a license's name."""
 
-_PUNCT = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"',
-                        "\u201d": '"', "*": None, "#": None, "\u00a0": " "})
 
 # License pages -> what to resolve (str.format of the match groups; ``_`` becomes ``.``).
 _URL_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -165,11 +103,6 @@ _URL_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^apache\.org/licenses/license-2\.0(?:\.txt|\.html)?$"), "apache-2.0"),
     (re.compile(r"^gnu\.org/licenses/((?:a|l)?gpl)-(\d\.\d)(?:\.html|\.txt|\.en\.html)?$"), "{}-{}"),
     (re.compile(r"^(?:llama\.meta\.com|llama\.com)/llama(\d(?:_\d)?)/license$"), "llama{}"),
-)
-
-_CC_TEXT = re.compile(
-    r"attribution(-noncommercial|-non commercial)?(-sharealike|-share alike|-noderivatives|-noderivs)?"
-    r" (\d\.\d)\b"
 )
 
 
@@ -307,7 +240,7 @@ def _resolve_link(link: str | None, raw: str, evidence: Evidence) -> License | N
     page = _page(link)
     row = _index_urls().get(page)
     if row is not None:
-        return _from_row(row, raw, evidence, link)
+        return license_from_row(row, raw, evidence, link)
     for pattern, form in _URL_FORMS:
         match = pattern.search(page)
         if match:
@@ -335,7 +268,7 @@ def _resolve_text(text: str, raw: str, evidence: Evidence, link: str | None) -> 
         return None
     row = lookup(text)
     if row is not None and row.spdx:
-        return _from_row(row, raw, evidence, link)
+        return license_from_row(row, raw, evidence, link)
     part = _expression(text)
     if part is None:
         return None
@@ -351,7 +284,7 @@ def _resolve_text(text: str, raw: str, evidence: Evidence, link: str | None) -> 
     )
 
 
-def _from_row(row: LicenseFacts, raw: str, evidence: Evidence, link: str | None) -> License:
+def license_from_row(row: LicenseFacts, raw: str, evidence: Evidence, link: str | None) -> License:
     return License(
         raw=raw,
         evidence=evidence,
@@ -462,48 +395,6 @@ def _spdx_osi() -> dict[str, bool]:
 def _known(key: str) -> str | None:
     symbol = spdx_licensing().known_symbols_lowercase.get(key.lower())
     return symbol.key if symbol is not None else None
-
-
-def from_text(text: str, evidence: Evidence) -> License | None:
-    """Best-effort match of a LICENSE file's text to a known license (first 64 KB only).
-
-    The result's evidence method is ``inferred`` and its quote the phrase that matched.
-    """
-    if not isinstance(text, str):
-        return None
-    flat = _flatten(text[:MAX_TEXT])
-    best: tuple[int, int, str, str] | None = None
-    for order, (phrase, key) in enumerate(_MARKERS):
-        at = flat.find(phrase)
-        if at >= 0 and (best is None or at < best[0]):
-            best = (at, order, phrase, key)
-    cc = _CC_TEXT.search(flat)
-    if cc and (best is None or cc.start() < best[0]):
-        nc, variant, version = cc.group(1), cc.group(2) or "", cc.group(3)
-        suffix = ("-NC" if nc else "") + ("-SA" if "share" in variant else "-ND" if variant else "")
-        best = (cc.start(), -1, cc.group(0), f"CC-BY{suffix}-{version}")
-    if best is None:
-        return None
-    _, _, phrase, key = best
-    if key == "bsd":
-        key = _bsd_variant(flat)
-    row = lookup(key)
-    if row is None or not row.spdx:
-        return None
-    return _from_row(row, phrase, replace(evidence, method="inferred", quote=phrase), None)
-
-
-def _flatten(text: str) -> str:
-    text = text.lower().translate(_PUNCT)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _bsd_variant(flat: str) -> str:
-    if "no express or implied licenses to any party's patent rights" in flat:
-        return "bsd-3-clause-clear"
-    if "neither the name" in flat or "names of its contributors may not be used" in flat:
-        return "bsd-3-clause"
-    return "bsd-2-clause"
 
 
 def restrictiveness(category: str) -> int:

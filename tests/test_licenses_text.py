@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aibom.licenses import MAX_TEXT, from_text
+from aibom.license_text import MAX_TEXT, from_text
 from aibom.model import Evidence
 
 EV = Evidence("local", "LICENSE", "computed")

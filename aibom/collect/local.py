@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from aibom import licenses
+from aibom import license_text
 from aibom.collect import weights
 from aibom.collect.cards import CardInfo, parse_model_card
 from aibom.collect.options import CollectOptions
@@ -397,7 +397,7 @@ def _licenses(
         if "/" in rel or not re.match(r"^(licen[sc]e|copying)", rel.lower()) or not (root / rel).is_file():
             continue
         data, _ = _read(root, rel, LICENSE_LIMIT)
-        found = licenses.from_text(data.decode("utf-8", errors="replace"), Evidence(collector, rel, "inferred"))
+        found = license_text.from_text(data.decode("utf-8", errors="replace"), Evidence(collector, rel, "inferred"))
         if found is None:
             unknowns.append(Unknown("model", "license", f"{rel}: the text is not a license aibom recognises"))
         elif not any(lic.spdx and lic.spdx == found.spdx for lic in out):

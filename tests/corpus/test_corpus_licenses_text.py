@@ -8,7 +8,7 @@ from __future__ import annotations
 from conftest import MOT
 from test_licenses_text import EV
 
-from aibom.licenses import from_text
+from aibom.license_text import from_text
 
 
 def test_a_real_mit_license_file():
