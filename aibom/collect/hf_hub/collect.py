@@ -1,44 +1,23 @@
-"""Collect a model from the Hugging Face Hub, pinned to the commit the revision resolves to.
-
-One ``model_info(files_metadata=True)`` gives the commit, the files with sizes and LFS SHA-256, the
-card data and the Hub's tags. Small non-LFS files are downloaded at that commit and hashed here; LFS
-weight files keep the SHA-256 the Hub declares (``--verify-weights`` downloads and checks them) and
-their safetensors headers are read with a range request. The folder then goes through the same
-``build_provenance`` as a local folder, so the Hub, cache and folder paths give the same answer; Hub
-facts (gating, tags, datasets' licenses, base models' identities) are added on top.
-"""
+"""A model on the Hugging Face Hub: every fact pinned to the resolved commit, small files hashed here,
+weight files as the Hub declares them (or downloaded with --verify-weights), safetensors headers by
+ranged reads, datasets and base models looked up on the Hub."""
 
 from __future__ import annotations
 
-import os
 import struct
 import tempfile
-import time
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
-from typing import TypeVar
 
-import httpx2
-from huggingface_hub import HfApi, constants, get_session, get_token, hf_hub_download, hf_hub_url
-from huggingface_hub.errors import (
-    GatedRepoError,
-    HfHubHTTPError,
-    HFValidationError,
-    LocalEntryNotFoundError,
-    OfflineModeIsEnabled,
-    RemoteEntryNotFoundError,
-    RepositoryNotFoundError,
-    RevisionNotFoundError,
-)
+from huggingface_hub import get_session, hf_hub_url
 from huggingface_hub.utils import build_hf_headers, hf_raise_for_status
-from huggingface_hub.utils import tqdm as hf_tqdm
 
 from aibom import __version__, licenses
 from aibom.collect import local, weights
 from aibom.collect.cards import RELATION_WORDS, front_matter_licenses, parse_dataset_card
+from aibom.collect.hf_hub.client import Hub
 from aibom.collect.options import CollectOptions
-from aibom.errors import AibomError, EnvironmentFailure, InputError
+from aibom.errors import EnvironmentFailure, InputError
 from aibom.hashing import hash_files
 from aibom.identity import hub_purl
 from aibom.model import (
@@ -57,165 +36,19 @@ from aibom.model import (
     WeightInfo,
 )
 
-T = TypeVar("T")
-
 COLLECTOR = "hf-hub"
+
+
 SMALL_FILE_CAP = 10 * 1024 * 1024
+
+
 """Non-LFS files up to this size are downloaded and hashed; larger ones keep the Hub's size only."""
-ATTEMPTS = 4
-"""Tries per Hub API call when it answers 429/5xx or times out (then exit 3); downloads retry inside
-huggingface_hub itself."""
-BACKOFF_ENV = "AIBOM_HTTP_BACKOFF"
-"""Seconds before the first retry (doubling each time); tests lower it."""
-MAX_WAIT = 30.0
-"""Longest pause between two tries, whatever the backoff or the Hub's Retry-After says."""
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
 HEADER_PROBE = 100_000
+
+
 """Bytes of a safetensors file fetched first; most headers fit, bigger ones take one more request."""
-
-
-def _backoff() -> float:
-    raw = os.environ.get(BACKOFF_ENV, "1")
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= MAX_WAIT:
-        raise InputError(f"{BACKOFF_ENV}={raw!r} is not a number of seconds between 0 and {MAX_WAIT:g}")
-    return value
-
-
-def endpoint() -> str:
-    """The Hub endpoint: ``HF_ENDPOINT`` read now (mirrors, tests), else the library's default."""
-    return (os.environ.get("HF_ENDPOINT") or constants.ENDPOINT).rstrip("/")
-
-
-class _Quiet(hf_tqdm):
-    """Progress bars that never draw (output is piped or progress is off)."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs["disable"] = True
-        super().__init__(*args, **kwargs)
-
-
-class Hub:
-    """One Hub connection: endpoint, token, retries and error wording for every call aibom makes."""
-
-    def __init__(self, options: CollectOptions) -> None:
-        self.endpoint = endpoint()
-        self.token = options.token or get_token()
-        self.progress = options.progress
-        self.api = HfApi(
-            endpoint=self.endpoint,
-            token=self.token or False,
-            library_name="aibom",
-            library_version=__version__,
-        )
-
-    def call(self, what: str, repo: str, fn: Callable[[], T]) -> T:
-        """Run one Hub request with bounded exponential backoff on 429/5xx/timeouts; errors become aibom's."""
-        delay = _backoff()
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                return fn()
-            except HfHubHTTPError as exc:
-                status = exc.response.status_code if exc.response is not None else None
-                if status not in RETRY_STATUSES or isinstance(exc, RepositoryNotFoundError):
-                    raise self.translate(exc, what, repo) from None
-                asked = exc.response.headers.get("Retry-After", "") if exc.response is not None else ""
-                wait = min(float(asked), MAX_WAIT) if asked.isdigit() else 0.0
-                failure: AibomError = EnvironmentFailure(
-                    f"the Hub at {self.endpoint} answered {status} to {what} {attempt} times in a row",
-                    "the Hub is rate-limiting or unavailable; try again later",
-                )
-            except httpx2.TimeoutException:
-                wait = 0.0
-                failure = EnvironmentFailure(
-                    f"the Hub at {self.endpoint} timed out on {what} {attempt} times"
-                )
-            except Exception as exc:
-                raise self.translate(exc, what, repo) from None
-            if attempt < ATTEMPTS:
-                time.sleep(max(wait, min(delay * 2 ** (attempt - 1), MAX_WAIT)))
-        raise failure
-
-    def translate(self, exc: BaseException, what: str, repo: str) -> AibomError:
-        """The user-facing error for an exception of huggingface_hub (never quoting the token)."""
-        if isinstance(exc, GatedRepoError):
-            if self.token:
-                return InputError(
-                    f"{repo} is gated and your token has no access to it",
-                    "accept the model's terms on the Hub with the account of HF_TOKEN",
-                )
-            return InputError(
-                f"{repo} is gated: a Hugging Face token is needed to read its files",
-                "set HF_TOKEN to a token of an account that accepted the model's terms",
-            )
-        if isinstance(exc, RevisionNotFoundError):
-            return InputError(
-                f"{repo}: no such revision on {self.endpoint} ({what})", "check the branch, tag or commit"
-            )
-        if isinstance(exc, RemoteEntryNotFoundError):
-            return InputError(f"{repo}: {what}: file not found at that revision")
-        if isinstance(exc, RepositoryNotFoundError):
-            hint = (
-                "check the name; your token may not have access to it"
-                if self.token
-                else "check the name; if the repo is private, a token is needed: set HF_TOKEN"
-            )
-            return InputError(f"{repo}: repository not found on {self.endpoint}", hint)
-        if isinstance(exc, HfHubHTTPError):
-            status = exc.response.status_code if exc.response is not None else None
-            if status in (401, 403):
-                return InputError(
-                    f"the Hub refused {what} for {repo} ({status})",
-                    "check that HF_TOKEN is valid and can read this repo",
-                )
-            return EnvironmentFailure(f"the Hub at {self.endpoint} answered {status} to {what}")
-        if isinstance(exc, OfflineModeIsEnabled):
-            return EnvironmentFailure(
-                f"cannot reach the Hub for {what}: HF_HUB_OFFLINE is set",
-                "read the model from the cache with --cache, or unset HF_HUB_OFFLINE",
-            )
-        if isinstance(exc, LocalEntryNotFoundError):
-            cause = exc.__cause__
-            if isinstance(cause, HfHubHTTPError | OfflineModeIsEnabled):
-                return self.translate(cause, what, repo)
-            return EnvironmentFailure(
-                f"cannot reach the Hub at {self.endpoint} for {what}",
-                "check the network connection, proxy and HF_ENDPOINT",
-            )
-        if isinstance(exc, HFValidationError):
-            return InputError(f"{repo} is not a valid Hugging Face repo id")
-        if isinstance(exc, httpx2.HTTPError):
-            return EnvironmentFailure(
-                f"cannot reach the Hub at {self.endpoint} for {what}",
-                "check the network connection, proxy and HF_ENDPOINT",
-            )
-        if isinstance(exc, AibomError):
-            return exc
-        if isinstance(exc, OSError):
-            return EnvironmentFailure(f"{what} failed: {exc.strerror or type(exc).__name__}")
-        raise exc
-
-    def download(self, repo: str, filename: str, sha: str, folder: Path, repo_type: str = "model") -> Path:
-        """One file of `repo` at commit `sha` into `folder` (downloads retry inside huggingface_hub)."""
-        what = f"downloading {filename}"
-        try:
-            return Path(
-                hf_hub_download(
-                    repo,
-                    filename,
-                    repo_type=repo_type,
-                    revision=sha,
-                    local_dir=folder,
-                    endpoint=self.endpoint,
-                    token=self.token or False,
-                    tqdm_class=None if self.progress else _Quiet,
-                )
-            )
-        except Exception as exc:
-            raise self.translate(exc, what, repo) from None
 
 
 def collect_hub(repo_id: str, revision: str | None, options: CollectOptions) -> Provenance:

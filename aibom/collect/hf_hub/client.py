@@ -1,0 +1,196 @@
+"""The Hub as aibom talks to it: huggingface_hub's client with retries, a bounded backoff honouring
+Retry-After, downloads into a folder, and every failure translated into aibom's errors."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import httpx2
+from huggingface_hub import HfApi, constants, get_token, hf_hub_download
+from huggingface_hub.errors import (
+    GatedRepoError,
+    HfHubHTTPError,
+    HFValidationError,
+    LocalEntryNotFoundError,
+    OfflineModeIsEnabled,
+    RemoteEntryNotFoundError,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+)
+from huggingface_hub.utils import tqdm as hf_tqdm
+
+from aibom import __version__
+from aibom.collect.options import CollectOptions
+from aibom.errors import AibomError, EnvironmentFailure, InputError
+
+T = TypeVar("T")
+
+
+ATTEMPTS = 4
+
+
+"""Tries per Hub API call when it answers 429/5xx or times out (then exit 3); downloads retry inside
+huggingface_hub itself."""
+
+
+BACKOFF_ENV = "AIBOM_HTTP_BACKOFF"
+
+
+"""Seconds before the first retry (doubling each time); tests lower it."""
+
+
+MAX_WAIT = 30.0
+
+
+"""Longest pause between two tries, whatever the backoff or the Hub's Retry-After says."""
+
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+def _backoff() -> float:
+    raw = os.environ.get(BACKOFF_ENV, "1")
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= MAX_WAIT:
+        raise InputError(f"{BACKOFF_ENV}={raw!r} is not a number of seconds between 0 and {MAX_WAIT:g}")
+    return value
+
+
+def endpoint() -> str:
+    """The Hub endpoint: ``HF_ENDPOINT`` read now (mirrors, tests), else the library's default."""
+    return (os.environ.get("HF_ENDPOINT") or constants.ENDPOINT).rstrip("/")
+
+
+class _Quiet(hf_tqdm):
+    """Progress bars that never draw (output is piped or progress is off)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs["disable"] = True
+        super().__init__(*args, **kwargs)
+
+
+class Hub:
+    """One Hub connection: endpoint, token, retries and error wording for every call aibom makes."""
+
+    def __init__(self, options: CollectOptions) -> None:
+        self.endpoint = endpoint()
+        self.token = options.token or get_token()
+        self.progress = options.progress
+        self.api = HfApi(
+            endpoint=self.endpoint,
+            token=self.token or False,
+            library_name="aibom",
+            library_version=__version__,
+        )
+
+    def call(self, what: str, repo: str, fn: Callable[[], T]) -> T:
+        """Run one Hub request with bounded exponential backoff on 429/5xx/timeouts; errors become aibom's."""
+        delay = _backoff()
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return fn()
+            except HfHubHTTPError as exc:
+                status = exc.response.status_code if exc.response is not None else None
+                if status not in RETRY_STATUSES or isinstance(exc, RepositoryNotFoundError):
+                    raise self.translate(exc, what, repo) from None
+                asked = exc.response.headers.get("Retry-After", "") if exc.response is not None else ""
+                wait = min(float(asked), MAX_WAIT) if asked.isdigit() else 0.0
+                failure: AibomError = EnvironmentFailure(
+                    f"the Hub at {self.endpoint} answered {status} to {what} {attempt} times in a row",
+                    "the Hub is rate-limiting or unavailable; try again later",
+                )
+            except httpx2.TimeoutException:
+                wait = 0.0
+                failure = EnvironmentFailure(
+                    f"the Hub at {self.endpoint} timed out on {what} {attempt} times"
+                )
+            except Exception as exc:
+                raise self.translate(exc, what, repo) from None
+            if attempt < ATTEMPTS:
+                time.sleep(max(wait, min(delay * 2 ** (attempt - 1), MAX_WAIT)))
+        raise failure
+
+    def translate(self, exc: BaseException, what: str, repo: str) -> AibomError:
+        """The user-facing error for an exception of huggingface_hub (never quoting the token)."""
+        if isinstance(exc, GatedRepoError):
+            if self.token:
+                return InputError(
+                    f"{repo} is gated and your token has no access to it",
+                    "accept the model's terms on the Hub with the account of HF_TOKEN",
+                )
+            return InputError(
+                f"{repo} is gated: a Hugging Face token is needed to read its files",
+                "set HF_TOKEN to a token of an account that accepted the model's terms",
+            )
+        if isinstance(exc, RevisionNotFoundError):
+            return InputError(
+                f"{repo}: no such revision on {self.endpoint} ({what})", "check the branch, tag or commit"
+            )
+        if isinstance(exc, RemoteEntryNotFoundError):
+            return InputError(f"{repo}: {what}: file not found at that revision")
+        if isinstance(exc, RepositoryNotFoundError):
+            hint = (
+                "check the name; your token may not have access to it"
+                if self.token
+                else "check the name; if the repo is private, a token is needed: set HF_TOKEN"
+            )
+            return InputError(f"{repo}: repository not found on {self.endpoint}", hint)
+        if isinstance(exc, HfHubHTTPError):
+            status = exc.response.status_code if exc.response is not None else None
+            if status in (401, 403):
+                return InputError(
+                    f"the Hub refused {what} for {repo} ({status})",
+                    "check that HF_TOKEN is valid and can read this repo",
+                )
+            return EnvironmentFailure(f"the Hub at {self.endpoint} answered {status} to {what}")
+        if isinstance(exc, OfflineModeIsEnabled):
+            return EnvironmentFailure(
+                f"cannot reach the Hub for {what}: HF_HUB_OFFLINE is set",
+                "read the model from the cache with --cache, or unset HF_HUB_OFFLINE",
+            )
+        if isinstance(exc, LocalEntryNotFoundError):
+            cause = exc.__cause__
+            if isinstance(cause, HfHubHTTPError | OfflineModeIsEnabled):
+                return self.translate(cause, what, repo)
+            return EnvironmentFailure(
+                f"cannot reach the Hub at {self.endpoint} for {what}",
+                "check the network connection, proxy and HF_ENDPOINT",
+            )
+        if isinstance(exc, HFValidationError):
+            return InputError(f"{repo} is not a valid Hugging Face repo id")
+        if isinstance(exc, httpx2.HTTPError):
+            return EnvironmentFailure(
+                f"cannot reach the Hub at {self.endpoint} for {what}",
+                "check the network connection, proxy and HF_ENDPOINT",
+            )
+        if isinstance(exc, AibomError):
+            return exc
+        if isinstance(exc, OSError):
+            return EnvironmentFailure(f"{what} failed: {exc.strerror or type(exc).__name__}")
+        raise exc
+
+    def download(self, repo: str, filename: str, sha: str, folder: Path, repo_type: str = "model") -> Path:
+        """One file of `repo` at commit `sha` into `folder` (downloads retry inside huggingface_hub)."""
+        what = f"downloading {filename}"
+        try:
+            return Path(
+                hf_hub_download(
+                    repo,
+                    filename,
+                    repo_type=repo_type,
+                    revision=sha,
+                    local_dir=folder,
+                    endpoint=self.endpoint,
+                    token=self.token or False,
+                    tqdm_class=None if self.progress else _Quiet,
+                )
+            )
+        except Exception as exc:
+            raise self.translate(exc, what, repo) from None
