@@ -14,6 +14,7 @@ from typing import Any
 from packageurl import PackageURL
 
 from aibom import model as m
+from aibom.emit import bom_json as js
 from aibom.emit import modelcard
 from aibom.emit import properties as P
 from aibom.emit.validate import SCHEMA_VERSIONS
@@ -66,44 +67,9 @@ def from_json(text: str) -> m.Provenance:
     return _Reader(doc).provenance()
 
 
-def _dicts(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _strs(value: Any) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def _props(obj: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(p["name"], str(p.get("value", ""))) for p in _dicts(obj.get("properties")) if _str(p.get("name"))]
-
-
-def _first(props: list[tuple[str, str]], name: str) -> str | None:
-    return next((v for k, v in props if k == name), None)
-
-
-def _all(props: list[tuple[str, str]], name: str) -> list[str]:
-    return [v for k, v in props if k == name]
-
-
-def _count(value: str | None) -> int | None:
-    """A non-negative count written in ASCII digits (at most 30 of them), else None."""
-    if value is None or not (0 < len(value) <= 30 and value.isascii() and value.isdigit()):
-        return None
-    return int(value)
-
-
 def _name(comp: dict[str, Any]) -> str:
-    name = _str(comp.get("name")) or "unnamed"
-    group = _str(comp.get("group"))
+    name = js.text(comp.get("name")) or "unnamed"
+    group = js.text(comp.get("group"))
     return f"{group}/{name}" if group and not name.startswith(group + "/") else name
 
 
@@ -112,8 +78,8 @@ class _Reader:
 
     def __init__(self, doc: dict[str, Any]) -> None:
         self.doc = doc
-        tools = _dict(_dict(doc.get("metadata")).get("tools"))
-        self.own = any(c.get("name") == "aibom" for c in _dicts(tools.get("components")))
+        tools = js.mapping(js.mapping(doc.get("metadata")).get("tools"))
+        self.own = any(c.get("name") == "aibom" for c in js.dicts(tools.get("components")))
         self.unknowns: list[m.Unknown] = []
 
     def default(self, location: str) -> m.Evidence:
@@ -126,7 +92,7 @@ class _Reader:
 
     def purl(self, comp: dict[str, Any], where: str) -> str | None:
         """The component's purl when it parses; an unparsable one is recorded as unknown."""
-        value = _str(comp.get("purl"))
+        value = js.text(comp.get("purl"))
         if value is None:
             return None
         try:
@@ -140,13 +106,13 @@ class _Reader:
         self.unknowns.append(m.Unknown("bom", path, f"{what} is in the BOM but aibom does not map it"))
 
     def provenance(self) -> m.Provenance:
-        meta = _dict(self.doc.get("metadata"))
-        top = _dicts(self.doc.get("components"))
+        meta = js.mapping(self.doc.get("metadata"))
+        top = js.dicts(self.doc.get("components"))
         comp, path = self._model(meta, top)
-        props = _props(comp)
+        props = js.props(comp)
         name = _name(comp)
         purl = self.purl(comp, path)
-        repo_id = _first(props, P.REPO_ID)
+        repo_id = js.first(props, P.REPO_ID)
         if repo_id is None and purl:
             repo_id = repo_id_of_purl(purl)
         for key in sorted(set(self.doc) - MAPPED_TOP):
@@ -155,16 +121,16 @@ class _Reader:
             generator = self.own and str(other.get("bom-ref", "")).startswith(P.GENERATOR_REF)
             if other is not comp and other.get("type") not in ("data", "file") and not generator:
                 self.not_mapped(f"$.components[{i}]", f"component {_name(other)!r} ({other.get('type')})")
-        total = _first(props, P.PARAMETERS_TOTAL)
-        gated = _first(props, P.GATED)
+        total = js.first(props, P.PARAMETERS_TOTAL)
+        gated = js.first(props, P.GATED)
         prov = m.Provenance(
             name=name,
-            identity=self.evidence(_first(props, P.IDENTITY_EVIDENCE), path),
-            source=_first(props, P.SOURCE) or "cyclonedx",
+            identity=self.evidence(js.first(props, P.IDENTITY_EVIDENCE), path),
+            source=js.first(props, P.SOURCE) or "cyclonedx",
             repo_id=repo_id,
-            revision=_str(comp.get("version")),
+            revision=js.text(comp.get("version")),
             purl=purl,
-            description=_str(comp.get("description")),
+            description=js.text(comp.get("description")),
             author=self._author(comp),
             gated=None if gated is None else gated == "true",
             files=self._files(comp, top, path),
@@ -173,19 +139,19 @@ class _Reader:
             base_models=self._base_models(comp, path),
             references=self._references(comp, props, path),
             card=self._card(comp, path),
-            parameters=m.Fact(count, self.evidence(_first(props, P.PARAMETERS_EVIDENCE), path))
-            if (count := _count(total)) is not None
+            parameters=m.Fact(count, self.evidence(js.first(props, P.PARAMETERS_EVIDENCE), path))
+            if (count := js.count(total)) is not None
             else None,
             properties=self._properties(comp, props, path),
             assessments=self._assessments(),
         )
-        recorded = tuple(m.Unknown(*(f or "" for f in P.unpack(u, 3))) for u in _all(props, P.UNKNOWN))
+        recorded = tuple(m.Unknown(*(f or "" for f in P.unpack(u, 3))) for u in js.every(props, P.UNKNOWN))
         # after every part was read; a BOM that names the model as its own ancestor is not believed
         return prov.with_changes(unknowns=recorded + tuple(self.unknowns)).without_self_ancestry()
 
     def _model(self, meta: dict[str, Any], top: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
         """The model component: metadata.component, else the first machine-learning-model component."""
-        mc = _dict(meta.get("component"))
+        mc = js.mapping(meta.get("component"))
         if mc.get("type") == "machine-learning-model":
             return mc, "$.metadata.component"
         for i, c in enumerate(top):
@@ -195,34 +161,34 @@ class _Reader:
         return mc, "$.metadata.component"
 
     def _author(self, comp: dict[str, Any]) -> str | None:
-        for contact in _dicts(comp.get("authors")):
-            if _str(contact.get("name")):
+        for contact in js.dicts(comp.get("authors")):
+            if js.text(contact.get("name")):
                 return contact["name"]
         return (
-            _str(comp.get("author"))
-            or _str(_dict(comp.get("supplier")).get("name"))
-            or _str(_dict(comp.get("manufacturer")).get("name"))
+            js.text(comp.get("author"))
+            or js.text(js.mapping(comp.get("supplier")).get("name"))
+            or js.text(js.mapping(comp.get("manufacturer")).get("name"))
         )
 
     def _licenses(self, comp: dict[str, Any], path: str) -> tuple[m.License, ...]:
         where = f"{path}.licenses"
-        packed = _all(_props(comp), P.LICENSE)
+        packed = js.every(js.props(comp), P.LICENSE)
         if packed or self.own:
             return tuple(P.unpack_license(P.unpack(v, P.LICENSE_FIELDS + 4), self.default(where)) for v in packed)
         out = []
-        for entry in _dicts(comp.get("licenses")):
+        for entry in js.dicts(comp.get("licenses")):
             ev = self.default(where)
-            if _str(entry.get("expression")):
+            if js.text(entry.get("expression")):
                 out.append(resolve(entry["expression"], ev))
                 continue
-            lic = _dict(entry.get("license"))
-            raw = _str(lic.get("id")) or _str(lic.get("name"))
+            lic = js.mapping(entry.get("license"))
+            raw = js.text(lic.get("id")) or js.text(lic.get("name"))
             if raw:
-                out.append(resolve(raw, ev, name=_str(lic.get("name")), url=_str(lic.get("url"))))
+                out.append(resolve(raw, ev, name=js.text(lic.get("name")), url=js.text(lic.get("url"))))
         return tuple(out)
 
     def _files(self, comp: dict[str, Any], top: list[dict[str, Any]], path: str) -> tuple[m.FileEntry, ...]:
-        nested = [(c, f"{path}.components[{i}]") for i, c in enumerate(_dicts(comp.get("components")))]
+        nested = [(c, f"{path}.components[{i}]") for i, c in enumerate(js.dicts(comp.get("components")))]
         loose = [(c, f"$.components[{i}]") for i, c in enumerate(top)]
         out = []
         for c, where in nested + loose:
@@ -230,51 +196,53 @@ class _Reader:
                 if where.startswith(path + "."):
                     self.not_mapped(where, f"component {_name(c)!r} ({c.get('type')})")
                 continue
-            props = _props(c)
-            sha = next((_str(h.get("content")) for h in _dicts(c.get("hashes")) if h.get("alg") == "SHA-256"), None)
+            props = js.props(c)
+            sha = next((js.text(h.get("content")) for h in js.dicts(c.get("hashes")) if h.get("alg") == "SHA-256"),
+                       None)
             if sha is not None and not SHA256.fullmatch(sha):
                 self.unknowns.append(m.Unknown("bom", f"{where}.hashes", f"not a SHA-256 digest: {sha[:80]!r}"))
                 sha = None
             sha = sha.lower() if sha else None
-            size = _first(props, P.FILE_SIZE)
-            role = _first(props, P.FILE_ROLE)
+            size = js.first(props, P.FILE_SIZE)
+            role = js.first(props, P.FILE_ROLE)
             out.append(
                 m.FileEntry(
                     path=_name(c),
-                    size=_count(size),
+                    size=js.count(size),
                     sha256=sha,
                     role=role if role in m.FILE_ROLES else "other",  # type: ignore[arg-type]
-                    evidence=self.evidence(_first(props, P.EVIDENCE), where),
+                    evidence=self.evidence(js.first(props, P.EVIDENCE), where),
                     weights=self._weights(props, where),
                 )
             )
         return tuple(out)
 
     def _weights(self, props: list[tuple[str, str]], where: str) -> m.WeightInfo | None:
-        fmt = _first(props, P.WEIGHTS_FORMAT)
+        fmt = js.first(props, P.WEIGHTS_FORMAT)
         if fmt is None:
             return None
         params = tuple(
             (k.removeprefix(P.WEIGHTS_PARAMETERS), n)
             for k, v in props
-            if k.startswith(P.WEIGHTS_PARAMETERS) and (n := _count(v)) is not None
+            if k.startswith(P.WEIGHTS_PARAMETERS) and (n := js.count(v)) is not None
         )
-        meta = tuple((k or "", v or "") for k, v in (P.unpack(x, 2) for x in _all(props, P.WEIGHTS_METADATA)))
+        meta = tuple((k or "", v or "") for k, v in (P.unpack(x, 2) for x in js.every(props, P.WEIGHTS_METADATA)))
         return m.WeightInfo(
             format=fmt,
-            evidence=self.evidence(_first(props, P.WEIGHTS_EVIDENCE), where),
+            evidence=self.evidence(js.first(props, P.WEIGHTS_EVIDENCE), where),
             parameters=params,
             metadata=meta,
-            risks=tuple(_all(props, P.RISK)),
+            risks=tuple(js.every(props, P.RISK)),
         )
 
     def _datasets(self, comp: dict[str, Any], top: list[dict[str, Any]], path: str) -> tuple[m.Dataset, ...]:
-        by_ref = {c["bom-ref"]: (c, i) for i, c in enumerate(top) if c.get("type") == "data" and _str(c.get("bom-ref"))}
-        params = _dict(_dict(comp.get("modelCard")).get("modelParameters"))
+        by_ref = {c["bom-ref"]: (c, i) for i, c in enumerate(top)
+                  if c.get("type") == "data" and js.text(c.get("bom-ref"))}
+        params = js.mapping(js.mapping(comp.get("modelCard")).get("modelParameters"))
         out: list[m.Dataset] = []
         seen: set[str] = set()
-        for j, entry in enumerate(_dicts(params.get("datasets"))):
-            ref = _str(entry.get("ref"))
+        for j, entry in enumerate(js.dicts(params.get("datasets"))):
+            ref = js.text(entry.get("ref"))
             where = f"{path}.modelCard.modelParameters.datasets[{j}]"
             if ref is not None and ref in by_ref:
                 if ref not in seen:
@@ -283,57 +251,57 @@ class _Reader:
                     out.append(self._dataset(c, f"$.components[{i}]"))
             elif ref is not None:
                 self.unknowns.append(m.Unknown("bom", where, f"dataset reference {ref!r} points at no data component"))
-            elif _str(entry.get("name")):
-                url = _str(_dict(entry.get("contents")).get("url"))
+            elif js.text(entry.get("name")):
+                url = js.text(js.mapping(entry.get("contents")).get("url"))
                 out.append(
                     m.Dataset(
                         id=entry["name"],
                         evidence=self.default(where),
                         url=url,
-                        description=_str(entry.get("description")),
+                        description=js.text(entry.get("description")),
                     )
                 )
         for i, c in enumerate(top):
-            if c.get("type") == "data" and _str(c.get("bom-ref")) not in seen:
+            if c.get("type") == "data" and js.text(c.get("bom-ref")) not in seen:
                 out.append(self._dataset(c, f"$.components[{i}]"))
         return tuple(out)
 
     def _dataset(self, c: dict[str, Any], where: str) -> m.Dataset:
-        props = _props(c)
-        data = next(iter(_dicts(c.get("data"))), {})
+        props = js.props(c)
+        data = next(iter(js.dicts(c.get("data"))), {})
         ds_id = _name(c)
-        url = _str(_dict(data.get("contents")).get("url")) or next(
-            (_str(r.get("url")) for r in _dicts(c.get("externalReferences"))), None
+        url = js.text(js.mapping(data.get("contents")).get("url")) or next(
+            (js.text(r.get("url")) for r in js.dicts(c.get("externalReferences"))), None
         )
-        gated = _first(props, P.GATED)
-        data_name = _str(data.get("name"))
+        gated = js.first(props, P.GATED)
+        data_name = js.text(data.get("name"))
         return m.Dataset(
             id=ds_id,
-            evidence=self.evidence(_first(props, P.EVIDENCE), where),
+            evidence=self.evidence(js.first(props, P.EVIDENCE), where),
             name=data_name if data_name != ds_id else None,
             url=url,
             licenses=self._licenses(c, where),
             gated=None if gated is None else gated == "true",
-            usage=_first(props, P.DATASET_USAGE) or "training",
-            revision=_str(c.get("version")),
-            description=_str(c.get("description")) or _str(data.get("description")),
-            generator=_first(props, P.DATASET_GENERATOR),
-            seed_source=_first(props, P.DATASET_SEED_SOURCE),
+            usage=js.first(props, P.DATASET_USAGE) or "training",
+            revision=js.text(c.get("version")),
+            description=js.text(c.get("description")) or js.text(data.get("description")),
+            generator=js.first(props, P.DATASET_GENERATOR),
+            seed_source=js.first(props, P.DATASET_SEED_SOURCE),
         )
 
     def _base_models(self, comp: dict[str, Any], path: str) -> tuple[m.BaseModel, ...]:
         out = []
-        for i, c in enumerate(_dicts(_dict(comp.get("pedigree")).get("ancestors"))):
+        for i, c in enumerate(js.dicts(js.mapping(comp.get("pedigree")).get("ancestors"))):
             where = f"{path}.pedigree.ancestors[{i}]"
-            props = _props(c)
-            relation = _first(props, P.RELATION)
+            props = js.props(c)
+            relation = js.first(props, P.RELATION)
             out.append(
                 m.BaseModel(
                     id=_name(c),
                     relation=relation if relation in m.RELATIONS else "unknown",  # type: ignore[arg-type]
-                    evidence=self.evidence(_first(props, P.EVIDENCE), where),
+                    evidence=self.evidence(js.first(props, P.EVIDENCE), where),
                     purl=self.purl(c, where),
-                    revision=_str(c.get("version")),
+                    revision=js.text(c.get("version")),
                     licenses=self._licenses(c, where),
                 )
             )
@@ -343,10 +311,10 @@ class _Reader:
         where = f"{path}.externalReferences"
         if self.own:
             licenses: dict[str, list[m.License]] = {}
-            for v in _all(props, P.REFERENCE_LICENSE):
+            for v in js.every(props, P.REFERENCE_LICENSE):
                 fields = P.unpack(v, 1 + P.LICENSE_FIELDS + 4)
                 licenses.setdefault(fields[0] or "", []).append(P.unpack_license(fields[1:], self.default(where)))
-            packed = _all(props, P.REFERENCE)
+            packed = js.every(props, P.REFERENCE)
             index = P.reference_index(packed)
             out = []
             for v in packed:
@@ -367,33 +335,34 @@ class _Reader:
                 url=r["url"],
                 purpose=PURPOSES.get(str(r.get("type")), "other"),
                 evidence=self.default(f"{where}[{i}]"),
-                comment=_str(r.get("comment")),
+                comment=js.text(r.get("comment")),
             )
-            for i, r in enumerate(_dicts(comp.get("externalReferences")))
-            if _str(r.get("url"))
+            for i, r in enumerate(js.dicts(comp.get("externalReferences")))
+            if js.text(r.get("url"))
         )
 
     def _card(self, comp: dict[str, Any], path: str) -> m.CardFacts:
-        card = _dict(comp.get("modelCard"))
+        card = js.mapping(comp.get("modelCard"))
         where = f"{path}.modelCard"
         for key in sorted(set(card) - MAPPED_CARD):
             self.not_mapped(f"{where}.{key}", f"modelCard.{key}")
-        params = _dict(card.get("modelParameters"))
-        props = _props(card)
+        params = js.mapping(card.get("modelParameters"))
+        props = js.props(card)
 
         def fact(key: str, attr: str) -> m.Fact[str] | None:
-            value = _str(params.get(key))
+            value = js.text(params.get(key))
             if value is None:
                 return None
-            return m.Fact(value, self.evidence(_first(props, P.CARD_EVIDENCE[attr]), f"{where}.modelParameters.{key}"))
+            evidence = self.evidence(js.first(props, P.CARD_EVIDENCE[attr]), f"{where}.modelParameters.{key}")
+            return m.Fact(value, evidence)
 
-        library = _first(props, P.LIBRARY)
-        languages = _first(props, P.LANGUAGES)
+        library = js.first(props, P.LIBRARY)
+        languages = js.first(props, P.LANGUAGES)
         return m.CardFacts(
             task=fact("task", "task"),
             architecture_family=fact("architectureFamily", "architecture_family"),
             model_architecture=fact("modelArchitecture", "model_architecture"),
-            library=m.Fact(library, self.evidence(_first(props, P.CARD_EVIDENCE["library"]), where))
+            library=m.Fact(library, self.evidence(js.first(props, P.CARD_EVIDENCE["library"]), where))
             if library
             else None,
             languages=tuple(x for x in languages.split(",") if x) if languages else (),
@@ -405,7 +374,7 @@ class _Reader:
         )
 
     def _metrics(self, card: dict[str, Any], props: list[tuple[str, str]], where: str) -> tuple[m.Metric, ...]:
-        packed = _all(props, P.METRIC)
+        packed = js.every(props, P.METRIC)
         if packed or self.own:
             out = []
             for v in packed:
@@ -422,13 +391,13 @@ class _Reader:
                     )
                 )
             return tuple(out)
-        metrics = _dicts(_dict(card.get("quantitativeAnalysis")).get("performanceMetrics"))
+        metrics = js.dicts(js.mapping(card.get("quantitativeAnalysis")).get("performanceMetrics"))
         return tuple(
             m.Metric(
                 type=str(x.get("type", "")),
                 value=str(x.get("value", "")),
                 evidence=self.default(f"{where}.quantitativeAnalysis.performanceMetrics[{i}]"),
-                dataset=_str(x.get("slice")),
+                dataset=js.text(x.get("slice")),
             )
             for i, x in enumerate(metrics)
             if x.get("type") is not None or x.get("value") is not None
@@ -437,7 +406,7 @@ class _Reader:
     def _considerations(
         self, card: dict[str, Any], props: list[tuple[str, str]], where: str
     ) -> tuple[m.Consideration, ...]:
-        cons = _dict(card.get("considerations"))
+        cons = js.mapping(card.get("considerations"))
         texts: dict[str, list[str]] = {}
         for kind, key in modelcard.CONSIDERATION_FIELDS.items():
             texts[kind] = (
@@ -446,17 +415,18 @@ class _Reader:
                 else []
             )
         texts["ethical-considerations"] = [
-            x["name"] for x in _dicts(cons.get("ethicalConsiderations")) if _str(x.get("name"))
+            x["name"] for x in js.dicts(cons.get("ethicalConsiderations")) if js.text(x.get("name"))
         ]
         texts["fairness"] = [
-            _str(x.get("harms")) or _str(x.get("groupAtRisk")) or "" for x in _dicts(cons.get("fairnessAssessments"))
+            js.text(x.get("harms")) or js.text(x.get("groupAtRisk")) or ""
+            for x in js.dicts(cons.get("fairnessAssessments"))
         ]
-        env = _dict(cons.get("environmentalConsiderations"))
-        for name, value in _props(env) + props:
+        env = js.mapping(cons.get("environmentalConsiderations"))
+        for name, value in js.props(env) + props:
             if name.startswith(P.CONSIDERATION_PREFIX):
                 texts.setdefault(name.removeprefix(P.CONSIDERATION_PREFIX), []).append(value)
         out: list[m.Consideration] = []
-        for packed in _all(props, P.CONSIDERATION):
+        for packed in js.every(props, P.CONSIDERATION):
             kind, *ev = P.unpack(packed, 5)
             if kind and texts.get(kind):
                 out.append(m.Consideration(kind, texts[kind].pop(0), P.unpack_evidence(ev, self.default(where))))
@@ -466,41 +436,41 @@ class _Reader:
 
     def _properties(self, comp: dict[str, Any], props: list[tuple[str, str]], path: str) -> tuple[m.Property, ...]:
         evidence = {}
-        for v in _all(props, P.PROPERTY_EVIDENCE):
+        for v in js.every(props, P.PROPERTY_EVIDENCE):
             name, value, *ev = P.unpack(v, 6)
             evidence[(name or "", value or "")] = P.unpack_evidence(ev, self.default(path))
         where = f"{path}.properties"
         out = [m.Property(k, v, evidence.get((k, v), self.default(where))) for k, v in props if k not in P.OWN]
         if not self.own:
             card_where = f"{path}.modelCard.properties"
-            out += [m.Property(k, v, self.default(card_where)) for k, v in _props(_dict(comp.get("modelCard")))]
+            out += [m.Property(k, v, self.default(card_where)) for k, v in js.props(js.mapping(comp.get("modelCard")))]
         return tuple(out)
 
     def _assessments(self) -> tuple[m.Assessment, ...]:
-        standards = _dicts(_dict(self.doc.get("definitions")).get("standards"))
+        standards = js.dicts(js.mapping(self.doc.get("definitions")).get("standards"))
         requirements = {
-            r["bom-ref"]: r for s in standards for r in _dicts(s.get("requirements")) if _str(r.get("bom-ref"))
+            r["bom-ref"]: r for s in standards for r in js.dicts(s.get("requirements")) if js.text(r.get("bom-ref"))
         }
-        decl = _dict(self.doc.get("declarations"))
-        claims = {c["bom-ref"]: c for c in _dicts(decl.get("claims")) if _str(c.get("bom-ref"))}
-        evidence = {e["bom-ref"]: e for e in _dicts(decl.get("evidence")) if _str(e.get("bom-ref"))}
+        decl = js.mapping(self.doc.get("declarations"))
+        claims = {c["bom-ref"]: c for c in js.dicts(decl.get("claims")) if js.text(c.get("bom-ref"))}
+        evidence = {e["bom-ref"]: e for e in js.dicts(decl.get("evidence")) if js.text(e.get("bom-ref"))}
         out = []
-        for att in _dicts(decl.get("attestations")):
+        for att in js.dicts(decl.get("attestations")):
             profile, *summary = P.unpack(str(att.get("summary", "")), 1 + str(att.get("summary", "")).count("|"))
             findings = []
-            for entry in _dicts(att.get("map")):
+            for entry in js.dicts(att.get("map")):
                 req = requirements.get(str(entry.get("requirement")), {})
-                claim = claims.get(next(iter(_strs(entry.get("claims"))), ""), {})
-                conf = _dict(entry.get("conformance"))
+                claim = claims.get(next(iter(js.texts(entry.get("claims"))), ""), {})
+                conf = js.mapping(entry.get("conformance"))
                 findings.append(
                     m.Finding(
-                        requirement=_str(req.get("identifier")) or str(entry.get("requirement", "")),
-                        title=_str(req.get("title")) or "",
+                        requirement=js.text(req.get("identifier")) or str(entry.get("requirement", "")),
+                        title=js.text(req.get("title")) or "",
                         status=_status(claim, conf),
-                        reason=_str(claim.get("reasoning")) or "",
-                        fix=_str(conf.get("rationale")) or "",
+                        reason=js.text(claim.get("reasoning")) or "",
+                        fix=js.text(conf.get("rationale")) or "",
                         evidence=tuple(
-                            self._evidence_object(evidence.get(ref, {})) for ref in _strs(claim.get("evidence"))
+                            self._evidence_object(evidence.get(ref, {})) for ref in js.texts(claim.get("evidence"))
                         ),
                     )
                 )
@@ -509,8 +479,8 @@ class _Reader:
         return tuple(out)
 
     def _evidence_object(self, obj: dict[str, Any]) -> m.Evidence:
-        data = next(iter(_dicts(obj.get("data"))), {})
-        return self.evidence(_str(data.get("name")), "$.declarations.evidence")
+        data = next(iter(js.dicts(obj.get("data"))), {})
+        return self.evidence(js.text(data.get("name")), "$.declarations.evidence")
 
 
 def _status(claim: dict[str, Any], conformance: dict[str, Any]) -> m.Status:
