@@ -19,10 +19,20 @@ Method = Literal["declared", "computed", "inferred"]
 FileRole = Literal["weights", "config", "tokenizer", "code", "doc", "license", "other"]
 Relation = Literal["fine-tune", "adapter", "quantized", "merge", "unknown"]
 Status = Literal["met", "unmet", "partial", "unknown"]
+ReferencePurpose = Literal[
+    "repository", "website", "distribution", "model-card", "data-card", "research-paper", "technical-report",
+    "training-code", "inference-code", "evaluation-code", "data-preprocessing-code", "supporting-libraries",
+    "model-architecture", "intermediate-checkpoints", "evaluation-data", "evaluation-results", "sample-outputs",
+    "other",
+]
+"""What a reference is to its subject; the MOF components that are documents or code have one each."""
+DatasetUsage = Literal["training", "fine-tuning", "evaluation"]
 
 METHODS: tuple[str, ...] = get_args(Method)
 FILE_ROLES: tuple[str, ...] = get_args(FileRole)
 RELATIONS: tuple[str, ...] = get_args(Relation)
+REFERENCE_PURPOSES: tuple[str, ...] = get_args(ReferencePurpose)
+DATASET_USAGES: tuple[str, ...] = get_args(DatasetUsage)
 STATUSES: tuple[str, ...] = get_args(Status)
 STATUS_ORDER: tuple[Status, ...] = ("unmet", "partial", "unknown", "met")
 """Statuses from worst to best: how score summarises findings and diff ranks a change of status."""
@@ -134,7 +144,7 @@ class Dataset:
     url: str | None = None
     licenses: tuple[License, ...] = ()
     gated: bool | None = None
-    usage: str = "training"
+    usage: DatasetUsage = "training"
     revision: str | None = None
     description: str | None = None
     generator: str | None = None
@@ -158,7 +168,7 @@ class Reference:
     """A link to something outside the model files: code, paper, card, website."""
 
     url: str
-    purpose: str
+    purpose: ReferencePurpose
     evidence: Evidence
     licenses: tuple[License, ...] = ()
     commit: str | None = None

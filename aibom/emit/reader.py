@@ -282,7 +282,7 @@ class _Reader:
             url=url,
             licenses=self._licenses(c, where),
             gated=None if gated is None else gated == "true",
-            usage=js.first(props, P.DATASET_USAGE) or "training",
+            usage=_vocabulary(js.first(props, P.DATASET_USAGE), m.DATASET_USAGES, "training"),
             revision=js.text(c.get("version")),
             description=js.text(c.get("description")) or js.text(data.get("description")),
             generator=js.first(props, P.DATASET_GENERATOR),
@@ -322,7 +322,7 @@ class _Reader:
                 out.append(
                     m.Reference(
                         url=url or "",
-                        purpose=purpose or "other",
+                        purpose=_vocabulary(purpose, m.REFERENCE_PURPOSES, "other"),
                         evidence=P.unpack_evidence(ev, self.default(where)),
                         licenses=tuple(licenses.get(index[v]) or licenses.get(url or "", ())),
                         commit=commit,
@@ -492,3 +492,9 @@ def _status(claim: dict[str, Any], conformance: dict[str, Any]) -> m.Status:
     if isinstance(score, int | float):
         return "met" if score >= 1 else "unmet" if score <= 0 else "partial"
     return "unknown"
+
+
+def _vocabulary(value: str | None, known: tuple[str, ...], fallback: str) -> Any:
+    """A value read from a BOM kept only when it is one of the model's vocabulary (another tool's
+    word reads as the fallback)."""
+    return value if value in known else fallback
