@@ -4,6 +4,7 @@
     bom = api.generate("fixtures/models/tiny-llama-ft", reproducible=True, score="core")
     print(bom.provenance.name, bom.assessment and bom.assessment.findings[0].status)
     open("model.cdx.json", "w").write(bom.text)
+    changes = api.compare(api.load("old.cdx.json"), bom.provenance, profile="core")
 """
 
 from __future__ import annotations
@@ -11,10 +12,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from aibom.collect.options import CollectOptions
 from aibom.errors import AibomError, InputError
 from aibom.model import Assessment, Provenance
+
+if TYPE_CHECKING:
+    from aibom.diff import Changes
 
 
 @dataclass(frozen=True)
@@ -107,3 +112,18 @@ def load(target: str, options: CollectOptions | None = None) -> Provenance:
     if options.declarations is not None:
         prov = decl.apply(prov, decl.load(options.declarations)).without_self_ancestry()
     return prov
+
+
+def compare(old: Provenance, new: Provenance, *, profile: str | None = None) -> Changes:
+    """What changed from `old` to `new`. With `profile`, both sides are scored afresh first (an
+    assessment a BOM embeds for that profile is replaced), so openness changes are compared too."""
+    from aibom.diff import compare as diff
+
+    if profile:
+        old, new = (_rescored(p, profile) for p in (old, new))
+    return diff(old, new)
+
+
+def _rescored(prov: Provenance, profile: str) -> Provenance:
+    fresh = assess(prov, profile)
+    return prov.with_changes(assessments=(*(a for a in prov.assessments if a.profile != fresh.profile), fresh))

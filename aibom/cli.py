@@ -118,20 +118,9 @@ def _fail_on_groups(ctx: click.Context, param: click.Parameter, value: tuple[str
 def diff(old: str, new: str, fmt: str, fail_on: tuple[str, ...], profile: str | None,
          output: Path | None) -> None:
     """What changed from OLD to NEW: each a BOM .json file, a model folder or a Hub repo id."""
-    from aibom.diff import compare
     from aibom.render.diff import render
 
-    sides = []
-    for target in (old, new):
-        prov = api.load(target, _options())
-        if profile:
-            from aibom.score.profiles import evaluate
-
-            fresh = evaluate(prov, profile)
-            kept = tuple(a for a in prov.assessments if a.profile != fresh.profile)
-            prov = prov.with_changes(assessments=(*kept, fresh))
-        sides.append(prov)
-    changes = compare(sides[0], sides[1])
+    changes = api.compare(api.load(old, _options()), api.load(new, _options()), profile=profile)
     write_output(render(changes, fmt), output)
     hits = sorted({c.kind for group in fail_on for c in changes.in_group(group)})
     if hits:

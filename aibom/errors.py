@@ -44,7 +44,7 @@ _ENVIRONMENT_ERRNOS = frozenset(
 )
 
 
-def from_os_error(exc: OSError, action: str) -> AibomError:
+def from_os_error(exc: OSError, action: str, hint: str = "") -> AibomError:
     """The one mapping of an OS error to an exit code, worded ``{action}: {reason}``.
 
     The rule: the environment's fault (exit 3) when the path is right but this machine refuses or
@@ -54,4 +54,4 @@ def from_os_error(exc: OSError, action: str) -> AibomError:
     reason = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc))
     error = EnvironmentFailure if exc.errno in _ENVIRONMENT_ERRNOS or isinstance(exc, PermissionError) \
         else InputError
-    return error(f"{action}: {reason}")
+    return error(f"{action}: {reason}", hint)

@@ -60,6 +60,8 @@ PROP_WEIGHTS_AVAILABLE = "aibom:weights-available"
 """Property name: ``"false"`` when the publisher declares the weights are not released."""
 PROP_ACCESS = "aibom:access"
 """Property name: how the model can be used, ``open``, ``gated`` or ``api-only`` (declared)."""
+PROP_VERSION = "aibom:version"
+"""Property name: the model's declared version (declarations, MOT files)."""
 
 
 @dataclass(frozen=True)

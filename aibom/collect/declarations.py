@@ -19,6 +19,7 @@ from aibom.errors import InputError
 from aibom.identity import hub_purl
 from aibom.model import (
     PROP_ACCESS,
+    PROP_VERSION,
     PROP_WEIGHTS_AVAILABLE,
     BaseModel,
     Dataset,
@@ -31,7 +32,6 @@ from aibom.model import (
 
 COLLECTOR = "declarations"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "declarations.schema.json"
-VERSION = "aibom:version"
 T = TypeVar("T")
 MAX_BYTES = 16 * 1024 * 1024
 
@@ -205,7 +205,7 @@ def _facts(data: dict[str, Any], path: Path) -> Provenance:
     if "access" in model:
         properties.append(Property(PROP_ACCESS, model["access"], r.evidence("/model/access")))
     if "version" in model:
-        properties.append(Property(VERSION, str(model["version"]), r.evidence("/model/version")))
+        properties.append(Property(PROP_VERSION, str(model["version"]), r.evidence("/model/version")))
 
     access = model.get("access")
     named = "name" in model or repo_id is not None

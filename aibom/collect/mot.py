@@ -15,12 +15,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from aibom.collect.declarations import VERSION
 from aibom.collect.textfiles import load_file
 from aibom.errors import InputError
 from aibom.identity import hub_model_id, hub_purl
 from aibom.licenses import resolve
-from aibom.model import Dataset, Evidence, License, Property, Provenance, Reference, Unknown
+from aibom.model import PROP_VERSION, Dataset, Evidence, License, Property, Provenance, Reference, Unknown
 from aibom.mof_components import COMPONENT_PURPOSES, MOT_COLLECTOR, Component, components
 
 DATASET_USAGE = {"Datasets": "training", "Evaluation data": "evaluation"}
@@ -158,7 +157,7 @@ def _properties(release: dict[str, Any], globals_: dict[str, License], location:
     for key in RELEASE_PROPERTIES:
         value = _text(release.get(key))
         if value:
-            name = VERSION if key == "version" else f"aibom:mot:{key}"
+            name = PROP_VERSION if key == "version" else f"aibom:mot:{key}"
             evidence = Evidence(MOT_COLLECTOR, f"{location}#release.{key}", "declared")
             props.append(Property(name, value, evidence))
     for kind, lic in globals_.items():

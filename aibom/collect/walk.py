@@ -75,9 +75,8 @@ def _walk_dir(
             _walk_dir(path, target, f"{rel}/", allowed, (*chain, target), found)
         elif stat.S_ISREG(mode):
             if not os.access(target, os.R_OK):
-                error = from_os_error(PermissionError(errno.EACCES, "Permission denied"), f"cannot read {path}")
-                error.hint = "make every file of the model folder readable, or remove it"
-                raise error
+                raise from_os_error(PermissionError(errno.EACCES, "Permission denied"), f"cannot read {path}",
+                                    "make every file of the model folder readable, or remove it")
             found.append((rel, target))
         else:
             raise InputError(

@@ -9,7 +9,6 @@ keeps what was done and remote workers need no access to OUTDIR.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -18,9 +17,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from aibom.collect.options import CollectOptions
+from aibom.collect.walk import walk
 from aibom.errors import AibomError, EnvironmentFailure, InputError
 from aibom.fleet.inventory import error_row, facts_row
 from aibom.fleet.sources import Target
+from aibom.identity import COMMIT
 from aibom.output import write_text
 
 Engine = Literal["local", "ray"]
@@ -167,7 +168,7 @@ def up_to_date(target: Target, row: dict[str, Any] | None, bom: Path) -> bool:
     if row is None or row.get("error") is not None or not bom.is_file():
         return False
     if target.kind in ("cache", "repo"):
-        return target.revision is not None and len(target.revision) == 40 and row.get("revision") == target.revision
+        return bool(target.revision and COMMIT.fullmatch(target.revision)) and row.get("revision") == target.revision
     try:
         recorded = _bom_file_sizes(bom)
         since = bom.stat().st_mtime_ns
@@ -175,16 +176,14 @@ def up_to_date(target: Target, row: dict[str, Any] | None, bom: Path) -> bool:
         if target.kind == "file":
             st = root.stat()
             return recorded == {root.name: st.st_size} and st.st_mtime_ns <= since
-        seen: dict[str, int] = {}
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = [d for d in dirs if d != ".git" and not (d == ".cache" and Path(folder) == root)]
-            for name in files:
-                st = os.lstat(os.path.join(folder, name))
-                if st.st_mtime_ns > since:
-                    return False
-                seen[Path(folder, name).relative_to(root).as_posix()] = st.st_size
+        seen = {}
+        for rel, path in walk(root):  # the very files `generate` would describe
+            st = path.stat()
+            if st.st_mtime_ns > since:
+                return False
+            seen[rel] = st.st_size
         return seen == recorded
-    except (OSError, ValueError):
+    except (OSError, ValueError, KeyError, AibomError):  # an unreadable or foreign BOM: describe again
         return False
 
 
