@@ -80,6 +80,7 @@ def emit(prov: Provenance, *, spec_version: str = "1.6", reproducible: bool = Fa
 def generate(target: str, options: CollectOptions | None = None, *, spec_version: str = "1.6",
              reproducible: bool = False, score: str | None = None, allow_copyleft: bool = False) -> Bom:
     """Collect TARGET, optionally embed an openness assessment, and emit its validated BOM."""
+    bom_time(reproducible)  # a bad SOURCE_DATE_EPOCH is refused before any file is hashed
     prov = collect(target, options)
     assessment = None
     if score:

@@ -70,14 +70,12 @@ def generate(target: str, output: Path | None, spec_version: str, repo_id: str |
              reproducible: bool, score_profile: str | None, allow_copyleft: bool, declarations: Path | None,
              cache_dir: str | None, verify_weights: bool, lineage_depth: int, jobs: int | None) -> None:
     """Write a CycloneDX AI-BOM for TARGET: a model folder, a .gguf/.onnx file or a Hub repo id."""
-    api.bom_time(reproducible)  # a bad SOURCE_DATE_EPOCH is refused before any work
     options = _options(repo_id=repo_id, revision=revision, declarations=declarations, jobs=jobs,
                        verify_weights=verify_weights, lineage_depth=lineage_depth,
                        use_cache=cache_dir is not None, cache_dir=Path(cache_dir) if cache_dir else None)
-    prov = api.collect(target, options)
-    if score_profile:
-        prov = prov.with_changes(assessments=(api.assess(prov, score_profile, allow_copyleft=allow_copyleft),))
-    write_output(api.emit(prov, spec_version=spec_version, reproducible=reproducible), output)
+    bom = api.generate(target, options, spec_version=spec_version, reproducible=reproducible, score=score_profile,
+                       allow_copyleft=allow_copyleft)
+    write_output(bom.text, output)
 
 
 @cli.command()
@@ -185,7 +183,7 @@ def scan(targets: tuple[str, ...], cache_dir: str | None, lists: tuple[Path, ...
 
     if fail_on and not score_profile:
         raise InputError("--fail-on needs --score PROFILE")
-    api.bom_time(reproducible)
+    api.bom_time(reproducible)  # a bad SOURCE_DATE_EPOCH is refused once, not for every model
     groups = []
     for spec in targets:
         path = Path(spec)

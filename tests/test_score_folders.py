@@ -53,4 +53,6 @@ def test_permissive_licenses_meet_license_and_weights(tmp_path: Path, license_id
 def test_a_license_named_in_other_is_not_called_permissive(tmp_path: Path) -> None:
     found = folder_findings(tmp_path, "license: other\nlicense_name: acme-research-license\n"
                                       "license_link: https://example.org/acme-license")
-    assert found["permissive-license"].status != "met"
+    lic = found["permissive-license"]
+    assert lic.status == "unknown"  # named, but not in the knowledge base: never met, never unmet by guess
+    assert "acme-research-license" in lic.reason
