@@ -233,6 +233,8 @@ class Request:
     query: str
     authorization: str | None
     status: int
+    bytes: int = 0
+    """Body bytes sent (0 for HEAD)."""
 
 
 @dataclass
@@ -363,7 +365,7 @@ class HubServer:
             method, split.path, split.query, auth, h.headers.get("range"), cdn
         )
         with self._lock:
-            self.requests.append(Request(method, path, split.query, auth, status))
+            self.requests.append(Request(method, path, split.query, auth, status, len(body) if method == "GET" else 0))
         h.send_response(status)
         for k, v in headers.items():
             h.send_header(k, v)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -270,14 +272,15 @@ def test_hub_declared_parameters_fill_in_when_no_header_is_read(hub) -> None:
 
 
 def test_gguf_parameters_declared_by_the_hub(hub) -> None:
-    """The real model info of a GGUF repo carries ``gguf.total``; the .gguf files are never fetched."""
+    """The real model info of a GGUF repo carries ``gguf.total``; of the .gguf file only a range is read
+    (here its header is malformed, so the Hub's count stands)."""
     repo = "TheBloke/Llama-2-7B-Chat-GGUF"
     files = {"README.md": card("model", repo), "llama-2-7b-chat.Q4_K_M.gguf": b"GGUF" + bytes(60)}
     hub.add_model(repo, files, gguf={"total": 6738415616, "architecture": "llama", "context_length": 4096})
     prov = collect(repo, lineage_depth=0)
     assert prov.parameters is not None and prov.parameters.value == 6738415616
     assert prov.parameters.evidence.method == "declared"
-    assert hub.count(r"^/blobs/") == 0
+    assert [r.status for r in hub.requests if r.path.startswith("/blobs/")] == [206]
 
 
 @pytest.mark.slow
@@ -308,3 +311,48 @@ def test_request_count_grows_linearly_with_datasets(hub) -> None:
         assert count == fixed + n + 2 * carded, counts  # info for each, HEAD+GET of each card the Hub has
         assert count <= fixed + 3 * n
     print(f"\nHub requests per generate, by datasets named: {counts} (requests, datasets with a card)")
+
+
+def test_remote_weight_headers_read_by_ranges_match_the_folder(hub, tmp_path: Path) -> None:
+    """A GGUF (with a 20,000-token vocabulary to skip) and a torch zip whose pickle imports os.system:
+    their headers come over range requests, the same facts as from a folder, far fewer bytes than
+    the files hold, and nothing is ever unpickled."""
+    from builders import Payload, make_gguf, make_torch_zip
+
+    marker = tmp_path / "ran"
+    torch_zip = make_torch_zip(tmp_path / "p.bin", pickle.dumps(Payload(marker)))
+    with zipfile.ZipFile(torch_zip, "a", zipfile.ZIP_STORED) as zf:
+        zf.writestr("archive/data/1", bytes(3 * 1024 * 1024))  # a storage: never fetched
+    weights = {
+        "tiny.Q8_0.gguf": make_gguf(tmp_path / "g.gguf", tokens=[f"token-{i}" for i in range(20_000)],
+                                    tensors={"token_embd.weight": (512, 1024)}).read_bytes(),
+        "pytorch_model.bin": torch_zip.read_bytes(),
+    }
+    files = {"README.md": b"---\nlicense: mit\n---\n# tiny\n", **weights}
+    hub.add_model("acme/tiny-gguf", files)
+    from_hub = collect("acme/tiny-gguf", lineage_depth=0)
+    from_folder = local.collect_folder(write_folder(tmp_path / "m", files), CollectOptions())
+    assert same_answer(from_hub)["files"] == same_answer(from_folder)["files"]
+    by_path = {f.path: f.weights for f in from_hub.files}
+    gguf = dict(by_path["tiny.Q8_0.gguf"].metadata)
+    assert (gguf["gguf.name"], gguf["gguf.quantization"]) == ("Tiny Llama", "Q8_0")
+    assert "pickle-dangerous-import: posix.system" in by_path["pytorch_model.bin"].risks
+    served = sum(r.bytes for r in hub.requests if r.path.startswith("/blobs/"))
+    assert served < sum(len(b) for b in weights.values()) / 4
+    assert {r.status for r in hub.requests if r.path.startswith("/blobs/")} == {206}
+    assert not marker.exists()
+
+
+def test_a_remote_header_over_the_read_budget_is_skipped_and_said(hub, monkeypatch) -> None:
+    from builders import safetensors_bytes
+
+    from aibom.collect.hf_hub import ranges
+
+    monkeypatch.setattr(ranges, "REMOTE_BUDGET", ranges.BLOCK)
+    tensors = {f"model.layers.{i}.self_attn.q_proj.weight": ("F16", [1]) for i in range(8000)}
+    files = {"README.md": b"# big\n", "model.safetensors": safetensors_bytes(tensors)}
+    assert len(files["model.safetensors"]) > ranges.BLOCK * 1.5
+    hub.add_model("acme/big-header", files)
+    info = {f.path: f.weights for f in collect("acme/big-header", lineage_depth=0).files}["model.safetensors"]
+    assert info is not None and info.risks == ()
+    assert "larger than the 262144-byte remote read budget" in dict(info.metadata)["inspection.skipped"]

@@ -17,6 +17,7 @@ from conftest import FIXTURES
 
 from aibom.collect.local import build_provenance, collect_folder, file_role
 from aibom.collect.options import CollectOptions
+from aibom.collect.source import FolderSource
 from aibom.collect.walk import walk
 from aibom.model import Evidence, FileEntry
 from aibom.score.profiles import evaluate
@@ -260,7 +261,8 @@ def test_build_provenance_reads_only_listed_files(tmp_path: Path) -> None:
         FileEntry("README.md", 36, None, "doc", ev),
         FileEntry("model.safetensors", 10**9, "ab" * 32, "weights", ev),
     ]
-    prov = build_provenance(root, files, collector="hf-hub", repo_id="o/n", revision="abc1234", fallback_name="n")
+    source = FolderSource(dict(walk(root)), "hf-hub")
+    prov = build_provenance(source, files, repo_id="o/n", revision="abc1234", fallback_name="n")
     assert [f.path for f in prov.files] == ["README.md", "model.safetensors"]
     assert prov.card.model_architecture is None  # config.json was not among the files
     assert prov.source == "hf-hub" and prov.purl == "pkg:huggingface/o/n@abc1234"
@@ -373,12 +375,11 @@ def test_shard_index_in_a_subfolder(tmp_path: Path) -> None:
         {"unet/m.safetensors.index.json": json.dumps(index), "unet/m-1.safetensors": b"x", "m-2.safetensors": b"y"},
     )
     prov = build_provenance(
-        root,
+        FolderSource(dict(walk(root))),
         [
             FileEntry(p, 1, "00" * 32, file_role(p), Evidence("local", p, "computed"))
             for p in ("m-2.safetensors", "unet/m-1.safetensors", "unet/m.safetensors.index.json")
         ],
-        collector="local",
         repo_id=None,
         revision=None,
         fallback_name="model",
@@ -428,12 +429,12 @@ def test_a_failure_while_files_hash_stops_the_hashing(tmp_path: Path, monkeypatc
     walked = walk(root)
     running = HashRun([p for _, p in walked], jobs=1)
 
-    def broken(path: Path, rel: str, collector: str) -> None:
+    def broken(source: FolderSource, rel: str) -> None:
         raise InputError(f"{rel}: unreadable header")
 
     monkeypatch.setattr(local.weights, "inspect", broken)
     with pytest.raises(InputError, match="unreadable header"):
-        local.describe_files(walked, running, collector="local")
+        local.describe_files(FolderSource(dict(walked)), running)
     assert not any(t.is_alive() for t in running.threads)
     assert len(running.results) < len(walked)
 

@@ -25,7 +25,9 @@ from builders import (
 from conftest import FIXTURES
 from huggingface_hub import parse_local_safetensors_file_metadata
 
+from aibom.collect.source import FolderSource
 from aibom.collect.weights import chat_template_code, inspect
+from aibom.model import WeightInfo
 
 LLAMA3_TEMPLATE = (
     "{% set loop_messages = messages %}{% for message in loop_messages %}"
@@ -39,10 +41,15 @@ LLAMA3_TEMPLATE = (
 # --- safetensors --------------------------------------------------------------------------------
 
 
+def inspect_file(path: Path, rel: str) -> WeightInfo | None:
+    """What `inspect` says of the file at `path` listed as `rel`, as a folder collector would see it."""
+    return inspect(FolderSource({rel: path}), rel)
+
+
 def test_safetensors_dtypes_counts_metadata(tmp_path: Path) -> None:
     path = write_safetensors(tmp_path / "model.safetensors",
                             {"a": ("F32", [3, 4]), "b": ("BF16", [10]), "c": ("F32", [2])}, {"format": "pt"})
-    info = inspect(path, "model.safetensors")
+    info = inspect_file(path, "model.safetensors")
     assert info is not None and info.format == "safetensors"
     assert info.parameters == (("BF16", 10), ("F32", 14))
     assert info.parameter_count == 24
@@ -58,13 +65,13 @@ def test_agrees_with_huggingface_hub_on_the_fixture_models() -> None:
     files = sorted(FIXTURES.rglob("*.safetensors"))
     assert files
     for path in files:
-        info = inspect(path, path.name)
+        info = inspect_file(path, path.name)
         assert info is not None and info.risks == ()
         assert dict(info.parameters) == parse_local_safetensors_file_metadata(path).parameter_count
 
 
 def test_scalar_tensor_counts_one(tmp_path: Path) -> None:
-    info = inspect(write_safetensors(tmp_path / "s.safetensors", {"s": ("I64", [])}), "s.safetensors")
+    info = inspect_file(write_safetensors(tmp_path / "s.safetensors", {"s": ("I64", [])}), "s.safetensors")
     assert info is not None and info.parameters == (("I64", 1),)
 
 
@@ -81,7 +88,7 @@ def test_bad_tensor_entries_are_malformed(tmp_path: Path, header: object, why: s
     raw = json.dumps(header).encode()
     path = tmp_path / "bad.safetensors"
     path.write_bytes(safetensors_claiming(len(raw), raw + bytes(8)))
-    info = inspect(path, "bad.safetensors")
+    info = inspect_file(path, "bad.safetensors")
     assert info is not None and info.parameters == ()
     assert len(info.risks) == 1 and info.risks[0].startswith("malformed-header: ") and why in info.risks[0]
     assert dict(info.metadata)["header.error"] in info.risks[0]
@@ -90,14 +97,14 @@ def test_bad_tensor_entries_are_malformed(tmp_path: Path, header: object, why: s
 def test_data_shorter_than_offsets_is_malformed(tmp_path: Path) -> None:
     path = write_safetensors(tmp_path / "t.safetensors", {"a": ("F32", [4])})
     path.write_bytes(path.read_bytes()[:-4])
-    info = inspect(path, "t.safetensors")
+    info = inspect_file(path, "t.safetensors")
     assert info is not None and "cover 16 bytes but the file holds 12" in info.risks[0]
 
 
 def test_non_weight_files_are_none(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text("{}")
-    assert inspect(tmp_path / "config.json", "config.json") is None
-    assert inspect(tmp_path / "config.json", "model.safetensors.index.json") is None
+    assert inspect_file(tmp_path / "config.json", "config.json") is None
+    assert inspect_file(tmp_path / "config.json", "model.safetensors.index.json") is None
 
 
 # --- GGUF ---------------------------------------------------------------------------------------
@@ -107,7 +114,7 @@ def test_gguf_metadata_and_parameters(tmp_path: Path) -> None:
     path = make_gguf(tmp_path / "tiny.Q8_0.gguf", chat_template=LLAMA3_TEMPLATE, base_models=(
         {"name": "Llama 3 8B", "organization": "Meta Llama", "repo_url": "https://huggingface.co/meta-llama/Meta-Llama-3-8B"},
     ))
-    info = inspect(path, "tiny.Q8_0.gguf")
+    info = inspect_file(path, "tiny.Q8_0.gguf")
     assert info is not None and info.format == "gguf"
     assert info.parameters == (("F32", 17),)  # the writer's tensors: 3×4 + 5, no tensor data read
     meta = dict(info.metadata)
@@ -141,7 +148,7 @@ def test_gguf_large_vocabulary_is_skipped_not_built(tmp_path: Path) -> None:
     writer.write_tensors_to_file()
     writer.close()
     start = time.monotonic()
-    info = inspect(tmp_path / "vocab.gguf", "vocab.gguf")
+    info = inspect_file(tmp_path / "vocab.gguf", "vocab.gguf")
     assert time.monotonic() - start < 5  # gguf.GGUFReader builds an array per token: seconds and hundreds of MB
     assert info is not None and info.parameters == (("F32", 4),) and info.risks == ()
     meta = dict(info.metadata)
@@ -150,7 +157,7 @@ def test_gguf_large_vocabulary_is_skipped_not_built(tmp_path: Path) -> None:
 
 
 def test_gguf_without_file_type_uses_dominant_tensor_type(tmp_path: Path) -> None:
-    info = inspect(make_gguf(tmp_path / "f.gguf", file_type=None), "f.gguf")
+    info = inspect_file(make_gguf(tmp_path / "f.gguf", file_type=None), "f.gguf")
     assert info is not None
     meta = dict(info.metadata)
     assert meta["gguf.quantization"] == "F32" and meta["gguf.quantized"] == "false"
@@ -159,7 +166,7 @@ def test_gguf_without_file_type_uses_dominant_tensor_type(tmp_path: Path) -> Non
 
 def test_gguf_chat_template_with_code_is_flagged(tmp_path: Path) -> None:
     evil = "{{ ''.__class__.__mro__[1].__subclasses__() }}{% for m in messages %}{{ m.content }}{% endfor %}"
-    info = inspect(make_gguf(tmp_path / "e.gguf", chat_template=evil), "e.gguf")
+    info = inspect_file(make_gguf(tmp_path / "e.gguf", chat_template=evil), "e.gguf")
     assert info is not None
     assert info.risks == ("chat-template-code: dunder, mro, subclasses",)
 
@@ -180,7 +187,7 @@ def test_chat_template_code(template: str, found: tuple[str, ...]) -> None:
 def test_gguf_missing_extra_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = make_gguf(tmp_path / "m.gguf")
     monkeypatch.setitem(sys.modules, "gguf", None)
-    info = inspect(path, "m.gguf")
+    info = inspect_file(path, "m.gguf")
     assert info is not None and info.format == "gguf" and info.parameters == ()
     assert "install aibom[gguf]" in dict(info.metadata)["inspection.skipped"]
 
@@ -189,7 +196,7 @@ def test_gguf_missing_extra_says_how_to_install(tmp_path: Path, monkeypatch: pyt
 
 
 def test_onnx_producer_opset_metadata_parameters(tmp_path: Path) -> None:
-    info = inspect(make_onnx(tmp_path / "m.onnx"), "m.onnx")
+    info = inspect_file(make_onnx(tmp_path / "m.onnx"), "m.onnx")
     assert info is not None and info.format == "onnx"
     assert info.parameters == (("FLOAT", 9),)
     meta = dict(info.metadata)
@@ -204,7 +211,7 @@ def test_onnx_producer_opset_metadata_parameters(tmp_path: Path) -> None:
 def test_onnx_external_data_is_not_loaded(tmp_path: Path) -> None:
     path = make_onnx(tmp_path / "ext.onnx", external=True)
     (tmp_path / "ext.onnx.data").unlink()  # loading it would fail: counts come from dims alone
-    info = inspect(path, "ext.onnx")
+    info = inspect_file(path, "ext.onnx")
     assert info is not None and info.parameters == (("FLOAT", 9),)
     assert dict(info.metadata)["onnx.external_data"] == "2"
 
@@ -212,14 +219,14 @@ def test_onnx_external_data_is_not_loaded(tmp_path: Path) -> None:
 def test_onnx_garbage_is_malformed(tmp_path: Path) -> None:
     path = tmp_path / "g.onnx"
     path.write_bytes(b"\xff" * 100)
-    info = inspect(path, "g.onnx")
+    info = inspect_file(path, "g.onnx")
     assert info is not None and info.risks[0].startswith("malformed-header: not an ONNX protobuf")
 
 
 def test_onnx_over_the_size_cap_is_not_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = make_onnx(tmp_path / "big.onnx")
     monkeypatch.setattr("aibom.collect.weights.onnx.ONNX_MAX_BYTES", 100)
-    info = inspect(path, "big.onnx")
+    info = inspect_file(path, "big.onnx")
     assert info is not None and info.parameters == ()
     size = path.stat().st_size
     assert info.risks == (f"malformed-header: ONNX protobuf of {size} bytes is above the 100-byte cap",)
@@ -228,7 +235,7 @@ def test_onnx_over_the_size_cap_is_not_parsed(tmp_path: Path, monkeypatch: pytes
 def test_onnx_missing_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = make_onnx(tmp_path / "m.onnx")
     monkeypatch.setitem(sys.modules, "onnx", None)
-    info = inspect(path, "m.onnx")
+    info = inspect_file(path, "m.onnx")
     assert info is not None and "install aibom[onnx]" in dict(info.metadata)["inspection.skipped"]
 
 
@@ -239,7 +246,7 @@ def test_onnx_missing_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 def test_state_dict_pickle_is_risky_but_imports_allowlisted(tmp_path: Path, protocol: int) -> None:
     path = tmp_path / "pytorch_model.bin"
     path.write_bytes(state_dict_pickle(protocol))
-    info = inspect(path, "pytorch_model.bin")
+    info = inspect_file(path, "pytorch_model.bin")
     assert info is not None and info.format == "pickle"
     assert info.risks == ("pickle-executable-on-load",)
     meta = dict(info.metadata)
@@ -254,7 +261,7 @@ def test_reduce_payload_is_listed_never_run(tmp_path: Path, protocol: int) -> No
     marker = tmp_path / "PWNED"
     path = tmp_path / "model.pkl"
     path.write_bytes(pickle.dumps({"w": Payload(marker)}, protocol=protocol))
-    info = inspect(path, "model.pkl")
+    info = inspect_file(path, "model.pkl")
     assert not marker.exists()
     assert info is not None
     assert "pickle-dangerous-import: posix.system" in info.risks
@@ -265,7 +272,7 @@ def test_reduce_payload_is_listed_never_run(tmp_path: Path, protocol: int) -> No
 def test_torch_zip_archive_is_scanned(tmp_path: Path) -> None:
     marker = tmp_path / "PWNED"
     path = make_torch_zip(tmp_path / "model.pt", pickle.dumps(Payload(marker), protocol=2), code=True)
-    info = inspect(path, "model.pt")
+    info = inspect_file(path, "model.pt")
     assert not marker.exists()
     assert info is not None and dict(info.metadata)["pickle.container"] == "zip"
     assert info.risks == (
@@ -277,7 +284,7 @@ def test_legacy_torch_sequence_of_pickles_is_scanned_past_the_first(tmp_path: Pa
     path = tmp_path / "old.bin"
     path.write_bytes(pickle.dumps(0x1950A86A20F9469CFC6C, protocol=2) + pickle.dumps(1001, protocol=2)
                      + pickle.dumps({"w": Payload(marker)}, protocol=2) + b"\x00" * 64)
-    info = inspect(path, "old.bin")
+    info = inspect_file(path, "old.bin")
     assert info is not None and "pickle-dangerous-import: posix.system" in info.risks
     assert not marker.exists()
 
@@ -287,14 +294,14 @@ def test_stack_global_from_computed_strings_is_unresolved(tmp_path: Path) -> Non
     raw = b"\x80\x04" + b")" + b")" + b"\x93" + b"."
     path = tmp_path / "odd.pkl"
     path.write_bytes(raw)
-    info = inspect(path, "odd.pkl")
+    info = inspect_file(path, "odd.pkl")
     assert info is not None and "pickle-unresolved-import" in info.risks
 
 
 def test_garbage_pickle_scan_stops_cleanly(tmp_path: Path) -> None:
     path = tmp_path / "junk.pkl"
     path.write_bytes(b"\x80\x02\xff\xff\xff")
-    info = inspect(path, "junk.pkl")
+    info = inspect_file(path, "junk.pkl")
     assert info is not None and info.risks == ("pickle-executable-on-load",)
     assert dict(info.metadata)["pickle.scan"].startswith("stopped at byte")
 
@@ -302,14 +309,14 @@ def test_garbage_pickle_scan_stops_cleanly(tmp_path: Path) -> None:
 def test_huge_length_claim_in_pickle_is_bounded(tmp_path: Path) -> None:
     path = tmp_path / "claim.pkl"
     path.write_bytes(b"\x80\x04\x8e" + struct.pack("<Q", 2**62) + b"abc")  # BINBYTES8 claiming 4 EiB
-    info = inspect(path, "claim.pkl")
+    info = inspect_file(path, "claim.pkl")
     assert info is not None and "stopped" in dict(info.metadata)["pickle.scan"]
 
 
 def test_bin_that_is_not_a_pickle(tmp_path: Path) -> None:
     path = tmp_path / "vocab.bin"
     path.write_bytes(b"\x00\x01raw data")
-    info = inspect(path, "vocab.bin")
+    info = inspect_file(path, "vocab.bin")
     assert info is not None and info.format == "bin" and info.risks == ()
 
 
@@ -317,5 +324,5 @@ def test_opcode_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("aibom.collect.weights.pickle.PICKLE_MAX_OPCODES", 10)
     path = tmp_path / "long.pkl"
     path.write_bytes(pickle.dumps(list(range(100)), protocol=2))
-    info = inspect(path, "long.pkl")
+    info = inspect_file(path, "long.pkl")
     assert info is not None and dict(info.metadata)["pickle.scan"] == "stopped after 10 opcodes"

@@ -16,6 +16,7 @@ from huggingface_hub.file_download import repo_folder_name
 
 from aibom.collect import local
 from aibom.collect.options import CollectOptions
+from aibom.collect.source import FolderSource
 from aibom.collect.walk import start_hashing, walk
 from aibom.errors import EnvironmentFailure, InputError
 from aibom.identity import COMMIT
@@ -81,11 +82,11 @@ def collect_cache(repo_id: str, revision: str | None, options: CollectOptions) -
         raise EnvironmentFailure(missing, hint)
     snapshot = repo_path / "snapshots" / commit
     walked = walk(snapshot, allow_links_into=repo_path)
-    files = local.describe_files(walked, start_hashing(walked, options), collector=COLLECTOR)
+    source = FolderSource(dict(walked), COLLECTOR)
+    files = local.describe_files(source, start_hashing(walked, options))
     return local.build_provenance(
-        snapshot,
+        source,
         files,
-        collector=COLLECTOR,
         repo_id=repo_id,
         revision=commit,
         fallback_name=repo_id.split("/")[-1],

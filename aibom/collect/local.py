@@ -19,8 +19,9 @@ from aibom import license_text
 from aibom.collect import weights
 from aibom.collect.cards import CardInfo, parse_model_card
 from aibom.collect.options import CollectOptions
+from aibom.collect.source import FolderSource, Source
 from aibom.collect.walk import start_hashing, walk
-from aibom.errors import InputError, from_os_error
+from aibom.errors import InputError
 from aibom.hashing import HashRun
 from aibom.identity import COMMIT, hub_purl, is_hub_reference
 from aibom.model import (
@@ -85,18 +86,20 @@ def file_role(rel: str) -> FileRole:
 # -- collecting -----------------------------------------------------------------------------------
 
 
-def describe_files(walked: Sequence[tuple[str, Path]], running: HashRun, *, collector: str) -> list[FileEntry]:
-    """Inspect walked files (relative path, real path) while `running` hashes them, then describe
-    each as a file entry, in walk order."""
+def describe_files(source: FolderSource, running: HashRun) -> list[FileEntry]:
+    """Inspect the files of `source` while `running` hashes them, then describe each as a file
+    entry, in path order."""
+    rels = source.files()
     try:
-        inspected = [weights.inspect(p, rel, collector) for rel, p in walked]
+        inspected = [weights.inspect(source, rel) for rel in rels]
         hashed = running.wait()
     except BaseException:
         running.cancel()
         raise
     return [
-        FileEntry(rel, hashed[p].size, hashed[p].sha256, file_role(rel), Evidence(collector, rel, "computed"), info)
-        for (rel, p), info in zip(walked, inspected, strict=True)
+        FileEntry(rel, hashed[p].size, hashed[p].sha256, file_role(rel), Evidence(source.collector, rel, "computed"),
+                  info)
+        for rel, p, info in zip(rels, (source.paths[r] for r in rels), inspected, strict=True)
     ]
 
 
@@ -109,12 +112,12 @@ def collect_folder(path: Path, options: CollectOptions) -> Provenance:
 def collect_walked(path: Path, options: CollectOptions, walked: Sequence[tuple[str, Path]],
                    running: HashRun) -> Provenance:
     """`collect_folder` for a folder already walked whose files are being hashed."""
-    files = describe_files(walked, running, collector=COLLECTOR)
+    source = FolderSource(dict(walked), COLLECTOR)
+    files = describe_files(source, running)
     download = _download_record(path, files)
     prov = build_provenance(
-        path,
+        source,
         files,
-        collector=COLLECTOR,
         repo_id=options.repo_id,
         revision=options.revision or download.commit,
         fallback_name=path.resolve().name,
@@ -150,7 +153,7 @@ def _download_record(root: Path, files: Sequence[FileEntry]) -> _Download:
         meta = meta_root / f"{f.path}.metadata"
         if meta.is_symlink() or not meta.is_file() or not meta.resolve().is_relative_to(real_root):
             continue
-        data, _ = _read(meta.parent, meta.name, 4096)
+        data, _ = FolderSource({f.path: meta}).read(f.path, 4096)
         lines = data.decode("utf-8", errors="replace").splitlines()
         commit = lines[0].strip().lower() if lines else ""
         if not COMMIT.fullmatch(commit):
@@ -179,26 +182,26 @@ def _download_record(root: Path, files: Sequence[FileEntry]) -> _Download:
 
 
 def build_provenance(
-    root: Path,
+    source: Source,
     files: Sequence[FileEntry],
     *,
-    collector: str,
     repo_id: str | None,
     revision: str | None,
     fallback_name: str,
 ) -> Provenance:
     """Combine already-hashed `files` with what README.md, config.json, LICENSE* and shard indexes
-    under `root` say. Only files listed in `files` are read."""
+    of `source` say. Only files listed in `files` are read."""
     present = {f.path: f for f in files}
+    collector = source.collector
     unknowns: list[Unknown] = []
-    card = _card(root, present, collector, unknowns, repo_id)
-    config = _config(root, present, collector, unknowns)
+    card = _card(source, present, collector, unknowns, repo_id)
+    config = _config(source, present, collector, unknowns)
 
     name, identity = _identity(card, collector, repo_id, fallback_name)
     bases = _lineage(card.base_models, config.base, repo_id or name, bool(repo_id), present)
 
-    lics = _licenses(card.licenses, root, present, collector, unknowns)
-    props = [*config.properties, *_indexes(root, present, collector, unknowns)]
+    lics = _licenses(card.licenses, source, present, collector, unknowns)
+    props = [*config.properties, *_indexes(source, present, collector, unknowns)]
     if card.gated:
         props.append(Property(PROP_ACCESS, "gated", Evidence(collector, "README.md#front-matter", "declared")))
     parameters = _parameters(files, collector, props, unknowns)
@@ -244,33 +247,22 @@ def build_provenance(
 # -- the parts ------------------------------------------------------------------------------------
 
 
-def _read(root: Path, rel: str, limit: int) -> tuple[bytes, bool]:
-    """At most `limit` bytes of `rel` under `root`, and whether the file was longer."""
-    path = root / rel
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(limit + 1)
-    except OSError as exc:
-        raise from_os_error(exc, f"cannot read {path}") from exc
-    return data[:limit], len(data) > limit
-
-
 def _card(
-    root: Path, present: dict[str, FileEntry], collector: str, unknowns: list[Unknown], repo_id: str | None
+    source: Source, present: dict[str, FileEntry], collector: str, unknowns: list[Unknown], repo_id: str | None
 ) -> CardInfo:
     """The model card. A card that is not UTF-8 is an InputError: guessing its encoding could put
     mangled license names and dataset ids into a BOM, and the Hub itself requires UTF-8."""
     rel = next((r for r in sorted(present) if r.lower() == "readme.md"), None)
-    if rel is None or not (root / rel).is_file():
+    if rel is None:
         unknowns.append(Unknown("model", "card", "no README.md model card"))
         return CardInfo()
-    data, truncated = _read(root, rel, CARD_LIMIT)
+    data, truncated = source.read(rel, CARD_LIMIT)
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         text = decoder.decode(data, final=not truncated)
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{root / rel} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            f"{rel} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
             "save the model card as UTF-8",
         ) from exc
     if truncated:
@@ -288,10 +280,10 @@ class _Config:
     properties: tuple[Property, ...] = field(default=())
 
 
-def _config(root: Path, present: dict[str, FileEntry], collector: str, unknowns: list[Unknown]) -> _Config:
-    if "config.json" not in present or not (root / "config.json").is_file():
+def _config(source: Source, present: dict[str, FileEntry], collector: str, unknowns: list[Unknown]) -> _Config:
+    if "config.json" not in present:
         return _Config()
-    data, truncated = _read(root, "config.json", CONFIG_LIMIT)
+    data, truncated = source.read("config.json", CONFIG_LIMIT)
     if truncated:
         unknowns.append(Unknown("model", "config", f"config.json is larger than {CONFIG_LIMIT} bytes; not read"))
         return _Config()
@@ -386,7 +378,7 @@ def _lineage(
 
 def _licenses(
     card_licenses: tuple[License, ...],
-    root: Path,
+    source: Source,
     present: dict[str, FileEntry],
     collector: str,
     unknowns: list[Unknown],
@@ -394,9 +386,9 @@ def _licenses(
     """The card's licenses, then each top-level LICENSE/LICENCE/COPYING file recognised by its text."""
     out = list(card_licenses)
     for rel in sorted(present):
-        if "/" in rel or not re.match(r"^(licen[sc]e|copying)", rel.lower()) or not (root / rel).is_file():
+        if "/" in rel or not re.match(r"^(licen[sc]e|copying)", rel.lower()):
             continue
-        data, _ = _read(root, rel, LICENSE_LIMIT)
+        data, _ = source.read(rel, LICENSE_LIMIT)
         found = license_text.from_text(data.decode("utf-8", errors="replace"), Evidence(collector, rel, "inferred"))
         if found is None:
             unknowns.append(Unknown("model", "license", f"{rel}: the text is not a license aibom recognises"))
@@ -405,13 +397,11 @@ def _licenses(
     return tuple(out)
 
 
-def _indexes(root: Path, present: dict[str, FileEntry], collector: str, unknowns: list[Unknown]) -> list[Property]:
+def _indexes(source: Source, present: dict[str, FileEntry], collector: str, unknowns: list[Unknown]) -> list[Property]:
     """Sharded checkpoints: every shard an index lists must be present; its total_size is kept."""
     props: list[Property] = []
     for rel in sorted(p for p in present if p.endswith(_INDEX_SUFFIXES)):
-        if not (root / rel).is_file():
-            continue
-        data, truncated = _read(root, rel, INDEX_LIMIT)
+        data, truncated = source.read(rel, INDEX_LIMIT)
         try:
             index = None if truncated else json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from aibom.collect.options import CollectOptions
+from aibom.collect.source import FolderSource
 from aibom.collect.weights import inspect
 from aibom.errors import InputError
 from aibom.hashing import hash_files
@@ -35,7 +36,7 @@ def collect_file(path: Path, options: CollectOptions) -> Provenance:
     """The provenance of one GGUF or ONNX file, hashed and header-inspected (tensors never loaded)."""
     rel = path.name
     hashed = hash_files([path], jobs=1, progress=options.progress)[path]
-    info = inspect(path, rel, COLLECTOR)
+    info = inspect(FolderSource({rel: path}, COLLECTOR), rel)
     if info is None:
         raise InputError(f"{path} is not a .gguf or .onnx file")
     meta = dict(info.metadata)

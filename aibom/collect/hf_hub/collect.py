@@ -1,21 +1,18 @@
 """A model on the Hugging Face Hub: every fact pinned to the resolved commit, small files hashed here,
-weight files as the Hub declares them (or downloaded with --verify-weights), safetensors headers by
+weight files as the Hub declares them (or downloaded with --verify-weights), weight headers by
 ranged reads, datasets and base models looked up on the Hub."""
 
 from __future__ import annotations
 
-import struct
 import tempfile
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-from huggingface_hub import get_session, hf_hub_url
-from huggingface_hub.utils import build_hf_headers, hf_raise_for_status
-
-from aibom import __version__, licenses
+from aibom import licenses
 from aibom.collect import local, weights
 from aibom.collect.cards import RELATION_WORDS, front_matter_licenses, parse_dataset_card
 from aibom.collect.hf_hub.client import Hub
+from aibom.collect.hf_hub.ranges import HubSource
 from aibom.collect.options import CollectOptions
 from aibom.errors import EnvironmentFailure, InputError
 from aibom.hashing import hash_files
@@ -33,7 +30,6 @@ from aibom.model import (
     Reference,
     Relation,
     Unknown,
-    WeightInfo,
 )
 
 COLLECTOR = "hf-hub"
@@ -43,12 +39,6 @@ SMALL_FILE_CAP = 10 * 1024 * 1024
 
 
 """Non-LFS files up to this size are downloaded and hashed; larger ones keep the Hub's size only."""
-
-
-HEADER_PROBE = 100_000
-
-
-"""Bytes of a safetensors file fetched first; most headers fit, bigger ones take one more request."""
 
 
 def collect_hub(repo_id: str, revision: str | None, options: CollectOptions) -> Provenance:
@@ -67,12 +57,11 @@ def collect_hub(repo_id: str, revision: str | None, options: CollectOptions) -> 
         )
     where = f"{hub.endpoint}/api/models/{repo_id}/revision/{sha}"
     with tempfile.TemporaryDirectory(prefix="aibom-hub-") as tmp:
-        root = Path(tmp) / "model"
-        files, unknowns = _files(hub, repo_id, sha, info.siblings or [], root, where, options)
+        source, files, unknowns = _files(hub, repo_id, sha, info.siblings or [], Path(tmp) / "model", where,
+                                         options)
         prov = local.build_provenance(
-            root,
+            source,
             files,
-            collector=COLLECTOR,
             repo_id=repo_id,
             revision=sha,
             fallback_name=repo_id.split("/")[-1],
@@ -91,8 +80,9 @@ def _files(
     root: Path,
     where: str,
     options: CollectOptions,
-) -> tuple[list[FileEntry], tuple[Unknown, ...]]:
-    """File entries: small files downloaded and hashed, LFS files as the Hub declares them (or verified)."""
+) -> tuple[HubSource, list[FileEntry], tuple[Unknown, ...]]:
+    """File entries: small files downloaded and hashed, LFS files as the Hub declares them (or verified)
+    with their headers read by range requests; and the source the rest of the collector reads."""
     for s in siblings:
         parts = PurePosixPath(s.rfilename).parts
         if (
@@ -114,6 +104,8 @@ def _files(
     ]
     paths = {s.rfilename: hub.download(repo_id, s.rfilename, sha, root) for s in fetch}
     hashed = hash_files(list(paths.values()), jobs=options.jobs, progress=options.progress)
+    sizes = {s.rfilename: (s.lfs.size if s.lfs is not None else s.size) or 0 for s in siblings}
+    source = HubSource(hub, repo_id, sha, sizes, paths, COLLECTOR)
     entries: list[FileEntry] = []
     unknowns: list[Unknown] = []
     for s in sorted(siblings, key=lambda s: s.rfilename):
@@ -133,15 +125,10 @@ def _files(
                     h.sha256,
                     role,
                     Evidence(COLLECTOR, rel, "computed"),
-                    weights.inspect(paths[rel], rel, COLLECTOR),
+                    weights.inspect(source, rel),
                 )
             )
         elif s.lfs is not None:
-            weights_info = (
-                _remote_header(hub, repo_id, sha, rel, s.lfs.size, root)
-                if rel.endswith(".safetensors")
-                else None
-            )
             entries.append(
                 FileEntry(
                     rel,
@@ -149,7 +136,7 @@ def _files(
                     s.lfs.sha256,
                     role,
                     Evidence(COLLECTOR, f"{where}#siblings/{rel}/lfs", "declared"),
-                    weights_info,
+                    weights.inspect(source, rel),
                 )
             )
         else:
@@ -163,49 +150,7 @@ def _files(
                     f"not downloaded: {s.size} bytes is over the {SMALL_FILE_CAP}-byte cap for non-LFS files",
                 )
             )
-    return entries, tuple(unknowns)
-
-
-def _remote_header(hub: Hub, repo_id: str, sha: str, rel: str, size: int, root: Path) -> WeightInfo | None:
-    """A safetensors header fetched with range requests, inspected exactly as a local file would be.
-
-    The header bytes go into a sparse file of the declared size, so the same bounded reader (with its
-    offset checks) sees them; the tensors are never fetched.
-    """
-    url = hf_hub_url(repo_id, rel, revision=sha, endpoint=hub.endpoint)
-    headers = build_hf_headers(token=hub.token or False, library_name="aibom", library_version=__version__)
-    head = hub.call(
-        f"reading the header of {rel}", repo_id, lambda: _read_range(url, headers, 0, HEADER_PROBE)
-    )
-    if len(head) >= 8:
-        (length,) = struct.unpack("<Q", head[:8])
-        if len(head) < 8 + length <= min(size, 8 + weights.SAFETENSORS_MAX_HEADER):
-            head += hub.call(
-                f"reading the header of {rel}",
-                repo_id,
-                lambda: _read_range(url, headers, len(head), 8 + length - 1),
-            )
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as fh:
-        fh.write(head[:size])
-        fh.truncate(size)
-    return weights.inspect(path, rel, COLLECTOR)
-
-
-def _read_range(url: str, headers: dict[str, str], start: int, end: int) -> bytes:
-    """Bytes `start`..`end` of `url`, read no further even if the server ignores the range."""
-    limit = end - start + 1
-    with get_session().stream("GET", url, headers={**headers, "range": f"bytes={start}-{end}"}) as r:
-        if r.status_code >= 400:
-            r.read()
-            hf_raise_for_status(r)
-        data = bytearray()
-        for chunk in r.iter_bytes():
-            data += chunk
-            if len(data) >= limit:
-                break
-    return bytes(data[:limit]) if r.status_code == 206 or start == 0 else b""
+    return source, entries, tuple(unknowns)
 
 
 def _tag_values(tags: list[str] | None, prefix: str) -> list[str]:

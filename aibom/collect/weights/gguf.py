@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import struct
-from pathlib import Path
 from typing import Any, BinaryIO
 
 from aibom.collect.weights.chat_template import chat_template_code
@@ -23,26 +21,24 @@ from aibom.collect.weights.limits import (
 )
 
 
-def _gguf(path: Path) -> dict[str, Any]:
+def _gguf(fh: BinaryIO, size: int) -> dict[str, Any]:
     """GGUF key/values and tensor infos, streamed with bounded reads (token lists are skipped, not built).
 
     The ``gguf`` package supplies the type tables; its reader is not used because it builds one numpy
     array per token and merge (about 800 MB and 18 s for a 150k-token vocabulary).
     """
+    cursor = _Cursor(fh, size)
+    version, n_tensors, n_kv = _gguf_head(cursor)
     try:
         import gguf
     except ImportError:
-        _gguf_head(path)
         return _missing_extra("gguf")
-    with path.open("rb") as fh:
-        cursor = _Cursor(fh, os.fstat(fh.fileno()).st_size)
-        version, n_tensors, n_kv = _gguf_head(path, cursor)
-        fields = {}
-        for _ in range(n_kv):
-            key = cursor.string(GGUF_MAX_STRING)
-            fields[key] = _gguf_read_value(cursor, cursor.u32(), gguf)
-        tensors = [_gguf_tensor_info(cursor, gguf) for _ in range(n_tensors)]
-        _gguf_check_data(cursor, fields.get("general.alignment", 32), tensors)
+    fields = {}
+    for _ in range(n_kv):
+        key = cursor.string(GGUF_MAX_STRING)
+        fields[key] = _gguf_read_value(cursor, cursor.u32(), gguf)
+    tensors = [_gguf_tensor_info(cursor, gguf) for _ in range(n_tensors)]
+    _gguf_check_data(cursor, fields.get("general.alignment", 32), tensors)
     counts: dict[str, int] = {}
     for _, dtype, n, _ in tensors:
         counts[dtype] = counts.get(dtype, 0) + n
@@ -87,11 +83,8 @@ class _Cursor:
             raise Malformed(f"GGUF string at byte {self.pos - n} is not UTF-8") from exc
 
 
-def _gguf_head(path: Path, cursor: _Cursor | None = None) -> tuple[int, int, int]:
+def _gguf_head(cursor: _Cursor) -> tuple[int, int, int]:
     """Magic, version and the two counts, checked against the caps before anything else is read."""
-    if cursor is None:
-        with path.open("rb") as fh:
-            return _gguf_head(path, _Cursor(fh, os.fstat(fh.fileno()).st_size))
     if cursor.size < 24 or cursor.read(4) != b"GGUF":
         raise Malformed("not a GGUF file (no GGUF magic and 24-byte header)")
     version, n_tensors, n_kv = cursor.u32(), cursor.u64(), cursor.u64()

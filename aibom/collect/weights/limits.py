@@ -76,6 +76,11 @@ class Malformed(ValueError):
     """A header that cannot be trusted; becomes the risk ``malformed-header: <message>``."""
 
 
+class NotRead(Exception):
+    """A header the source could not give within its bounds (a remote read budget); becomes
+    ``inspection.skipped: <message>``, not a risk: nothing is known to be wrong with the file."""
+
+
 def _is_count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from aibom.collect.weights.limits import ONNX_MAX_BYTES, Malformed, _missing_extra, _short
 
 
-def _onnx(path: Path) -> dict[str, Any]:
-    size = path.stat().st_size
+def _onnx(fh: BinaryIO, size: int) -> dict[str, Any]:
     if size > ONNX_MAX_BYTES:
         raise Malformed(f"ONNX protobuf of {size} bytes is above the {ONNX_MAX_BYTES}-byte cap")
     try:
@@ -18,7 +16,7 @@ def _onnx(path: Path) -> dict[str, Any]:
     except ImportError:
         return _missing_extra("onnx")
     try:
-        model = onnx.load(str(path), load_external_data=False)
+        model = onnx.load(fh, load_external_data=False)
     except OSError:
         raise
     except Exception as exc:  # protobuf DecodeError and friends

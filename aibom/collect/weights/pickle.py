@@ -8,7 +8,6 @@ import re
 import zipfile
 from collections import deque
 from collections.abc import Iterator
-from pathlib import Path
 from typing import BinaryIO
 
 from aibom.collect.weights.limits import (
@@ -59,16 +58,15 @@ PICKLE_STRING_OPS = frozenset({
 })
 
 
-def _pickle(path: Path, suffix: str, evidence: Evidence) -> WeightInfo:
-    with path.open("rb") as fh:
-        magic = fh.read(4)
-        if zipfile.is_zipfile(fh):
-            container, scans, risks = "zip", *_scan_zip(fh)
-        elif magic[:1] == b"\x80" or suffix == ".pkl":
-            fh.seek(0)
-            container, scans, risks = "raw", [_scan_stream(io.BytesIO(fh.read(PICKLE_MAX_BYTES)))], []
-        else:
-            return WeightInfo("bin", evidence, metadata=(("inspection.skipped", "not a pickle or a zip"),))
+def _pickle(fh: BinaryIO, suffix: str, evidence: Evidence) -> WeightInfo:
+    magic = fh.read(4)
+    if zipfile.is_zipfile(fh):
+        container, scans, risks = "zip", *_scan_zip(fh)
+    elif magic[:1] == b"\x80" or suffix == ".pkl":
+        fh.seek(0)
+        container, scans, risks = "raw", [_scan_stream(io.BytesIO(fh.read(PICKLE_MAX_BYTES)))], []
+    else:
+        return WeightInfo("bin", evidence, metadata=(("inspection.skipped", "not a pickle or a zip"),))
     location = evidence.location.replace("#header", "#pickle-opcodes")
     evidence = Evidence(evidence.collector, location, "computed")
     imports = sorted({name for scan in scans for name in scan.imports})

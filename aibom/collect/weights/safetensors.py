@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import struct
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from aibom.collect.weights.limits import SAFETENSORS_MAX_HEADER, Malformed, _is_count, _short
 
@@ -22,21 +20,19 @@ SAFETENSORS_DTYPE_BYTES = {
 SAFETENSORS_SUBBYTE_DTYPES = frozenset({"F4", "F6_E2M3", "F6_E3M2"})
 
 
-def _safetensors(path: Path) -> dict[str, Any]:
+def _safetensors(fh: BinaryIO, size: int) -> dict[str, Any]:
     """Length prefix checked against the file and the cap before reading; then every tensor entry
     checked (dtype, shape, offsets tiling the data) while counting. Entries are kept as small tuples
     so a header at the cap stays well inside the memory budget."""
-    with path.open("rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        prefix = fh.read(8)
-        if len(prefix) < 8:
-            raise Malformed(f"file is {len(prefix)} bytes, shorter than the 8-byte header length")
-        (length,) = struct.unpack("<Q", prefix)
-        if length > size - 8:
-            raise Malformed(f"header claims {length} bytes but the file has only {size - 8} after the length")
-        if length > SAFETENSORS_MAX_HEADER:
-            raise Malformed(f"header claims {length} bytes, above the {SAFETENSORS_MAX_HEADER}-byte cap")
-        raw = fh.read(length)
+    prefix = fh.read(8)
+    if len(prefix) < 8:
+        raise Malformed(f"file is {len(prefix)} bytes, shorter than the 8-byte header length")
+    (length,) = struct.unpack("<Q", prefix)
+    if length > size - 8:
+        raise Malformed(f"header claims {length} bytes but the file has only {size - 8} after the length")
+    if length > SAFETENSORS_MAX_HEADER:
+        raise Malformed(f"header claims {length} bytes, above the {SAFETENSORS_MAX_HEADER}-byte cap")
+    raw = fh.read(length)
     if len(raw) != length:
         raise Malformed(f"header is truncated ({len(raw)} of {length} bytes)")
     try:
