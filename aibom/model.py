@@ -27,12 +27,26 @@ ReferencePurpose = Literal[
 ]
 """What a reference is to its subject; the MOF components that are documents or code have one each."""
 DatasetUsage = Literal["training", "fine-tuning", "evaluation"]
+UnknownSubject = Literal["model", "file", "dataset", "base-model", "bom"]
+"""What an unknown is about: the model itself, one of its files, a dataset or base model it names, or
+a part of a BOM that was read (`Unknown.name` says which file, dataset, base model or BOM path)."""
+UnknownField = Literal[
+    "card", "front-matter", "config", "license", "datasets", "parameters", "metrics", "revision", "weights",
+    "sha256", "type", "lineage", "mof-component", "purl", "mapping",
+]
+"""Which fact could not be found or read (``mapping``: a part of a read BOM aibom does not map)."""
+LicenseScheme = Literal["spdx", "mof"]
+"""Whose identifiers a license is judged by: SPDX (resolved, expressions folded) or the Model Openness
+Framework's license list (the id as the release file wrote it, as the MOF's own tool compares it)."""
 
 METHODS: tuple[str, ...] = get_args(Method)
 FILE_ROLES: tuple[str, ...] = get_args(FileRole)
 RELATIONS: tuple[str, ...] = get_args(Relation)
 REFERENCE_PURPOSES: tuple[str, ...] = get_args(ReferencePurpose)
 DATASET_USAGES: tuple[str, ...] = get_args(DatasetUsage)
+UNKNOWN_SUBJECTS: tuple[str, ...] = get_args(UnknownSubject)
+UNKNOWN_FIELDS: tuple[str, ...] = get_args(UnknownField)
+LICENSE_SCHEMES: tuple[str, ...] = get_args(LicenseScheme)
 STATUSES: tuple[str, ...] = get_args(Status)
 STATUS_ORDER: tuple[Status, ...] = ("unmet", "partial", "unknown", "met")
 """Statuses from worst to best: how score summarises findings and diff ranks a change of status."""
@@ -56,12 +70,29 @@ LICENSE_CATEGORIES: tuple[str, ...] = (
 )
 """Every license category aibom knows, from least to most restrictive (`licenses.restrictiveness`)."""
 
+# -- the names of `Provenance.properties`, every one a collector writes ---------------------------
 PROP_WEIGHTS_AVAILABLE = "aibom:weights-available"
-"""Property name: ``"false"`` when the publisher declares the weights are not released."""
+"""``"false"`` when the publisher declares the weights are not released."""
 PROP_ACCESS = "aibom:access"
-"""Property name: how the model can be used, ``open``, ``gated`` or ``api-only`` (declared)."""
+"""How the model can be used, ``open``, ``gated`` or ``api-only`` (declared)."""
 PROP_VERSION = "aibom:version"
-"""Property name: the model's declared version (declarations, MOT files)."""
+"""The model's declared version (declarations, MOT files)."""
+PROP_HF_PRIVATE = "aibom:hf:private"
+"""Whether the Hub repo is private (``true``/``false``)."""
+PROP_HF_GATED = "aibom:hf:gated"
+"""The Hub's gating mode as it says it (``false``, ``auto``, ``manual``)."""
+PROP_DOWNLOAD_COMMIT = "aibom:hf:download-commit"
+"""The Hub commit ``hf download --local-dir`` recorded for a folder's files."""
+PROP_TORCH_DTYPE = "aibom:torch_dtype"
+"""``config.json:torch_dtype``."""
+PROP_WEIGHTS_TOTAL_SIZE = "aibom:weights:total-size"
+"""A shard index's ``metadata.total_size`` in bytes."""
+PROP_WEIGHTS_SHARDS = "aibom:weights:shards"
+"""How many shards a shard index lists."""
+PROP_PARAMETERS_PREFIX = "aibom:parameters:"
+"""Followed by a dtype: the parameters of that dtype over every counted header."""
+PROP_MOT_PREFIX = "aibom:mot:"
+"""Followed by a MOT release key (or ``license.<content type>``): what a MOT file says beyond components."""
 
 
 @dataclass(frozen=True)
@@ -84,11 +115,21 @@ class Fact(Generic[T]):
 
 @dataclass(frozen=True)
 class Unknown:
-    """Something that could not be found; the scorer reports it as unknown, never as unmet."""
+    """Something that could not be found; the scorer reports it as unknown, never as unmet.
 
-    subject: str
-    field: str
+    `name` says which file, dataset, base model or BOM part (empty for the model itself).
+    """
+
+    subject: UnknownSubject
+    field: UnknownField
     reason: str
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        """The subject in words: ``model``, ``dataset org/x``, ``base model org/y``, a file's path."""
+        words = {"model": "model", "dataset": "dataset", "base-model": "base model", "bom": "bom", "file": ""}
+        return f"{words[self.subject]} {self.name}".strip()
 
 
 @dataclass(frozen=True)

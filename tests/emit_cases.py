@@ -161,7 +161,9 @@ def fine_tune() -> m.Provenance:
         parameters=m.Fact(1_100_048_384, m.Evidence("local", "model.safetensors#header", "computed")),
         properties=(m.Property("aibom:hf:library-name", "transformers", CARD),),
         unknowns=(
-            m.Unknown("dataset:HuggingFaceH4/ultrachat_200k", "license", "offline: the dataset card was not fetched"),
+            m.Unknown(
+                "dataset", "license", "offline: the dataset card was not fetched", "HuggingFaceH4/ultrachat_200k"
+            ),
         ),
     )
 

@@ -56,7 +56,7 @@ def test_front_matter_shapes(shape: str) -> None:
     assert [b.id for b in info.base_models if b.evidence.method == "declared"] == bases
     assert (info.card.library.value if info.card.library else "") == library
     assert (info.card.task.value if info.card.task else "") == task
-    assert not [u for u in info.unknowns if u.field == "card.front-matter"]
+    assert not [u for u in info.unknowns if u.field == "front-matter"]
     assert info.gated is gated
 
 

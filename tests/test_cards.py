@@ -30,12 +30,12 @@ def test_declared_base_model_relation() -> None:
     assert [(b.id, b.relation) for b in info.base_models] == [("a/one", "merge"), ("b/two", "merge")]
     odd = parse_model_card("---\nbase_model: a/one\nbase_model_relation: distilled\n---\n", collector="t")
     assert odd.base_models[0].relation == "unknown"
-    assert [u.field for u in odd.unknowns] == ["base_model_relation"]
+    assert [u.field for u in odd.unknowns] == ["lineage"]
 
 
 def test_readme_without_front_matter_keeps_the_body() -> None:
     info = parse_model_card("# Plain model\n\nA model.\n\n## Limitations\n\nIt fails.\n", collector="t")
-    assert [(u.field, u.reason) for u in info.unknowns] == [("card.front-matter", "README.md has no YAML front matter")]
+    assert [(u.field, u.reason) for u in info.unknowns] == [("front-matter", "README.md has no YAML front matter")]
     assert info.title == "Plain model"
     assert [(c.kind, c.text) for c in info.card.considerations] == [("limitations", "It fails.")]
 
@@ -53,7 +53,7 @@ def test_broken_yaml_is_an_unknown_and_the_body_is_still_read() -> None:
 @pytest.mark.parametrize("front", ["- just\n- a list", "a plain string", "42"])
 def test_front_matter_that_is_not_a_mapping(front: str) -> None:
     info = parse_model_card(f"---\n{front}\n---\n# T\n", collector="t", location="card.md")
-    assert [u.field for u in info.unknowns] == ["card.front-matter"]
+    assert [u.field for u in info.unknowns] == ["front-matter"]
     assert "not a mapping" in info.unknowns[0].reason and info.unknowns[0].reason.startswith("card.md")
 
 

@@ -184,9 +184,9 @@ def collected() -> Provenance:
         licenses=(License("other", card, category="unknown"),),
         datasets=(Dataset("allenai/olmo-mix-1124", card), Dataset("bookcorpus", card)),
         unknowns=(
-            Unknown("folder-name", "datasets", "dataset cards not read offline"),
-            Unknown("folder-name", "license", "LICENSE: the text is not a license aibom recognises"),
-            Unknown("folder-name", "parameters", "no safetensors header"),
+            Unknown("model", "datasets", "dataset cards not read offline"),
+            Unknown("model", "license", "LICENSE: the text is not a license aibom recognises"),
+            Unknown("model", "parameters", "no safetensors header"),
         ),
     )
 

@@ -111,11 +111,12 @@ def test_markdown_headline_table_and_escaping() -> None:
 
 
 def test_unknowns_are_reported_not_hidden() -> None:
-    old = base_prov().with_changes(unknowns=(Unknown("model", "training-code", "no repository link"),))
+    said = "its Hub card declares no license"
+    old = base_prov().with_changes(unknowns=(Unknown("dataset", "license", said, "org/data"),))
     changes = compare(old, base_prov())
     assert changes.changes == ()
     doc = valid(render(changes, "json"))
-    unknown = {"subject": "model", "field": "training-code", "reason": "no repository link"}
+    unknown = {"subject": "dataset", "name": "org/data", "field": "license", "reason": said}
     assert doc["old"]["unknowns"] == [unknown]
-    assert "old side has 1 unknown(s): model.training-code" in render(changes, "text")
+    assert "old side has 1 unknown(s): dataset org/data.license" in render(changes, "text")
     assert "> old side has 1 unknown(s)" in render(changes, "markdown")

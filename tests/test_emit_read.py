@@ -47,7 +47,8 @@ def test_unmapped_parts_become_unknowns() -> None:
         ],
     }
     prov = from_json(json.dumps(doc))
-    fields = {u.field for u in prov.unknowns}
+    assert {(u.subject, u.field) for u in prov.unknowns} == {("bom", "mapping")}
+    fields = {u.name for u in prov.unknowns}
     assert "$.services" in fields
     assert "$.components[0]" in fields
     assert "$.metadata.component.components[0]" in fields
@@ -147,9 +148,9 @@ def test_invalid_purls_are_dropped_as_unknowns() -> None:
     )
     prov = from_json(json.dumps(doc))
     assert prov.purl is None and prov.base_models[0].purl is None
-    assert {u.field for u in prov.unknowns} == {
-        "$.metadata.component.purl",
-        "$.metadata.component.pedigree.ancestors[0].purl",
+    assert {(u.subject, u.field, u.name) for u in prov.unknowns} == {
+        ("bom", "purl", "$.metadata.component"),
+        ("bom", "purl", "$.metadata.component.pedigree.ancestors[0]"),
     }
     assert problems(to_json(prov, timestamp=TIMESTAMP, serial=None)) == []
 
@@ -203,7 +204,7 @@ def test_malformed_hashes_are_unknowns_not_digests() -> None:
     )
     prov = from_json(json.dumps(doc))
     assert {f.path: f.sha256 for f in prov.files} == {"a.bin": None, "b.bin": "ab" * 32}
-    assert [u.field for u in prov.unknowns] == ["$.metadata.component.components[0].hashes"]
+    assert [(u.field, u.name) for u in prov.unknowns] == [("sha256", "$.metadata.component.components[0].hashes")]
     assert problems(to_json(prov, timestamp=TIMESTAMP, serial=None)) == []
 
 
@@ -226,7 +227,7 @@ def test_dataset_refs_that_resolve_nowhere_are_unknowns() -> None:
     )
     prov = from_json(json.dumps(doc))
     assert [d.id for d in prov.datasets] == ["imagenet"]
-    assert [(u.field, u.reason) for u in prov.unknowns] == [
+    assert [(u.name, u.reason) for u in prov.unknowns] == [
         (
             "$.metadata.component.modelCard.modelParameters.datasets[2]",
             "dataset reference 'gone' points at no data component",

@@ -169,7 +169,7 @@ def test_a_dataset_the_hub_does_not_know_is_kept_with_an_unknown_license(hub) ->
     prov = collect(T5)
     (c4,) = prov.datasets
     assert c4.id == "c4" and c4.licenses == ()
-    assert any(u.subject == "dataset c4" and u.field == "license" for u in prov.unknowns)
+    assert any((u.label, u.field) == ("dataset c4", "license") for u in prov.unknowns)
     hub.add_dataset("c4", {"README.md": card("dataset", "c4")})
     (c4,) = collect(T5).datasets
     assert [lic.spdx for lic in c4.licenses] == ["ODC-By-1.0"]
@@ -229,7 +229,7 @@ def test_lineage_is_bounded_and_stops_at_cycles(hub) -> None:
         ("org/root", "merge"),
         ("org/older", "fine-tune"),
     ]
-    assert any(u.subject == "base model org/older" for u in prov.unknowns), (
+    assert any(u.label == "base model org/older" for u in prov.unknowns), (
         "not on the Hub: unknown, not a failure"
     )
     assert hub.count(rf"^/api/models/{ZEPHYR}") == 1, "the cycle back to the model itself is not followed"

@@ -107,7 +107,7 @@ def test_readme_without_front_matter_is_an_unknown(tmp_path: Path) -> None:
     root = folder_with(tmp_path, {"README.md": "# plain\n\nA model.\n"})
     prov = collect_folder(root, CollectOptions())
     assert prov.name == "plain"
-    assert ("card.front-matter", "README.md has no YAML front matter") in [(u.field, u.reason) for u in prov.unknowns]
+    assert ("front-matter", "README.md has no YAML front matter") in [(u.field, u.reason) for u in prov.unknowns]
 
 
 def test_non_utf8_card_is_refused(

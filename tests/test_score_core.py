@@ -106,7 +106,7 @@ def test_training_code_under_a_non_osi_license_is_unmet() -> None:
 
 
 def test_unreadable_card_gives_unknown_license_and_data() -> None:
-    prov = prov_with(licenses=(), unknowns=(Unknown("m", "card", "README.md could not be fetched (gated)"),))
+    prov = prov_with(licenses=(), unknowns=(Unknown("model", "card", "README.md could not be fetched (gated)"),))
     found = findings(prov)
     assert found["permissive-license"].status == "unknown"
     assert found["open-data"].status == "unknown"

@@ -22,6 +22,10 @@ def assert_in_vocabulary(prov: m.Provenance) -> None:
     assert {b.relation for b in prov.base_models} <= set(m.RELATIONS), prov.name
     assert {f.role for f in prov.files} <= set(m.FILE_ROLES), prov.name
     assert {e.method for e in _evidence(prov)} <= set(m.METHODS), prov.name
+    assert {u.subject for u in prov.unknowns} <= set(m.UNKNOWN_SUBJECTS), prov.name
+    assert {u.field for u in prov.unknowns} <= set(m.UNKNOWN_FIELDS), prov.name
+    assert all(not u.name for u in prov.unknowns if u.subject == "model"), prov.name
+    assert all(u.name for u in prov.unknowns if u.subject in ("file", "base-model")), prov.name
 
 
 def _evidence(prov: m.Provenance) -> list[m.Evidence]:
@@ -62,3 +66,15 @@ def test_another_tools_words_read_as_the_fallback() -> None:
     assert replaced == 2  # the fixture's two datasets
     prov = from_json(json.dumps(bom))
     assert prov.datasets and {d.usage for d in prov.datasets} == {"training"}
+
+
+@pytest.mark.parametrize("unknown", [
+    m.Unknown("model", "license", "no license"),
+    m.Unknown("dataset", "license", "its Hub card declares no license", "org/data"),
+    m.Unknown("base-model", "license", "not on the Hub", "org/base"),
+    m.Unknown("file", "sha256", "not downloaded", "sub dir/model.bin"),
+])
+def test_unknowns_round_trip_through_the_bom(unknown: m.Unknown) -> None:
+    prov = api.collect(str(FIXTURES / "models" / "tiny-llama-ft")).with_changes(unknowns=(unknown,))
+    back = from_json(to_json(prov, spec_version="1.6", timestamp=TIMESTAMP, serial=None))
+    assert back.unknowns == (unknown,)

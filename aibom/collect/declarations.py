@@ -78,7 +78,8 @@ def apply(prov: Provenance, facts: Provenance) -> Provenance:
         base_models=_merge_by(prov.base_models, facts.base_models, lambda b: b.id.lower()),
         references=_merge_by(prov.references, facts.references, lambda r: (r.url.rstrip("/"), r.purpose)),
         properties=_merge_by(prov.properties, facts.properties, lambda p: p.name),
-        unknowns=tuple(u for u in prov.unknowns if u.field not in _answered(facts)) + facts.unknowns,
+        unknowns=tuple(u for u in prov.unknowns if u.subject != "model" or u.field not in _answered(facts))
+        + facts.unknowns,
     )
 
 

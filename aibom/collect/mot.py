@@ -95,7 +95,7 @@ def from_mot(data: dict[str, Any], location: str) -> Provenance:
         datasets=tuple(datasets),
         references=tuple(references),
         properties=_properties(release, globals_, location),
-        unknowns=tuple(Unknown(name, "mof-component", f"{location}: {n!r} is not one of the MOF components")
+        unknowns=tuple(Unknown("model", "mof-component", f"{location}: {n!r} is not one of the MOF components")
                        for n in unknown_names),
     )
 

@@ -242,7 +242,7 @@ def _model_properties(prov: m.Provenance) -> list[Property]:
         pairs += [(P.REFERENCE_LICENSE, P.pack_license(lic, index[value])) for lic in r.licenses]
     for p in prov.properties:
         pairs += [(p.name, p.value), (P.PROPERTY_EVIDENCE, P.pack_evidence(p.evidence, p.name, p.value))]
-    pairs += [(P.UNKNOWN, P.pack(u.subject, u.field, u.reason)) for u in prov.unknowns]
+    pairs += [(P.UNKNOWN, P.pack_unknown(u)) for u in prov.unknowns]
     return _props(*pairs) + _license_props(prov.licenses)
 
 

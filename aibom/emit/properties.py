@@ -7,7 +7,7 @@ field are percent-escaped, so any text survives a round trip. Evidence packs as
 
 from __future__ import annotations
 
-from aibom.model import METHODS, Evidence, License, Reference
+from aibom.model import METHODS, UNKNOWN_FIELDS, Evidence, License, Reference, Unknown
 
 # On the model component.
 SOURCE = "aibom:source"
@@ -118,6 +118,27 @@ def reference_index(packed: list[str]) -> dict[str, str]:
     are the order the properties are written in, so the key does not depend on the input order.
     """
     return {value: str(i) for i, value in enumerate(sorted(set(packed)))}
+
+
+def pack_unknown(u: Unknown) -> str:
+    """An unknown as ``label|field|reason``: the label in words (``dataset org/x``), as a reader sees it."""
+    return pack(u.label, u.field, u.reason)
+
+
+_LABELS = (("base model ", "base-model"), ("dataset ", "dataset"), ("bom ", "bom"))
+_OLD_FIELDS = {"card.front-matter": "front-matter", "base_model_relation": "lineage"}
+
+
+def unpack_unknown(value: str) -> Unknown | None:
+    """The unknown `pack_unknown` wrote (None when its field is not in the vocabulary)."""
+    label, field, reason = (f or "" for f in unpack(value, 3))
+    field = _OLD_FIELDS.get(field, field)
+    if field not in UNKNOWN_FIELDS:
+        return None
+    if label in ("model", "bom", "dataset"):
+        return Unknown(label, field, reason)  # type: ignore[arg-type]
+    subject, name = next(((s, label[len(p):]) for p, s in _LABELS if label.startswith(p)), ("file", label))
+    return Unknown(subject, field, reason, name)  # type: ignore[arg-type]
 
 
 LICENSE_FIELDS = 6

@@ -98,12 +98,12 @@ class _Reader:
         try:
             PackageURL.from_string(value)
         except ValueError as exc:
-            self.unknowns.append(m.Unknown("bom", f"{where}.purl", f"not a valid package URL: {exc}"))
+            self.unknowns.append(m.Unknown("bom", "purl", f"not a valid package URL: {exc}", where))
             return None
         return value
 
     def not_mapped(self, path: str, what: str) -> None:
-        self.unknowns.append(m.Unknown("bom", path, f"{what} is in the BOM but aibom does not map it"))
+        self.unknowns.append(m.Unknown("bom", "mapping", f"{what} is in the BOM but aibom does not map it", path))
 
     def provenance(self) -> m.Provenance:
         meta = js.mapping(self.doc.get("metadata"))
@@ -145,7 +145,7 @@ class _Reader:
             properties=self._properties(comp, props, path),
             assessments=self._assessments(),
         )
-        recorded = tuple(m.Unknown(*(f or "" for f in P.unpack(u, 3))) for u in js.every(props, P.UNKNOWN))
+        recorded = tuple(filter(None, (P.unpack_unknown(u) for u in js.every(props, P.UNKNOWN))))
         # after every part was read; a BOM that names the model as its own ancestor is not believed
         return prov.with_changes(unknowns=recorded + tuple(self.unknowns)).without_self_ancestry()
 
@@ -200,7 +200,8 @@ class _Reader:
             sha = next((js.text(h.get("content")) for h in js.dicts(c.get("hashes")) if h.get("alg") == "SHA-256"),
                        None)
             if sha is not None and not SHA256.fullmatch(sha):
-                self.unknowns.append(m.Unknown("bom", f"{where}.hashes", f"not a SHA-256 digest: {sha[:80]!r}"))
+                why = f"not a SHA-256 digest: {sha[:80]!r}"
+                self.unknowns.append(m.Unknown("bom", "sha256", why, f"{where}.hashes"))
                 sha = None
             sha = sha.lower() if sha else None
             size = js.first(props, P.FILE_SIZE)
@@ -250,7 +251,8 @@ class _Reader:
                     seen.add(ref)
                     out.append(self._dataset(c, f"$.components[{i}]"))
             elif ref is not None:
-                self.unknowns.append(m.Unknown("bom", where, f"dataset reference {ref!r} points at no data component"))
+                why = f"dataset reference {ref!r} points at no data component"
+                self.unknowns.append(m.Unknown("bom", "mapping", why, where))
             elif js.text(entry.get("name")):
                 url = js.text(js.mapping(entry.get("contents")).get("url"))
                 out.append(

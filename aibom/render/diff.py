@@ -82,7 +82,9 @@ def _side(side: Side) -> dict[str, object]:
         "purl": side.purl,
         "repo_id": side.repo_id,
         "source": side.source,
-        "unknowns": [{"subject": u.subject, "field": u.field, "reason": u.reason} for u in side.unknowns],
+        "unknowns": [
+            {"subject": u.subject, "name": u.name, "field": u.field, "reason": u.reason} for u in side.unknowns
+        ],
     }
 
 
@@ -109,7 +111,7 @@ def _caveats(changes: Changes, prefix: str) -> list[str]:
     lines = [f"{prefix}{note}" for note in changes.notes]
     for label, side in (("old", changes.old), ("new", changes.new)):
         if side.unknowns:
-            fields = ", ".join(sorted({f"{u.subject}.{u.field}" for u in side.unknowns}))
+            fields = ", ".join(sorted({f"{u.label}.{u.field}" for u in side.unknowns}))
             lines.append(f"{prefix}{label} side has {len(side.unknowns)} unknown(s): {shorten(fields, 300)}")
     return ["", *lines] if lines else []
 

@@ -30,15 +30,15 @@ from functools import cache
 from typing import Literal
 
 from aibom.licenses import fold_expression
-from aibom.model import Assessment, Evidence, Finding, License, Provenance, Status
+from aibom.model import Assessment, Evidence, Finding, License, Provenance, Status, UnknownField
 from aibom.mof_components import (
-    COMPONENT_PURPOSES,
     MOT_COLLECTOR,
     PURPOSE_COMPONENTS,
     Component,
     components,
     data_file,
 )
+from aibom.score.requirements import UNREAD_FIELDS
 
 PROFILE = "mof"
 RESEARCH_PAPER = "Research paper"
@@ -52,14 +52,15 @@ CLASS_LABELS = {
 
 ComponentStatus = Literal["open", "missing", "unlicensed", "invalid"]
 
-UNKNOWN_FIELDS: dict[str, tuple[str, ...]] = {
-    "Model parameters (Final)": ("weights", "files", "siblings"),
-    "Model architecture": ("config", "files", "siblings"),
+UNKNOWN_FIELDS: dict[str, tuple[UnknownField, ...]] = {
+    "Model parameters (Final)": ("weights",),
+    "Model architecture": ("config",),
     "Model card": ("card",),
     "Datasets": ("datasets",),
     "Evaluation results": ("metrics",),
 }
-"""`Unknown.field`s of a collected model that leave a component it lacks unknown rather than unmet."""
+"""`Unknown.field`s of a collected model that leave a component it lacks unknown rather than unmet
+(besides an unread card, which leaves every component it could have linked unknown)."""
 
 FIX_LICENSES = {
     "code": "an OSI-approved license such as Apache-2.0 or MIT",
@@ -278,7 +279,7 @@ def assess(prov: Provenance) -> Assessment:
     states = component_states(prov)
     result = _result(states)
     stand_in = any(s.component.name == RESEARCH_PAPER and s.status == "open" for s in states)
-    unknown_fields = {u.field for u in prov.unknowns}
+    unknown_fields = {u.field for u in prov.unknowns if u.subject == "model"}
     findings = tuple(
         _finding(s, stand_in, unknown_fields) for s in states if s.component.required or s.status != "missing"
     )
@@ -323,7 +324,7 @@ def _verdict(state: ComponentState, stand_in: bool, unknown_fields: set[str]) ->
         )
     if state.status != "missing":
         return "unmet", f"included but {_problem(state)} ({scope})", publish
-    if unknown_fields & {c.name, COMPONENT_PURPOSES.get(c.name), *UNKNOWN_FIELDS.get(c.name, ())}:
+    if unknown_fields & {*UNREAD_FIELDS, *UNKNOWN_FIELDS.get(c.name, ())}:
         return (
             "unknown",
             f"could not tell whether the {c.name} is released ({scope})",

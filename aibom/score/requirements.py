@@ -26,6 +26,7 @@ from aibom.model import (
     Provenance,
     Reference,
     Status,
+    UnknownField,
 )
 
 LicenseTest = Callable[[License], "bool | None"]
@@ -53,7 +54,7 @@ RESTRICTS = {
 }
 """What a license category restricts, in a reviewer's words (categories from `model.LICENSE_CATEGORIES`)."""
 DISTRIBUTION = "distribution"
-UNREAD_FIELDS = ("card", "card.front-matter")
+UNREAD_FIELDS: tuple[UnknownField, ...] = ("card", "front-matter")
 DECLARE_LICENSE = "Declare the license with an SPDX id in aibom.yaml (model: {license: ...})."
 
 
@@ -120,9 +121,9 @@ def license_evidence(licenses: Iterable[License]) -> tuple[Evidence, ...]:
     return tuple(cite(x.evidence, f"license: {label(x)} [{x.category}]") for x in licenses)
 
 
-def unknowns_about(prov: Provenance, *fields: str) -> str:
-    """The reasons of recorded unknowns whose field is one of `fields`, joined ("" when none)."""
-    return "; ".join(f"{u.field}: {u.reason}" for u in prov.unknowns if u.field in fields)
+def unknowns_about(prov: Provenance, *fields: UnknownField) -> str:
+    """The reasons of the model's recorded unknowns whose field is one of `fields`, joined ("" when none)."""
+    return "; ".join(f"{u.field}: {u.reason}" for u in prov.unknowns if u.subject == "model" and u.field in fields)
 
 
 def unread(prov: Provenance) -> str:
@@ -169,11 +170,11 @@ def property_evidence(prov: Provenance, *names: str) -> tuple[Evidence, ...]:
     return tuple(cite(p.evidence, f"{p.name} = {p.value}") for p in prov.properties if p.name in names)
 
 
-def absence(prov: Provenance, what: str, field: str = "") -> tuple[Evidence, ...]:
+def absence(prov: Provenance, what: str, field: UnknownField | None = None) -> tuple[Evidence, ...]:
     """Evidence of absence: where the model was described, quoting what the collector did not find."""
     card = next((f.path for f in prov.files if f.path.lower() == "readme.md"), None)
     where = Evidence(prov.identity.collector, card, "inferred") if card else prov.identity
-    said = [u.reason for u in prov.unknowns if field and u.field == field]
+    said = [u.reason for u in prov.unknowns if field and u.subject == "model" and u.field == field]
     return (replace(where, quote="; ".join(said) or f"no {what} recorded for the model"),)
 
 
@@ -310,7 +311,7 @@ def weights_verdict(prov: Provenance, *, test: LicenseTest, terms: str, require_
         licenses = tuple(x for r in places for x in r.licenses) or prov.licenses
         ev = tuple(cite(r.evidence, f"weights: {place(r)}") for r in places)
     else:
-        lost = unknowns_about(prov, "files", "weights", "siblings")
+        lost = unknowns_about(prov, "weights")
         if lost:
             return Verdict(
                 "unknown",

@@ -41,7 +41,7 @@ def test_front_matter_matches_the_recorded_facts(row: dict[str, str]) -> None:
     assert declared == split(row["base_model"])
     assert (info.card.library.value if info.card.library else "") == row["library_name"]
     assert (info.card.task.value if info.card.task else "") == row["pipeline_tag"]
-    assert not [u for u in info.unknowns if u.field == "card.front-matter"]
+    assert not [u for u in info.unknowns if u.field == "front-matter"]
     assert info.gated is (True if row["gated"].startswith("yes") else None)
 
 

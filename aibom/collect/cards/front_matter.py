@@ -51,7 +51,7 @@ def _split(text: str, location: str, subject: str) -> _Parsed:
         opened = text.lstrip().startswith("---")
         reason = "front matter is not closed by a '---' line" if opened else "has no YAML front matter"
         body = _lines(text, 1)
-        unknown = Unknown(subject, "card.front-matter", f"{location} {reason}")
+        unknown = Unknown(subject, "front-matter", f"{location} {reason}")
         return _Parsed({}, body, (unknown,), _headings(body))
     first_body_line = text.count("\n", 0, match.end()) + 1
     body = _lines(text[match.end() :], first_body_line)
@@ -63,12 +63,12 @@ def _split(text: str, location: str, subject: str) -> _Parsed:
         where = f" at line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or type(exc).__name__
         reason = f"{location} front matter is not valid YAML{where}: {problem}"
-        return _Parsed({}, body, (Unknown(subject, "card.front-matter", reason),), heads)
+        return _Parsed({}, body, (Unknown(subject, "front-matter", reason),), heads)
     if meta is None:
         return _Parsed({}, body, (), heads)
     if not isinstance(meta, dict):
         reason = f"{location} front matter is a YAML {type(meta).__name__}, not a mapping"
-        return _Parsed({}, body, (Unknown(subject, "card.front-matter", reason),), heads)
+        return _Parsed({}, body, (Unknown(subject, "front-matter", reason),), heads)
     return _Parsed({str(k): v for k, v in meta.items()}, body, (), heads)
 
 
@@ -136,7 +136,7 @@ def _relation(meta: dict[str, Any], unknowns: list[Unknown]) -> Relation:
         unknowns.append(
             Unknown(
                 "model",
-                "base_model_relation",
+                "lineage",
                 f"base_model_relation {raw!r} is not one of adapter, merge, quantized, finetune",
             )
         )

@@ -145,9 +145,10 @@ def _files(
             )
             unknowns.append(
                 Unknown(
-                    rel,
+                    "file",
                     "sha256",
                     f"not downloaded: {s.size} bytes is over the {SMALL_FILE_CAP}-byte cap for non-LFS files",
+                    rel,
                 )
             )
     return source, entries, tuple(unknowns)
@@ -254,15 +255,16 @@ def _datasets(hub: Hub, prov: Provenance, folder: Path) -> Provenance:
             out.append(ds)
             unknowns.append(
                 Unknown(
-                    f"dataset {ds.id}",
+                    "dataset",
                     "license",
                     f"the Hub at {hub.endpoint} does not know dataset {ds.id} (or it is private)",
+                    ds.id,
                 )
             )
             continue
         found = _dataset_from_hub(hub, ds, info, folder)
         if not found.licenses:
-            unknowns.append(Unknown(f"dataset {ds.id}", "license", "its Hub card declares no license"))
+            unknowns.append(Unknown("dataset", "license", "its Hub card declares no license", ds.id))
         out.append(found)
     return prov.with_changes(datasets=tuple(out), unknowns=prov.unknowns + tuple(unknowns))
 
@@ -325,9 +327,10 @@ def _lineage(hub: Hub, prov: Provenance, depth: int) -> Provenance:
             except InputError:
                 unknowns.append(
                     Unknown(
-                        f"base model {base.id}",
+                        "base-model",
                         "license",
                         f"the Hub at {hub.endpoint} does not know {base.id} (or it is private)",
+                        base.id,
                     )
                 )
                 continue
@@ -340,7 +343,7 @@ def _lineage(hub: Hub, prov: Provenance, depth: int) -> Provenance:
                 lics = _tag_licenses(getattr(info, "tags", None), replace(ev, location=f"{where}#tags"))
             if not lics:
                 unknowns.append(
-                    Unknown(f"base model {base.id}", "license", "its Hub card declares no license")
+                    Unknown("base-model", "license", "its Hub card declares no license", base.id)
                 )
             bases[i] = replace(
                 base,
