@@ -148,6 +148,7 @@ class License:
     url: str | None = None
     category: str = "unknown"
     osi_approved: bool | None = None
+    scheme: LicenseScheme = "spdx"
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,8 @@ class Dataset:
     description: str | None = None
     generator: str | None = None
     seed_source: str | None = None
+    licenses_stated: bool = False
+    """As `Reference.licenses_stated`: no license here means unlicensed, not unknown."""
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,9 @@ class Reference:
     licenses: tuple[License, ...] = ()
     commit: str | None = None
     comment: str | None = None
+    licenses_stated: bool = False
+    """The source states every license of what this points to (none stated means unlicensed, as in a
+    MOT file); otherwise the target was not read, and no license means the license is unknown."""
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from aibom.collect.mot import from_mot
@@ -217,14 +218,30 @@ def test_collected_model_under_a_community_license_is_not_open() -> None:
 
 def test_declared_component_facts_win_over_what_the_files_suggest() -> None:
     mot = Evidence("mot", "m.yml#release.components[0]", "declared")
-    card = Reference("", "model-card", mot, (resolve("CC-BY-4.0", mot),), comment="Model card")
-    code = Reference("", "training-code", mot, (resolve("MIT", mot),), comment="Training code")
+    card = Reference("", "model-card", mot, (resolve("CC-BY-4.0", mot),), comment="Model card", licenses_stated=True)
+    code = Reference("", "training-code", mot, (resolve("MIT", mot),), comment="Training code", licenses_stated=True)
     linked = Reference("https://github.com/o/train", "training-code", LOCAL)  # from the card, unfollowed
     prov = collected("llama2", references=(card, code, linked))
     got = {s.component.name: s.status for s in component_states(prov)}
     assert got["Model card"] == "open"
     assert got["Training code"] == "open"
     assert got["Model parameters (Final)"] == "invalid"
+
+
+def test_what_the_facts_say_decides_not_which_collector_made_them() -> None:
+    """The same MOF-scheme license and stated-licenses flag from any collector are judged the same."""
+    declared = Evidence("declarations", "aibom.yaml#/references/0", "declared")
+    mof_lic = replace(resolve("MIT OR Apache-2.0", declared), raw="MIT OR Apache-2.0", scheme="mof")
+    as_mof = Reference("", "model-architecture", declared, (mof_lic,), comment="Model architecture",
+                       licenses_stated=True)
+    unlicensed = Reference("", "training-code", declared, (), comment="Training code", licenses_stated=True)
+    linked = Reference("https://github.com/o/train", "training-code", declared)
+    got = {s.component.name: s for s in component_states(Provenance("m", LOCAL, "local",
+                                                                    references=(as_mof, unlicensed, linked)))}
+    assert got["Model architecture"].status == "invalid"  # compared as written, as MOT does
+    assert got["Training code"].status == "unlicensed" and not got["Training code"].license_unknown
+    alone = {s.component.name: s for s in component_states(Provenance("m", LOCAL, "local", references=(linked,)))}
+    assert alone["Training code"].status == "unlicensed" and alone["Training code"].license_unknown
 
 
 def test_spdx_expressions_of_collected_licenses() -> None:

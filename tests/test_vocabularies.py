@@ -78,3 +78,16 @@ def test_unknowns_round_trip_through_the_bom(unknown: m.Unknown) -> None:
     prov = api.collect(str(FIXTURES / "models" / "tiny-llama-ft")).with_changes(unknowns=(unknown,))
     back = from_json(to_json(prov, spec_version="1.6", timestamp=TIMESTAMP, serial=None))
     assert back.unknowns == (unknown,)
+
+
+def test_license_schemes_and_stated_licenses_round_trip_through_the_bom() -> None:
+    from aibom.collect.mot import load_mot
+
+    prov = load_mot(Path(__file__).parent / "mot" / "open-lab-7b.yml")
+    back = from_json(to_json(prov, spec_version="1.6", timestamp=TIMESTAMP, serial=None))
+    assert {lic.scheme for r in prov.references for lic in r.licenses} == {"mof"}
+    assert all(r.licenses_stated for r in prov.references if r.comment)
+    assert [(r.licenses_stated, [lic.scheme for lic in r.licenses]) for r in back.references
+            if r.comment] == [(r.licenses_stated, [lic.scheme for lic in r.licenses]) for r in prov.references
+                              if r.comment]
+    assert [d.licenses_stated for d in back.datasets] == [d.licenses_stated for d in prov.datasets] != []

@@ -26,6 +26,11 @@ from aibom.hashing import HashRun
 from aibom.identity import COMMIT, hub_purl, is_hub_reference
 from aibom.model import (
     PROP_ACCESS,
+    PROP_DOWNLOAD_COMMIT,
+    PROP_PARAMETERS_PREFIX,
+    PROP_TORCH_DTYPE,
+    PROP_WEIGHTS_SHARDS,
+    PROP_WEIGHTS_TOTAL_SIZE,
     BaseModel,
     CardFacts,
     Evidence,
@@ -177,7 +182,7 @@ def _download_record(root: Path, files: Sequence[FileEntry]) -> _Download:
     if len(found) > 1:
         reason = f"the files were downloaded at {len(found)} different commits ({', '.join(c[:12] for c in found)})"
         unknowns.append(Unknown("model", "revision", reason))
-    props = tuple(Property("aibom:hf:download-commit", c, evidence) for c in found)
+    props = tuple(Property(PROP_DOWNLOAD_COMMIT, c, evidence) for c in found)
     return _Download(found[0] if len(found) == 1 else None, props, tuple(unknowns))
 
 
@@ -318,7 +323,7 @@ def _config(source: Source, present: dict[str, FileEntry], collector: str, unkno
         architecture=Fact(", ".join(archs), evidence("architectures")) if archs_ok else None,  # type: ignore[arg-type]
         family=Fact(family, evidence("model_type")) if family else None,
         base=base,
-        properties=(Property("aibom:torch_dtype", dtype, evidence("torch_dtype")),) if dtype else (),
+        properties=(Property(PROP_TORCH_DTYPE, dtype, evidence("torch_dtype")),) if dtype else (),
     )
 
 
@@ -424,8 +429,8 @@ def _indexes(source: Source, present: dict[str, FileEntry], collector: str, unkn
         total = meta.get("total_size") if isinstance(meta, dict) else None
         evidence = Evidence(collector, f"{rel}:metadata.total_size", "declared")
         if isinstance(total, int | float) and not isinstance(total, bool):
-            props.append(Property("aibom:weights:total-size", str(int(total)), evidence))
-        props.append(Property("aibom:weights:shards", str(len(shards)), Evidence(collector, rel, "computed")))
+            props.append(Property(PROP_WEIGHTS_TOTAL_SIZE, str(int(total)), evidence))
+        props.append(Property(PROP_WEIGHTS_SHARDS, str(len(shards)), Evidence(collector, rel, "computed")))
     return props
 
 
@@ -456,7 +461,9 @@ def _parameters(
             per_dtype[dtype] = per_dtype.get(dtype, 0) + n
     where = headers[0].path if len(headers) == 1 else f"{len(headers)} safetensors headers"
     evidence = Evidence(collector, f"{where}#header" if len(headers) == 1 else where, "computed")
-    props.extend(Property(f"aibom:parameters:{dtype}", str(n), evidence) for dtype, n in sorted(per_dtype.items()))
+    props.extend(
+        Property(f"{PROP_PARAMETERS_PREFIX}{dtype}", str(n), evidence) for dtype, n in sorted(per_dtype.items())
+    )
     return Fact(sum(per_dtype.values()), evidence)
 
 

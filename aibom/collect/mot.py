@@ -19,7 +19,17 @@ from aibom.collect.textfiles import load_file
 from aibom.errors import InputError
 from aibom.identity import hub_model_id, hub_purl
 from aibom.licenses import resolve
-from aibom.model import PROP_VERSION, Dataset, Evidence, License, Property, Provenance, Reference, Unknown
+from aibom.model import (
+    PROP_MOT_PREFIX,
+    PROP_VERSION,
+    Dataset,
+    Evidence,
+    License,
+    Property,
+    Provenance,
+    Reference,
+    Unknown,
+)
 from aibom.mof_components import COMPONENT_PURPOSES, MOT_COLLECTOR, Component, components
 
 DATASET_USAGE = {"Datasets": "training", "Evaluation data": "evaluation"}
@@ -76,10 +86,12 @@ def from_mot(data: dict[str, Any], location: str) -> Provenance:
             datasets.append(Dataset(id=url or f"{name}: {component.name}", evidence=evidence,
                                     name=component.name, url=url or None, licenses=licenses,
                                     usage=DATASET_USAGE[component.name],
-                                    description=_text(item.get("description")) or None))
+                                    description=_text(item.get("description")) or None,
+                                    licenses_stated=True))
         else:
             references.append(Reference(url=url, purpose=COMPONENT_PURPOSES[component.name],
-                                        evidence=evidence, licenses=licenses, comment=component.name))
+                                        evidence=evidence, licenses=licenses, comment=component.name,
+                                        licenses_stated=True))
     references += _links(release, location)
     repo_id = hub_model_id(_text(release.get("huggingface")))
     distribution = globals_.get("distribution")
@@ -130,9 +142,10 @@ def _component_license(item: dict[str, Any], component: Component, globals_: dic
 
 
 def _license(raw: str, evidence: Evidence, url: str) -> License:
-    """The license as written (`raw` untouched), resolved for SPDX id and category."""
+    """The license as written (`raw` untouched, judged by the MOF's license list), resolved for SPDX id
+    and category."""
     lic = _resolved(raw)
-    return replace(lic, raw=raw, evidence=evidence, url=url or lic.url)
+    return replace(lic, raw=raw, evidence=evidence, url=url or lic.url, scheme="mof")
 
 
 @cache
@@ -157,11 +170,11 @@ def _properties(release: dict[str, Any], globals_: dict[str, License], location:
     for key in RELEASE_PROPERTIES:
         value = _text(release.get(key))
         if value:
-            name = PROP_VERSION if key == "version" else f"aibom:mot:{key}"
+            name = PROP_VERSION if key == "version" else f"{PROP_MOT_PREFIX}{key}"
             evidence = Evidence(MOT_COLLECTOR, f"{location}#release.{key}", "declared")
             props.append(Property(name, value, evidence))
     for kind, lic in globals_.items():
-        props.append(Property(f"aibom:mot:license.{kind}", lic.raw, lic.evidence))
+        props.append(Property(f"{PROP_MOT_PREFIX}license.{kind}", lic.raw, lic.evidence))
     return tuple(props)
 
 

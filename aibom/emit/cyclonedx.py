@@ -262,6 +262,8 @@ def _dataset(ds: m.Dataset, ref: str) -> Component:
         pairs.append((P.DATASET_GENERATOR, ds.generator))
     if ds.seed_source:
         pairs.append((P.DATASET_SEED_SOURCE, ds.seed_source))
+    if ds.licenses_stated:
+        pairs.append((P.DATASET_LICENSES_STATED, "true"))
     refs = [ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=XsUri(safe_iri(ds.url)))] if ds.url else None
     return Component(
         type=ComponentType.DATA,

@@ -7,7 +7,7 @@ field are percent-escaped, so any text survives a round trip. Evidence packs as
 
 from __future__ import annotations
 
-from aibom.model import METHODS, UNKNOWN_FIELDS, Evidence, License, Reference, Unknown
+from aibom.model import LICENSE_SCHEMES, METHODS, UNKNOWN_FIELDS, Evidence, License, Reference, Unknown
 
 # On the model component.
 SOURCE = "aibom:source"
@@ -41,6 +41,7 @@ RISK = "aibom:risk"
 DATASET_USAGE = "aibom:dataset:usage"
 DATASET_GENERATOR = "aibom:dataset:generator"
 DATASET_SEED_SOURCE = "aibom:dataset:seed-source"
+DATASET_LICENSES_STATED = "aibom:dataset:licenses-stated"
 
 # Top-level components for the models that generated synthetic datasets (bom-ref prefix).
 GENERATOR_REF = "generator:"
@@ -92,23 +93,35 @@ def unpack(value: str, n: int) -> list[str | None]:
     return [p or None for p in parts[:n]]
 
 
-def pack_evidence(ev: Evidence, *lead: str | None) -> str:
-    """`lead` fields, then the evidence: ``lead...|method|collector|location[|quote]``."""
-    tail = (ev.method, ev.collector, ev.location) + ((ev.quote,) if ev.quote else ())
-    return pack(*lead, *tail)
+def pack_evidence(ev: Evidence, *lead: str | None, trailer: str = "") -> str:
+    """`lead` fields, then the evidence: ``lead...|method|collector|location[|quote][|trailer]``.
+
+    A `trailer` (a flag added after the format was first written) comes after the quote slot, so a
+    value without one reads exactly as it always did."""
+    tail = (ev.method, ev.collector, ev.location) + ((ev.quote,) if ev.quote or trailer else ())
+    return pack(*lead, *tail, *((trailer,) if trailer else ()))
 
 
 def unpack_evidence(fields: list[str | None], default: Evidence) -> Evidence:
-    """The evidence in the last four packed fields (method, collector, location, quote)."""
-    method, collector, location, quote = fields[-4:]
+    """The evidence in the first four of `fields` (method, collector, location, quote)."""
+    method, collector, location, quote = fields[:4]
     if method not in METHODS or not collector:
         return default
     return Evidence(collector, location or "", method, quote or "")  # type: ignore[arg-type]
 
 
 def pack_reference(ref: Reference) -> str:
-    """A reference as ``url|purpose|commit|comment`` and its evidence."""
-    return pack_evidence(ref.evidence, ref.url, ref.purpose, ref.commit, ref.comment)
+    """A reference as ``url|purpose|commit|comment``, its evidence and ``stated`` when its licenses are."""
+    return pack_evidence(ref.evidence, ref.url, ref.purpose, ref.commit, ref.comment,
+                         trailer=STATED if ref.licenses_stated else "")
+
+
+REFERENCE_FIELDS = 4
+"""url, purpose, commit, comment (then the evidence and the `STATED` trailer)."""
+
+
+STATED = "stated"
+"""The trailer of a reference whose licenses are stated (`Reference.licenses_stated`)."""
 
 
 def reference_index(packed: list[str]) -> dict[str, str]:
@@ -142,17 +155,22 @@ def unpack_unknown(value: str) -> Unknown | None:
 
 
 LICENSE_FIELDS = 6
-"""spdx, name, url, raw, category, osi-approved (then the evidence)."""
+"""spdx, name, url, raw, category, osi-approved (then the evidence and the scheme when not SPDX)."""
+
+
+PACKED_LICENSE = LICENSE_FIELDS + 5
 
 
 def pack_license(lic: License, *lead: str | None) -> str:
     osi = "" if lic.osi_approved is None else str(lic.osi_approved).lower()
-    return pack_evidence(lic.evidence, *lead, lic.spdx, lic.name, lic.url, lic.raw, lic.category, osi)
+    return pack_evidence(lic.evidence, *lead, lic.spdx, lic.name, lic.url, lic.raw, lic.category, osi,
+                         trailer="" if lic.scheme == "spdx" else lic.scheme)
 
 
 def unpack_license(fields: list[str | None], default: Evidence) -> License:
-    """A license from `LICENSE_FIELDS` fields followed by four evidence fields."""
+    """A license from `LICENSE_FIELDS` fields, four evidence fields and the scheme."""
     spdx, name, url, raw, category, osi = fields[:LICENSE_FIELDS]
+    scheme = fields[LICENSE_FIELDS + 4]
     return License(
         raw=raw or spdx or name or "",
         evidence=unpack_evidence(fields[LICENSE_FIELDS:], default),
@@ -161,4 +179,5 @@ def unpack_license(fields: list[str | None], default: Evidence) -> License:
         url=url,
         category=category or "unknown",
         osi_approved=None if osi is None else osi == "true",
+        scheme=scheme if scheme in LICENSE_SCHEMES else "spdx",  # type: ignore[arg-type]
     )

@@ -174,7 +174,7 @@ class _Reader:
         where = f"{path}.licenses"
         packed = js.every(js.props(comp), P.LICENSE)
         if packed or self.own:
-            return tuple(P.unpack_license(P.unpack(v, P.LICENSE_FIELDS + 4), self.default(where)) for v in packed)
+            return tuple(P.unpack_license(P.unpack(v, P.PACKED_LICENSE), self.default(where)) for v in packed)
         out = []
         for entry in js.dicts(comp.get("licenses")):
             ev = self.default(where)
@@ -289,6 +289,7 @@ class _Reader:
             description=js.text(c.get("description")) or js.text(data.get("description")),
             generator=js.first(props, P.DATASET_GENERATOR),
             seed_source=js.first(props, P.DATASET_SEED_SOURCE),
+            licenses_stated=js.first(props, P.DATASET_LICENSES_STATED) == "true",
         )
 
     def _base_models(self, comp: dict[str, Any], path: str) -> tuple[m.BaseModel, ...]:
@@ -314,13 +315,13 @@ class _Reader:
         if self.own:
             licenses: dict[str, list[m.License]] = {}
             for v in js.every(props, P.REFERENCE_LICENSE):
-                fields = P.unpack(v, 1 + P.LICENSE_FIELDS + 4)
+                fields = P.unpack(v, 1 + P.PACKED_LICENSE)
                 licenses.setdefault(fields[0] or "", []).append(P.unpack_license(fields[1:], self.default(where)))
             packed = js.every(props, P.REFERENCE)
             index = P.reference_index(packed)
             out = []
             for v in packed:
-                url, purpose, commit, comment, *ev = P.unpack(v, 8)
+                url, purpose, commit, comment, *ev = P.unpack(v, P.REFERENCE_FIELDS + 5)
                 out.append(
                     m.Reference(
                         url=url or "",
@@ -329,6 +330,7 @@ class _Reader:
                         licenses=tuple(licenses.get(index[v]) or licenses.get(url or "", ())),
                         commit=commit,
                         comment=comment,
+                        licenses_stated=ev[4] == P.STATED,
                     )
                 )
             return tuple(out)

@@ -32,7 +32,6 @@ from typing import Literal
 from aibom.licenses import fold_expression
 from aibom.model import Assessment, Evidence, Finding, License, Provenance, Status, UnknownField
 from aibom.mof_components import (
-    MOT_COLLECTOR,
     PURPOSE_COMPONENTS,
     Component,
     components,
@@ -154,7 +153,7 @@ class _Fact:
     """One fact that shows a component: its licenses, where it was seen, and whether a license was sought.
 
     A MOT file or the model's own files state licenses (none means unlicensed); a link found in a
-    card was not followed, so no license there means the license is unknown.
+    card was not followed, so no license there means the license is unknown (`licenses_stated`).
     """
 
     licenses: tuple[License, ...]
@@ -172,21 +171,18 @@ def _declared_facts(prov: Provenance) -> dict[str, Facts]:
     for ref in prov.references:
         name = ref.comment if ref.comment in names else PURPOSE_COMPONENTS.get(ref.purpose)
         if name:
-            found.setdefault(name, []).append(_fact(ref.licenses, ref.evidence))
+            found.setdefault(name, []).append(_Fact(ref.licenses, ref.evidence, ref.licenses_stated))
     for ds in prov.datasets:
         name = "Evaluation data" if ds.usage == "evaluation" else "Datasets"
-        found.setdefault(name, []).append(_fact(ds.licenses, ds.evidence))
-    return {name: _mot_first(items) for name, items in found.items()}
+        found.setdefault(name, []).append(_Fact(ds.licenses, ds.evidence, ds.licenses_stated))
+    return {name: _stated_first(items) for name, items in found.items()}
 
 
-def _mot_first(facts: list[_Fact]) -> Facts:
-    """A MOT file speaks for the whole component: its facts replace what cards merely link to."""
-    mot = tuple(f for f in facts if f.evidence.collector == MOT_COLLECTOR)
-    return mot or tuple(facts)
-
-
-def _fact(licenses: tuple[License, ...], evidence: Evidence) -> _Fact:
-    return _Fact(licenses, evidence, license_sought=evidence.collector == MOT_COLLECTOR)
+def _stated_first(facts: list[_Fact]) -> Facts:
+    """A source that states a component's licenses (a MOT file) speaks for the whole component: its
+    facts replace what cards merely link to."""
+    stated = tuple(f for f in facts if f.license_sought)
+    return stated or tuple(facts)
 
 
 def _collected_facts(prov: Provenance) -> Iterator[tuple[str, Facts]]:
@@ -230,14 +226,14 @@ def _state(component: Component, facts: Facts) -> ComponentState:
 
 def _license_id(lic: License) -> str:
     """What MOT would compare: the string a MOT file declared, else the resolved SPDX id or expression."""
-    if lic.evidence.collector == MOT_COLLECTOR:
+    if lic.scheme == "mof":
         return lic.raw
     return lic.spdx or lic.raw
 
 
 def _open(lic: License) -> bool:
     text = _license_id(lic)
-    if lic.evidence.collector == MOT_COLLECTOR or is_open(text):
+    if lic.scheme == "mof" or is_open(text):
         return is_open(text)
     # an SPDX expression is open when every AND branch and at least one OR branch is
     verdict = fold_expression(text, lambda key, _exception: is_open(key),

@@ -19,6 +19,8 @@ from aibom.hashing import hash_files
 from aibom.identity import hub_purl
 from aibom.model import (
     PROP_ACCESS,
+    PROP_HF_GATED,
+    PROP_HF_PRIVATE,
     BaseModel,
     Dataset,
     Evidence,
@@ -168,10 +170,10 @@ def _hub_facts(prov: Provenance, info: object, ev: Evidence) -> Provenance:
     tags: list[str] = list(getattr(info, "tags", None) or [])
     gated = getattr(info, "gated", None)
     private = getattr(info, "private", None)
-    props = [Property("aibom:hf:private", str(bool(private)).lower(), ev)]
+    props = [Property(PROP_HF_PRIVATE, str(bool(private)).lower(), ev)]
     if gated is not None:
         props.append(Property(PROP_ACCESS, "gated" if gated else "open", ev))
-        props.append(Property("aibom:hf:gated", str(gated).lower(), ev))
+        props.append(Property(PROP_HF_GATED, str(gated).lower(), ev))
     library = getattr(info, "library_name", None)
     task = getattr(info, "pipeline_tag", None)
     card = prov.card
