@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Generic, Literal, TypeVar, get_args
 
 from aibom.identity import names_same_model
+from aibom.mof_components import MofResult
 
 T = TypeVar("T")
 
@@ -287,11 +288,17 @@ class Finding:
 
 @dataclass(frozen=True)
 class Assessment:
-    """An openness profile applied to a model: one finding per requirement, plus a summary."""
+    """An openness profile applied to a model: one finding per requirement, a summary (name/value
+    pairs: counts per status and the verdict) and, for the MOF profile, its result."""
 
     profile: str
     findings: tuple[Finding, ...]
     summary: tuple[tuple[str, str], ...] = ()
+    mof: MofResult | None = None
+
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """The summary and the MOF result as name/value pairs (a BOM's attestation summary)."""
+        return self.summary + (self.mof.to_pairs() if self.mof else ())
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,20 @@ data/MOT-LICENSE.txt) and the reference purposes that stand for them."""
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 MOT_COLLECTOR = "mot"
-"""The collector name of facts read from a MOT file; their licenses are judged exactly as written."""
+"""The collector name of facts read from a MOT file (evidence only: how a fact is judged is in its type)."""
+CLASS_LABELS = {
+    0: "Unclassified",
+    1: "Class I - Open Science Model",
+    2: "Class II - Open Tooling Model",
+    3: "Class III - Open Model",
+}
 PURPOSE_COMPONENTS: dict[str, str] = {
     "data-preprocessing-code": "Data preprocessing code",
     "model-architecture": "Model architecture",
@@ -55,6 +63,61 @@ def components() -> tuple[Component, ...]:
         Component(c["name"], c["content_type"], c["class"], c["required"], c["description"])
         for c in doc["components"]
     )
+
+
+@dataclass(frozen=True)
+class MofResult:
+    """The MOF class reached (0 = unclassified), progress per class in percent, blockers per class
+    (``Component(missing|unlicensed|invalid)`` in MOF component order) and the components counted
+    open under a license not meant for their content type."""
+
+    mof_class: int
+    progress: tuple[tuple[int, float], ...]
+    blockers: tuple[tuple[int, tuple[str, ...]], ...]
+    not_type_appropriate: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return CLASS_LABELS[self.mof_class]
+
+    def to_pairs(self) -> tuple[tuple[str, str], ...]:
+        """The result as name/value pairs, the form a BOM's attestation summary carries."""
+        pairs = [("mof-class", str(self.mof_class)), ("mof-label", self.label)]
+        pairs += [(f"progress.{c}", str(p)) for c, p in self.progress]
+        pairs += [(f"blockers.{c}", ";".join(b)) for c, b in self.blockers]
+        if self.not_type_appropriate:
+            pairs.append(("not-type-appropriate", ";".join(self.not_type_appropriate)))
+        return tuple(pairs)
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> MofResult | None:
+        """The result `to_pairs` wrote; None when the pairs hold none."""
+        named = dict(pairs)
+        if not named.get("mof-class", "").isdigit() or int(named["mof-class"]) not in CLASS_LABELS:
+            return None
+        classes = (1, 2, 3)
+        try:
+            progress = tuple((c, float(named.get(f"progress.{c}", "0"))) for c in classes)
+        except ValueError:
+            return None
+        return cls(
+            int(named["mof-class"]),
+            progress,
+            tuple((c, tuple(b for b in named.get(f"blockers.{c}", "").split(";") if b)) for c in classes),
+            tuple(n for n in named.get("not-type-appropriate", "").split(";") if n),
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape: ``{"class", "progress": {"1": pct, ...}, "blockers": {"1": [...], ...}}``."""
+        return {
+            "class": self.mof_class,
+            "progress": {str(c): p for c, p in self.progress},
+            "blockers": {str(c): list(b) for c, b in self.blockers},
+        }
+
+
+MOF_PAIRS = re.compile(r"^(mof-class|mof-label|progress\.\d|blockers\.\d|not-type-appropriate)$")
+"""The pair names `MofResult.to_pairs` writes."""
 
 
 def data_file(name: str) -> str:

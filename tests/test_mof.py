@@ -127,9 +127,8 @@ def test_open_research_paper_stands_in_for_the_technical_report() -> None:
 
 def test_open_but_not_type_appropriate_counts_with_a_warning() -> None:
     a = assess(from_mot(doc(open_all(*CLASS_III) | {"Model parameters (Final)": "MIT"}), "t.yml"))
-    summary = dict(a.summary)
-    assert summary["mof-class"] == "3"
-    assert summary["not-type-appropriate"] == "Model parameters (Final)"
+    assert a.mof is not None and a.mof.mof_class == 3
+    assert a.mof.not_type_appropriate == ("Model parameters (Final)",)
     finding = next(f for f in a.findings if f.title == "Model parameters (Final)")
     assert finding.status == "met"
     assert "not meant for data" in finding.reason
@@ -153,9 +152,8 @@ def test_assess_one_finding_per_required_component_with_evidence_and_fix() -> No
     data = by_title["Datasets"]
     assert (data.status, data.evidence) == ("unmet", ())
     assert "open-data license" in data.fix
-    summary = dict(a.summary)
-    assert summary["progress.3"] == "16.67"
-    assert summary["blockers.3"].startswith("Model parameters (Final)(missing);Evaluation results(missing)")
+    assert a.mof is not None and dict(a.mof.progress)[3] == 16.67
+    assert dict(a.mof.blockers)[3][:2] == ("Model parameters (Final)(missing)", "Evaluation results(missing)")
 
 
 def test_optional_components_are_reported_only_when_included() -> None:

@@ -81,8 +81,8 @@ def _openness(old: tuple[Assessment, ...], new: tuple[Assessment, ...]) -> list[
             reason = f": {f_new.reason}" if f_new.reason and worse else ""
             found.append(_change("openness", f"{a_old.profile} {f_old.requirement}", before, after, severity,
                                  f"{a_old.profile}: {f_new.title} {before} → {after}{reason}"))
-        summary_new = dict(a_new.summary)
-        for key, value in a_old.summary:
+        summary_new = dict(a_new.pairs())
+        for key, value in a_old.pairs():
             after = summary_new.get(key)
             if key in STATUSES or key.startswith("blockers.") or after is None or after == value:
                 continue  # counts per status and lists of blockers repeat the findings above

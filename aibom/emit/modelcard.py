@@ -192,7 +192,7 @@ def declarations(assessments: tuple[Assessment, ...], target: str, timestamp: da
             if conformance:
                 entry["conformance"] = conformance
             mapping.append(entry)
-        summary = P.pack(a.profile, *(f"{k}={v}" for k, v in a.summary))
+        summary = P.pack(a.profile, *(f"{k}={v}" for k, v in a.pairs()))
         attestations.append({"summary": summary, "assessor": ASSESSOR_REF, "map": mapping})
     out: dict[str, Any] = {
         "assessors": [{"bom-ref": ASSESSOR_REF, "thirdParty": False, "organization": {"name": "aibom"}}],

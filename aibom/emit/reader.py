@@ -21,6 +21,7 @@ from aibom.emit.validate import SCHEMA_VERSIONS
 from aibom.errors import InputError
 from aibom.identity import repo_id_of_purl
 from aibom.licenses import resolve
+from aibom.mof_components import MOF_PAIRS, MofResult
 
 SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 PURPOSES = {
@@ -478,8 +479,15 @@ class _Reader:
                         ),
                     )
                 )
-            pairs = tuple(tuple(s.split("=", 1)) for s in summary if s and "=" in s)
-            out.append(m.Assessment(profile=profile or "unknown", findings=tuple(findings), summary=pairs))  # type: ignore[arg-type]
+            pairs: tuple[tuple[str, str], ...] = tuple(
+                (k, v) for k, _, v in (s.partition("=") for s in summary if s and "=" in s)
+            )
+            out.append(m.Assessment(
+                profile=profile or "unknown",
+                findings=tuple(findings),
+                summary=tuple(p for p in pairs if not MOF_PAIRS.match(p[0])),
+                mof=MofResult.from_pairs(pairs),
+            ))
         return tuple(out)
 
     def _evidence_object(self, obj: dict[str, Any]) -> m.Evidence:

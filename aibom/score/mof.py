@@ -25,15 +25,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
 from aibom.licenses import fold_expression
 from aibom.model import Assessment, Evidence, Finding, License, Provenance, Status, UnknownField
 from aibom.mof_components import (
+    CLASS_LABELS,
     PURPOSE_COMPONENTS,
     Component,
+    MofResult,
     components,
     data_file,
 )
@@ -42,12 +44,6 @@ from aibom.score.requirements import UNREAD_FIELDS
 PROFILE = "mof"
 RESEARCH_PAPER = "Research paper"
 TECHNICAL_REPORT = "Technical report"
-CLASS_LABELS = {
-    0: "Unclassified",
-    1: "Class I - Open Science Model",
-    2: "Class II - Open Tooling Model",
-    3: "Class III - Open Model",
-}
 
 ComponentStatus = Literal["open", "missing", "unlicensed", "invalid"]
 
@@ -78,43 +74,6 @@ class ComponentState:
     evidence: tuple[Evidence, ...] = ()
     type_appropriate: bool = True
     license_unknown: bool = False
-
-
-@dataclass(frozen=True)
-class MofResult:
-    """The MOF class reached (0 = unclassified), progress per class in percent and blockers per class.
-
-    Blockers are ``Component(missing|unlicensed|invalid)`` strings in MOF component order.
-    """
-
-    mof_class: int
-    progress: tuple[tuple[int, float], ...]
-    blockers: tuple[tuple[int, tuple[str, ...]], ...]
-
-    @property
-    def label(self) -> str:
-        return CLASS_LABELS[self.mof_class]
-
-    @classmethod
-    def from_summary(cls, summary: Iterable[tuple[str, str]]) -> MofResult | None:
-        """The result `assess` recorded in an assessment's summary; None when it holds none."""
-        pairs = dict(summary)
-        if not pairs.get("mof-class", "").isdigit():
-            return None
-        classes = (1, 2, 3)
-        return cls(
-            int(pairs["mof-class"]),
-            tuple((c, float(pairs.get(f"progress.{c}", "0"))) for c in classes),
-            tuple((c, tuple(b for b in pairs.get(f"blockers.{c}", "").split(";") if b)) for c in classes),
-        )
-
-    def to_dict(self) -> dict[str, object]:
-        """The JSON shape: ``{"class", "progress": {"1": pct, ...}, "blockers": {"1": [...], ...}}``."""
-        return {
-            "class": self.mof_class,
-            "progress": {str(c): p for c, p in self.progress},
-            "blockers": {str(c): list(b) for c, b in self.blockers},
-        }
 
 
 @cache
@@ -279,13 +238,8 @@ def assess(prov: Provenance) -> Assessment:
     findings = tuple(
         _finding(s, stand_in, unknown_fields) for s in states if s.component.required or s.status != "missing"
     )
-    summary: list[tuple[str, str]] = [("mof-class", str(result.mof_class)), ("mof-label", result.label)]
-    summary += [(f"progress.{c}", str(p)) for c, p in result.progress]
-    summary += [(f"blockers.{c}", ";".join(b)) for c, b in result.blockers]
-    warned = [s.component.name for s in states if not s.type_appropriate]
-    if warned:
-        summary.append(("not-type-appropriate", ";".join(warned)))
-    return Assessment(PROFILE, findings, tuple(summary))
+    warned = tuple(s.component.name for s in states if not s.type_appropriate)
+    return Assessment(PROFILE, findings, mof=replace(result, not_type_appropriate=warned))
 
 
 def requirement_id(component: Component) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from aibom.model import STATUSES, Assessment, Evidence, Provenance
 from aibom.mof_components import class_numeral
-from aibom.score.mof import PROFILE, MofResult
+from aibom.score.mof import PROFILE
 from aibom.score.profiles import TITLES, requirements, verdict
 
 FAIL_ON = {"unmet": ("unmet", "partial"), "unknown": ("unmet", "partial", "unknown")}
@@ -32,7 +32,7 @@ def build(
     notes: Iterable[str] = (),
 ) -> dict[str, Any]:
     """The report as a JSON-ready dict; for the mof profile, with the class, progress and blockers."""
-    result = MofResult.from_summary(assessment.summary) if assessment.profile == PROFILE else None
+    result = assessment.mof if assessment.profile == PROFILE else None
     mof = None if result is None else {**result.to_dict(), "label": result.label}
     model: dict[str, Any] = {"name": prov.name, "source": prov.source}
     for key in ("repo_id", "revision", "purl"):
