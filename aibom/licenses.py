@@ -13,7 +13,7 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import TypeVar
@@ -407,29 +407,34 @@ def category_label(category: str) -> str:
     return _LABELS.get(category, "unknown")
 
 
-def _effective(lic: License) -> License:
-    """The license with its category filled in when only its id or name is known (e.g. read from a BOM)."""
-    if lic.category in _RANK and lic.category != "unknown":
-        return lic
-    if lic.spdx:
-        return resolve(lic.spdx, lic.evidence, url=lic.url)
-    return resolve(lic.raw, lic.evidence, name=lic.name, url=lic.url)
+def current(lic: License) -> License:
+    """`lic` judged with today's knowledge: what its source said (raw and name), else its SPDX id,
+    resolved afresh for category and OSI approval; when that classifies nothing, what was recorded
+    stays. The BOM reader applies
+    this to every license it reads, so score, diff and inventories see one category per license."""
+    for raw, name in ((lic.raw, lic.name), (lic.spdx, None)):
+        if raw:
+            fresh = resolve(raw, lic.evidence, name=name, url=lic.url)
+            if fresh.category != "unknown":
+                return replace(lic, spdx=lic.spdx or fresh.spdx, category=fresh.category,
+                               osi_approved=fresh.osi_approved)
+    return lic
 
 
 def is_osi(lic: License) -> bool | None:
     """OSI-approved (for an expression: any OR branch, every AND term); None when unknown."""
-    return _effective(lic).osi_approved
+    return lic.osi_approved
 
 
 def is_open_data(lic: License) -> bool | None:
     """Open-data terms: open-data categories plus permissive and public-domain; None when unknown."""
-    category = _effective(lic).category
+    category = lic.category
     return None if category == "unknown" else category in _OPEN_DATA
 
 
 def is_permissive(lic: License, allow_copyleft: bool = False) -> bool | None:
     """Any use, commercial included, no field-of-use or user caps. Copyleft counts if allowed."""
-    category = _effective(lic).category
+    category = lic.category
     if category == "unknown":
         return None
     if category in _COPYLEFT:

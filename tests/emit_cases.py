@@ -43,6 +43,7 @@ def fine_tune() -> m.Provenance:
         m.Evidence("hf-hub", "datasets/allenai/c4#front-matter", "declared"),
         spdx="ODC-By-1.0",
         category="open-data-permissive",
+        osi_approved=False,
     )
     weights = m.WeightInfo(
         "safetensors",

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 from emit_cases import TIMESTAMP
 
 from aibom.emit.cyclonedx import from_json, to_json
@@ -258,3 +259,24 @@ def test_a_bom_naming_the_model_as_its_own_ancestor_reads_without_it() -> None:
         ]},
     })
     assert [b.id for b in from_json(json.dumps(doc)).base_models] == ["org/base"]
+
+
+def test_a_stale_category_in_a_bom_is_judged_the_same_by_score_and_diff() -> None:
+    """An older BOM that recorded MIT as non-commercial: reading it applies today's knowledge once,
+    so the core profile and the diff against a fresh collection agree that nothing changed."""
+    from aibom import api
+
+    fresh = api.collect(str(FIXTURES / "models" / "tiny-llama-ft"))
+    doc = json.loads(to_json(fresh, timestamp=TIMESTAMP, serial=None))
+    props = doc["metadata"]["component"]["properties"]
+    stale = 0
+    for p in props:
+        if p["name"] == "aibom:license" and "|permissive|" in p["value"]:
+            p["value"] = p["value"].replace("|permissive|", "|non-commercial|")
+            stale += 1
+    assert stale == 1
+    read = from_json(json.dumps(doc))
+    assert [lic.category for lic in read.licenses] == [lic.category for lic in fresh.licenses] == ["permissive"]
+    assert [c for c in api.compare(read, fresh).changes if c.kind == "license"] == []
+    core = {f.requirement: f.status for f in api.assess(read).findings}
+    assert core == {f.requirement: f.status for f in api.assess(fresh).findings}

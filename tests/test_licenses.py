@@ -11,6 +11,7 @@ from license_expression import get_spdx_licensing
 from aibom import licenses
 from aibom.licenses import (
     category_label,
+    current,
     is_open_data,
     is_osi,
     is_permissive,
@@ -225,13 +226,17 @@ def test_predicates_cover_every_category():
         assert (is_permissive(lic) is None) == (category == "unknown")
 
 
-def test_predicates_fill_in_a_license_read_back_with_only_its_id():
-    bare = License(raw="MIT", evidence=EV, spdx="MIT")
+def test_current_judges_a_recorded_license_with_todays_knowledge():
+    bare = current(License(raw="MIT", evidence=EV, spdx="MIT"))
     assert (is_permissive(bare), is_osi(bare), is_open_data(bare)) == (True, True, True)
-    llama = License(raw="llama2", evidence=EV, spdx="LicenseRef-scancode-llama-2-license-2023")
+    stale = current(License(raw="mit", evidence=EV, spdx="MIT", category="non-commercial", osi_approved=False))
+    assert (stale.category, stale.osi_approved, stale.raw) == ("permissive", True, "mit")
+    llama = current(License(raw="llama2", evidence=EV, spdx="LicenseRef-scancode-llama-2-license-2023"))
     assert (is_permissive(llama), is_osi(llama)) == (False, False)
-    named = License(raw="other", evidence=EV, name="gemma-terms-of-use")
-    assert is_permissive(named) is False
+    named = current(License(raw="other", evidence=EV, name="gemma-terms-of-use"))
+    assert is_permissive(named) is False and named.name == "gemma-terms-of-use"
+    unknown = License(raw="house-license-7", evidence=EV, category="proprietary")
+    assert current(unknown) == unknown  # nothing known today: what was recorded stays
     nothing = License(raw="", evidence=EV)
     assert (is_permissive(nothing), is_osi(nothing), is_open_data(nothing)) == (None, None, None)
 

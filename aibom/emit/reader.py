@@ -20,7 +20,7 @@ from aibom.emit import properties as P
 from aibom.emit.validate import SCHEMA_VERSIONS
 from aibom.errors import InputError
 from aibom.identity import repo_id_of_purl
-from aibom.licenses import resolve
+from aibom.licenses import current, resolve
 from aibom.mof_components import MOF_PAIRS, MofResult
 
 SHA256 = re.compile(r"[0-9a-fA-F]{64}")
@@ -175,7 +175,8 @@ class _Reader:
         where = f"{path}.licenses"
         packed = js.every(js.props(comp), P.LICENSE)
         if packed or self.own:
-            return tuple(P.unpack_license(P.unpack(v, P.PACKED_LICENSE), self.default(where)) for v in packed)
+            default = self.default(where)
+            return tuple(current(P.unpack_license(P.unpack(v, P.PACKED_LICENSE), default)) for v in packed)
         out = []
         for entry in js.dicts(comp.get("licenses")):
             ev = self.default(where)
@@ -317,7 +318,8 @@ class _Reader:
             licenses: dict[str, list[m.License]] = {}
             for v in js.every(props, P.REFERENCE_LICENSE):
                 fields = P.unpack(v, 1 + P.PACKED_LICENSE)
-                licenses.setdefault(fields[0] or "", []).append(P.unpack_license(fields[1:], self.default(where)))
+                lic = current(P.unpack_license(fields[1:], self.default(where)))
+                licenses.setdefault(fields[0] or "", []).append(lic)
             packed = js.every(props, P.REFERENCE)
             index = P.reference_index(packed)
             out = []
