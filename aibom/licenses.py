@@ -228,9 +228,25 @@ def resolve(raw: str, evidence: Evidence, *, name: str | None = None, url: str |
         if name is None:
             return _resolve_link(link, kept, evidence) or License(raw=kept, evidence=evidence, url=link)
         found = _resolve_text(name, kept, evidence, link) or _resolve_link(link, kept, evidence)
-        return found or License(raw=kept, evidence=evidence, name=_clip(name), url=link)
+        return found or named(name, evidence, link, raw=kept)
     found = _resolve_text(text, kept, evidence, link)
-    return found or License(raw=kept, evidence=evidence, name=name or _clip(text), url=link)
+    return found or named(name or text, evidence, link, raw=kept)
+
+
+_NAME_CATEGORIES = (
+    (re.compile(r"non[- ]?commercial|\bNC\b", re.I), "non-commercial"),
+    (re.compile(r"research[- ]only|\bresearch (community )?licen[cs]e", re.I), "research-only"),
+)
+"""What a license's own name says about it, for a license aibom does not know otherwise."""
+
+
+def named(name: str, evidence: Evidence, url: str | None = None, *, raw: str | None = None) -> License:
+    """A license known only by its name: category unknown, unless the name itself says
+    non-commercial or research-only (a license named so restricts use that way)."""
+    name = _clip(name)
+    category = next((c for rx, c in _NAME_CATEGORIES if rx.search(name)), "unknown")
+    return License(raw=raw if raw is not None else name, evidence=evidence, name=name, url=url, category=category,
+                   osi_approved=False if category != "unknown" else None)
 
 
 def _resolve_link(link: str | None, raw: str, evidence: Evidence) -> License | None:

@@ -36,6 +36,10 @@ UnknownField = Literal[
     "sha256", "type", "lineage", "mof-component", "purl", "mapping",
 ]
 """Which fact could not be found or read (``mapping``: a part of a read BOM aibom does not map)."""
+FileListing = Literal["release", "copy", "none"]
+"""How far `Provenance.files` goes: the whole release at a commit (a Hub listing), a local copy that
+may hold only some of the release's files (a folder, a cache snapshot, a lone file), or no files
+looked at (declarations, a MOT file). Only a whole release is evidence that a file is absent."""
 LicenseScheme = Literal["spdx", "mof"]
 """Whose identifiers a license is judged by: SPDX (resolved, expressions folded) or the Model Openness
 Framework's license list (the id as the release file wrote it, as the MOF's own tool compares it)."""
@@ -48,6 +52,7 @@ DATASET_USAGES: tuple[str, ...] = get_args(DatasetUsage)
 UNKNOWN_SUBJECTS: tuple[str, ...] = get_args(UnknownSubject)
 UNKNOWN_FIELDS: tuple[str, ...] = get_args(UnknownField)
 LICENSE_SCHEMES: tuple[str, ...] = get_args(LicenseScheme)
+FILE_LISTINGS: tuple[str, ...] = get_args(FileListing)
 STATUSES: tuple[str, ...] = get_args(Status)
 STATUS_ORDER: tuple[Status, ...] = ("unmet", "partial", "unknown", "met")
 """Statuses from worst to best: how score summarises findings and diff ranks a change of status."""
@@ -324,6 +329,7 @@ class Provenance:
     properties: tuple[Property, ...] = ()
     unknowns: tuple[Unknown, ...] = ()
     assessments: tuple[Assessment, ...] = ()
+    listing: FileListing = "copy"
 
     @property
     def weight_files(self) -> tuple[FileEntry, ...]:

@@ -60,7 +60,9 @@ def test_front_matter_that_is_not_a_mapping(front: str) -> None:
 def test_unclosed_front_matter() -> None:
     info = parse_model_card("---\nlicense: mit\n# no end\n", collector="t")
     assert info.unknowns[0].reason == "README.md front matter is not closed by a '---' line"
-    assert info.licenses == ()
+    # the line is then body text that states a license: read as such, inferred and quoted
+    assert [(lic.spdx, lic.evidence.method, lic.evidence.quote) for lic in info.licenses] == [
+        ("MIT", "inferred", "mit")]
 
 
 def test_odd_front_matter_values_do_not_crash() -> None:

@@ -214,6 +214,7 @@ def _facts(data: dict[str, Any], path: Path) -> Provenance:
         name=model.get("name") or (repo_id.split("/")[-1] if repo_id else path.stem),
         identity=r.evidence("/model") if named else Evidence(COLLECTOR, path.name, "inferred"),
         source="declarations",
+        listing="none",
         repo_id=repo_id,
         purl=hub_purl(repo_id) if repo_id else None,
         description=model.get("description"),

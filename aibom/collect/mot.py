@@ -100,6 +100,7 @@ def from_mot(data: dict[str, Any], location: str) -> Provenance:
         name=name,
         identity=Evidence(MOT_COLLECTOR, f"{location}#release.name", "declared"),
         source=MOT_COLLECTOR,
+        listing="none",
         repo_id=repo_id,
         purl=hub_purl(repo_id) if repo_id else None,
         author=producer or None,

@@ -229,6 +229,8 @@ def _model_properties(prov: m.Provenance) -> list[Property]:
         pairs.append((P.REPO_ID, prov.repo_id))
     if prov.gated is not None:
         pairs.append((P.GATED, str(prov.gated).lower()))
+    if prov.listing != "copy":
+        pairs.append((P.FILES_LISTING, prov.listing))
     if prov.parameters is not None:
         pairs += [
             (P.PARAMETERS_TOTAL, str(prov.parameters.value)),

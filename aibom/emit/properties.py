@@ -27,6 +27,8 @@ PARAMETERS_EVIDENCE = "aibom:evidence:parameters"
 
 # On every component that carries licenses: the model, datasets, ancestors.
 LICENSE = "aibom:license"
+FILES_LISTING = "aibom:files:listing"
+"""`Provenance.listing` when it is not ``copy`` (release, none)."""
 
 # On file components.
 FILE_ROLE = "aibom:file:role"
@@ -76,6 +78,7 @@ OWN = frozenset(
         IDENTITY_EVIDENCE,
         PARAMETERS_EVIDENCE,
         LICENSE,
+        FILES_LISTING,
     }
 )
 """Model-component property names aibom writes for itself (the rest are `Provenance.properties`)."""

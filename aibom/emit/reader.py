@@ -145,6 +145,7 @@ class _Reader:
             else None,
             properties=self._properties(comp, props, path),
             assessments=self._assessments(),
+            listing=_vocabulary(js.first(props, P.FILES_LISTING), m.FILE_LISTINGS, "copy"),
         )
         recorded = tuple(filter(None, (P.unpack_unknown(u) for u in js.every(props, P.UNKNOWN))))
         # after every part was read; a BOM that names the model as its own ancestor is not believed

@@ -178,9 +178,27 @@ def absence(prov: Provenance, what: str, field: UnknownField | None = None) -> t
     return (replace(where, quote="; ".join(said) or f"no {what} recorded for the model"),)
 
 
+def declared_closed(prov: Provenance) -> bool:
+    """The publisher declares the model closed: weights not released, or access through an API only."""
+    return property_value(prov, PROP_WEIGHTS_AVAILABLE) == "false" or property_value(prov, PROP_ACCESS) == "api-only"
+
+
+def partial_copy(prov: Provenance, what: str) -> str:
+    """Why the absence of `what` proves nothing ("" when it does): only a whole release listed at a
+    commit (the Hub) or a declaration that the model is closed (API only, weights not released)
+    shows something is absent; a local copy may hold some files only, and declarations or a MOT file
+    list no files at all."""
+    if prov.listing == "release" or declared_closed(prov):
+        return ""
+    if prov.listing == "none":
+        return f"no {what} is declared, and no files of the model were looked at"
+    return f"this copy of the model holds no {what}, but the published release may (a copy can be partial)"
+
+
 def no_license(prov: Provenance, reason: str, fix: str, evidence: tuple[Evidence, ...] = ()) -> Verdict:
-    """No license recorded: unmet (all rights reserved) when the card was read and names none;
-    unknown when a LICENSE file is there but not recognised, or the card could not be read."""
+    """No license recorded: unmet (all rights reserved) when the whole release was listed and its
+    card read names none; unknown when a LICENSE file is there but not recognised, the card could not
+    be read, or only a copy of the files was seen (the release may hold a LICENSE file)."""
     texts = [f for f in prov.files if f.role == "license"]
     if texts:
         return Verdict(
@@ -192,6 +210,11 @@ def no_license(prov: Provenance, reason: str, fix: str, evidence: tuple[Evidence
     lost = unread(prov)
     if lost:
         return Verdict("unknown", f"The license could not be read ({lost}).", DECLARE_LICENSE, evidence)
+    copy = partial_copy(prov, "license in its card or a LICENSE file")
+    if copy:
+        return Verdict("unknown", f"No license was found: {copy}.",
+                       f"{DECLARE_LICENSE} Or describe the model from the Hub, where the whole repository is listed.",
+                       evidence + absence(prov, "license", "license"))
     return Verdict("unmet", reason, fix, evidence + absence(prov, "license", "license"))
 
 
@@ -230,7 +253,7 @@ def code_verdict(prov: Provenance, purposes: tuple[str, ...], what: str) -> Verd
     good = [
         (place(r), cite(r.evidence, f"{place(r)} under {labels(r.licenses)}"))
         for r in urls
-        if all_pass(r.licenses, lic.is_osi) is True
+        if r.url and all_pass(r.licenses, lic.is_osi) is True  # met needs a location to check
     ]
     if shipped_ok:
         good += [(f.path, cite(f.evidence, f"{f.path} under {labels(prov.licenses)}")) for f in shipped]
@@ -248,9 +271,10 @@ def code_verdict(prov: Provenance, purposes: tuple[str, ...], what: str) -> Verd
     )
     if missing:
         names = listing(r.url for r in missing)
+        copy = partial_copy(prov, names)
         return Verdict(
-            "unmet",
-            f"The card names {names}, but it is not among the model files.",
+            "unknown" if copy else "unmet",
+            f"The card names {names}, but {copy or 'it is not among the files of the release'}.",
             f"Add {names} to the model repository, or link where the {what} is published.",
             tuple(cite(r.evidence, f"names {r.url}") for r in missing),
         )
@@ -266,6 +290,14 @@ def code_verdict(prov: Provenance, purposes: tuple[str, ...], what: str) -> Verd
             ev,
         )
     if urls or shipped:
+        if not shipped and all(not r.url for r in urls) and all_pass([x for r in urls for x in r.licenses], lic.is_osi):
+            return Verdict(
+                "unknown",
+                f"The {what} is declared released under {labels(x for r in urls for x in r.licenses)}, "
+                "but with no location to check it.",
+                f"Declare where the {what} is published (its URL) in aibom.yaml.",
+                tuple(cite(r.evidence, place(r)) for r in urls),
+            )
         names = listing([f.path for f in shipped] + [place(r) for r in urls])
         ev = tuple(cite(f.evidence, f.path) for f in shipped) + tuple(cite(r.evidence, place(r)) for r in urls)
         direct = shipped or any(r.purpose == purposes[0] for r in urls)
@@ -277,6 +309,9 @@ def code_verdict(prov: Provenance, purposes: tuple[str, ...], what: str) -> Verd
             f"Declare the license of the {what} in aibom.yaml: code: [{{url, purpose, license}}].",
             ev,
         )
+    lost = unread(prov) or (partial_copy(prov, what) if prov.listing == "none" else "")
+    if lost:
+        return Verdict("unknown", f"Whether the {what} is published is not known ({lost}).", publish)
     return Verdict("unmet", f"No {what} is published or linked.", publish, absence(prov, what))
 
 
@@ -294,7 +329,7 @@ def weights_verdict(prov: Provenance, *, test: LicenseTest, terms: str, require_
     aibom.yaml `weights.url`, a MOT "Model parameters (Final)" component) with its own license.
     """
     release = f"Release the weights under {terms}."
-    if property_value(prov, PROP_WEIGHTS_AVAILABLE) == "false" or property_value(prov, PROP_ACCESS) == "api-only":
+    if declared_closed(prov):
         return Verdict(
             "unmet",
             "The weights are not released (declared: API access only).",
@@ -310,13 +345,22 @@ def weights_verdict(prov: Provenance, *, test: LicenseTest, terms: str, require_
         what = f"The weights ({listing(place(r) for r in places)})"
         licenses = tuple(x for r in places for x in r.licenses) or prov.licenses
         ev = tuple(cite(r.evidence, f"weights: {place(r)}") for r in places)
+        if not any(r.url for r in places):
+            return Verdict(
+                "unknown",
+                f"The weights are declared released{' under ' + labels(licenses) if licenses else ''}, "
+                "but with no location to check them.",
+                "Declare where the weights can be downloaded (weights: {url: ...} in aibom.yaml).",
+                ev,
+            )
     else:
-        lost = unknowns_about(prov, "weights")
+        lost = unknowns_about(prov, "weights") or partial_copy(prov, "weight files")
         if lost:
             return Verdict(
                 "unknown",
-                f"The model files could not be listed ({lost}).",
-                "Collect the model where its files can be read (a local folder, or the Hub with a token).",
+                f"Whether the weights are released is not known ({lost}).",
+                "Describe the model from the Hub, where the whole repository is listed, or declare where the "
+                "weights are published (weights: {url: ...} in aibom.yaml).",
             )
         return Verdict(
             "unmet",
@@ -388,6 +432,8 @@ def open_data(prov: Provenance) -> Verdict:
         lost = unread(prov)
         if lost:
             return Verdict("unknown", f"The training data could not be read ({lost}).", fix)
+        if prov.listing == "none" and not declared_closed(prov):
+            return Verdict("unknown", "No training dataset is declared, and no model card was read.", fix)
         return Verdict("unmet", "No training dataset is disclosed.", fix, absence(prov, "training dataset", "datasets"))
     judged = [(d.id, dataset_open(d)) for d in datasets]
     good = [i for i, ok in judged if ok is True]

@@ -28,7 +28,8 @@ FACTS = {r["repo_id"]: r for r in csv.DictReader((REAL / "facts.csv").open(encod
 @pytest.mark.parametrize(
     ("script", "status", "reason"),
     [
-        (None, "unmet", "The card names train_script.py, but it is not among the model files."),
+        (None, "unknown", "The card names train_script.py, but this copy of the model holds no train_script.py, "
+                          "but the published release may (a copy can be partial)."),
         ("train_script.py", "met", "The training code is public under an OSI-approved license: train_script.py."),
         ("examples/train_script.py", "met", "under an OSI-approved license: examples/train_script.py."),
     ],
@@ -87,11 +88,13 @@ def test_card_naming_itself_as_base_model_is_not_its_own_ancestor(tmp_path: Path
     assert prov.name == "Qwen2.5-VL-72B-Instruct" and prov.base_models == ()
 
 
-def test_llama2_card_without_license_records_an_unknown(tmp_path: Path) -> None:
+def test_llama2_card_without_a_license_key_names_its_license_in_the_body(tmp_path: Path) -> None:
     root = folder_with(tmp_path, {"README.md": (CARDS / "meta-llama__Llama-2-7b-hf" / "README.md").read_bytes()})
     prov = collect_folder(root, CollectOptions(repo_id="meta-llama/Llama-2-7b-hf"))
-    assert prov.licenses == ()
-    assert ("model", "license") in [(u.subject, u.field) for u in prov.unknowns]
+    assert [(lic.name, lic.category, lic.evidence.method) for lic in prov.licenses] == [
+        ("A custom commercial license", "unknown", "inferred")]
+    assert prov.licenses[0].evidence.location.startswith("README.md#L")
+    assert ("model", "license") not in [(u.subject, u.field) for u in prov.unknowns]
     assert prov.gated is True  # extra_gated_* keys: users must accept Meta's terms
     assert [(p.name, p.value, p.evidence.location) for p in prov.properties] == [
         ("aibom:access", "gated", "README.md#front-matter")

@@ -20,8 +20,10 @@ from aibom.collect.cards.front_matter import (
     _strings,
     front_matter_licenses,
 )
+from aibom.collect.cards.license_statement import statement_licenses
 from aibom.collect.cards.prose import _prose_base_models, _references
 from aibom.collect.cards.sections import _considerations, _description, _title
+from aibom.collect.cards.text import _Parsed
 from aibom.model import (
     BaseModel,
     CardFacts,
@@ -72,7 +74,7 @@ def parse_model_card(text: str, *, collector: str, location: str = "README.md", 
         model_name=model_name,
         title=title,
         description=_description(parsed.body, parsed.heads),
-        licenses=front_matter_licenses(meta, fm),
+        licenses=_model_licenses(front_matter_licenses(meta, fm), parsed, collector, location),
         datasets=_datasets(meta.get("datasets"), fm),
         base_models=declared + inferred,
         references=_references(meta, parsed.body, collector, location, repo_id),
@@ -87,6 +89,14 @@ def parse_model_card(text: str, *, collector: str, location: str = "README.md", 
         unknowns=tuple(unknowns),
         gated=_gated(meta),
     )
+
+
+def _model_licenses(declared: tuple[License, ...], parsed: _Parsed, collector: str,
+                    location: str) -> tuple[License, ...]:
+    """The front matter's licenses; when it names none (or only ``other``), the body's statement."""
+    if any(lic.category != "unknown" or lic.name or lic.url for lic in declared):
+        return declared
+    return statement_licenses(parsed.body, parsed.heads, collector, location) or declared
 
 
 def parse_dataset_card(text: str, *, collector: str, location: str) -> CardInfo:

@@ -68,7 +68,7 @@ def collect_hub(repo_id: str, revision: str | None, options: CollectOptions) -> 
             revision=sha,
             fallback_name=repo_id.split("/")[-1],
         )
-        prov = prov.with_changes(unknowns=prov.unknowns + unknowns)
+        prov = prov.with_changes(unknowns=prov.unknowns + unknowns, listing="release")
         prov = _hub_facts(prov, info, Evidence(COLLECTOR, where, "declared"))
         prov = _datasets(hub, prov, Path(tmp) / "datasets")
     return _lineage(hub, prov, options.lineage_depth)
