@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
-from typing import TypeVar
+from typing import Literal, TypeVar, get_args
 
 from license_expression import (
     AND,
@@ -106,6 +106,34 @@ _URL_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+TermKind = Literal[
+    "non-commercial", "research-only", "field-of-use", "user-threshold", "revenue-threshold", "registration",
+    "attribution", "naming", "pass-through", "output-use", "no-derivatives", "share-alike", "revocation", "other",
+]
+"""The kinds of condition a license sets, as the ``restrictions`` column of licenses.csv names them."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One condition of a license in a reviewer's words: `kind` and what the license's own text says."""
+
+    kind: TermKind
+    text: str
+
+
+def _terms(cell: str) -> tuple[Term, ...]:
+    """``kind: text; kind: text`` (``none`` and ``unknown`` hold no term); an unknown kind is a table bug."""
+    if cell in ("none", "unknown", ""):
+        return ()
+    terms = []
+    for item in cell.split("; "):
+        kind, _, text = item.partition(": ")
+        if kind not in get_args(TermKind) or not text:
+            raise ValueError(f"licenses.csv: restriction {item!r} does not start with a known kind")
+        terms.append(Term(kind, text))  # type: ignore[arg-type]
+    return tuple(terms)
+
+
 @dataclass(frozen=True)
 class LicenseFacts:
     """One row of the license table: an HF id or ``other`` name, its SPDX id and what it allows."""
@@ -118,7 +146,7 @@ class LicenseFacts:
     category: str
     osi_approved: bool | None
     commercial_use: str
-    restrictions: str
+    restrictions: tuple[Term, ...]
     aliases: tuple[str, ...]
     notes: str
 
@@ -148,7 +176,7 @@ def table() -> tuple[LicenseFacts, ...]:
                 category=r["category"],
                 osi_approved=osi,
                 commercial_use=r["commercial_use"],
-                restrictions=r["restrictions"],
+                restrictions=_terms(r["restrictions"]),
                 aliases=tuple(a for a in r["aliases"].split("|") if a),
                 notes=r["notes"],
             )
@@ -435,6 +463,16 @@ def current(lic: License) -> License:
                 return replace(lic, spdx=lic.spdx or fresh.spdx, category=fresh.category,
                                osi_approved=fresh.osi_approved)
     return lic
+
+
+def terms(lic: License) -> tuple[Term, ...]:
+    """The conditions `lic` sets, from its row in the license table (none for a license aibom does not
+    know by name or id, or for an expression of several)."""
+    for text in (lic.spdx, lic.raw, lic.name):
+        row = lookup(text) if text else None
+        if row is not None and row.restrictions:
+            return row.restrictions
+    return ()
 
 
 def is_osi(lic: License) -> bool | None:

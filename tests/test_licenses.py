@@ -301,3 +301,46 @@ def test_a_known_name_wins_over_the_link_and_a_known_id_ignores_it():
 def test_spdx_ids_outside_the_table_get_family_category_and_spdx_list_osi_flag(raw, spdx, category, osi):
     lic = resolve(raw, EV)
     assert (lic.spdx, lic.category, lic.osi_approved) == (spdx, category, osi)
+
+
+# every category that restricts use must say how, in the license's own terms; the kind agrees with the category
+TERM_FOR_CATEGORY = {
+    "non-commercial": {"non-commercial"},
+    "research-only": {"research-only", "non-commercial"},
+    "rail-use-restricted": {"field-of-use"},
+    "no-derivatives": {"no-derivatives"},
+    "weak-copyleft": {"share-alike", "naming"},
+    "strong-copyleft": {"share-alike"},
+    "network-copyleft": {"share-alike"},
+    "open-data-share-alike": {"share-alike"},
+    "restricted-data": {"field-of-use"},
+    "proprietary": {"other"},
+    "proprietary-community": {"user-threshold", "revenue-threshold", "field-of-use", "registration", "revocation",
+                              "other"},
+}
+
+
+@pytest.mark.parametrize("row", [r for r in licenses.table() if r.category in TERM_FOR_CATEGORY],
+                         ids=lambda r: r.license_name or r.hf_id or r.spdx)
+def test_every_restrictive_license_lists_its_own_terms(row):
+    kinds = {t.kind for t in row.restrictions}
+    assert kinds & TERM_FOR_CATEGORY[row.category], row.restrictions
+    assert all(not t.text.endswith(".") for t in row.restrictions)  # the reason joins them into one sentence
+
+
+def test_terms_name_the_actual_conditions_not_the_category():
+    llama2 = licenses.terms(resolve("llama2", EV))
+    assert {t.kind for t in llama2} >= {"user-threshold", "field-of-use", "output-use"}
+    assert "700 million monthly active users" in " ".join(t.text for t in llama2)
+    gemma = licenses.terms(resolve("gemma", EV))
+    assert {t.kind for t in gemma} == {"field-of-use", "pass-through", "output-use", "revocation"}
+    assert not {"user-threshold", "revenue-threshold"} & {t.kind for t in gemma}
+    qwen = licenses.terms(resolve("other", EV, name="qwen"))
+    assert "100 million monthly active users" in qwen[0].text
+    assert licenses.terms(resolve("apache-2.0", EV)) == ()
+    assert licenses.terms(resolve("other", EV, name="Some Unheard-of License")) == ()
+
+
+def test_a_term_of_an_unknown_kind_is_a_table_bug():
+    with pytest.raises(ValueError, match="known kind"):
+        licenses._terms("caps: users above a threshold")

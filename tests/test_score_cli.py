@@ -71,7 +71,7 @@ def test_without_fail_on_the_exit_code_is_zero_and_markdown_has_the_table(
     assert code == 0, err
     assert stdout == ""
     md = out.read_text()
-    assert "**Not open: License is proprietary (+3 more unmet).**" in md
+    assert "**Not open: License is proprietary (no rights beyond the vendor's own terms) (+3 more unmet).**" in md
     assert "| Requirement | Status | Why | How to fix |" in md
     row = "| Open weights (`open-weights`) | ❌ unmet | The weights are not released (declared: API access only)"
     assert row in md

@@ -155,7 +155,7 @@ def test_osaid_data_information_counts_described_datasets() -> None:
 def test_verdict_names_the_license_first() -> None:
     prov = prov_with(licenses=(resolve("cc-by-nc-4.0", CARD),))
     line = verdict(evaluate(prov, "core").findings)
-    assert line.startswith("Not open: License forbids commercial use (CC-BY-NC-4.0)")
+    assert line.startswith("Not open: License forbids commercial use (CC-BY-NC-4.0: no use primarily intended")
     assert line.endswith("(+3 more unmet).")
 
 

@@ -23,7 +23,7 @@ def folder_findings(tmp_path: Path, front_matter: str, *, weights: bool = True) 
 
 
 @pytest.mark.parametrize(("license_id", "phrase", "named"), [
-    ("llama2", "restricts commercial use", "Llama 2"),
+    ("llama2", "700 million monthly active users", "Llama 2"),
     ("cc-by-nc-sa-4.0", "forbids commercial use", "CC-BY-NC-SA-4.0"),
     ("cc-by-nc-4.0", "forbids commercial use", "CC-BY-NC-4.0"),
     ("openrail", "restricts fields of use", "OpenRAIL"),

@@ -42,7 +42,7 @@ PERMISSIVE = "a permissive license such as Apache-2.0, MIT or BSD-3-Clause"
 OPEN = "an open license (OSI-approved, open-data or public domain)"
 RESTRICTS = {
     "non-commercial": "forbids commercial use",
-    "proprietary-community": "restricts commercial use with user or revenue caps",
+    "proprietary-community": "restricts use",
     "rail-use-restricted": "restricts fields of use",
     "research-only": "allows research use only",
     "no-derivatives": "forbids derivative works",
@@ -107,10 +107,14 @@ def listing(names: Iterable[str], limit: int = 3) -> str:
 
 
 def describe(license_: License) -> str:
-    """What the license does, in words, then its name: `forbids commercial use (CC-BY-NC-4.0)`."""
+    """What the license does, in words, then its name and the conditions its own terms set:
+    `forbids commercial use (CC-BY-NC-4.0: no use primarily intended for commercial advantage …)`."""
     what = RESTRICTS.get(license_.category) or f"is {lic.category_label(license_.category)}"
     name = label(license_)
-    return what if name.lower() in what.lower() else f"{what} ({name})"
+    terms = "; ".join(t.text for t in lic.terms(license_))
+    if name.lower() in what.lower():
+        return f"{what} ({terms})" if terms else what
+    return f"{what} ({name}: {terms})" if terms else f"{what} ({name})"
 
 
 def labels(licenses: Iterable[License]) -> str:

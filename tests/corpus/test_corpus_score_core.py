@@ -51,9 +51,9 @@ def collect(folder: Path) -> Provenance:
 @pytest.mark.parametrize(
     ("card", "phrase", "license_name"),
     [
-        ("TheBloke__Llama-2-7B-Chat-GGUF", "restricts commercial use", "Llama 2"),
-        ("meta-llama__Meta-Llama-3-8B-Instruct", "restricts commercial use", "Llama 3"),
-        ("google__gemma-2b", "restricts commercial use", "Gemma"),
+        ("TheBloke__Llama-2-7B-Chat-GGUF", "700 million monthly active users", "Llama 2"),
+        ("meta-llama__Meta-Llama-3-8B-Instruct", "Built with Meta Llama 3", "Llama 3"),
+        ("google__gemma-2b", "Gemma Prohibited Use Policy", "Gemma"),
         ("CarperAI__stable-vicuna-13b-delta", "forbids commercial use", "CC-BY-NC-SA-4.0"),
         ("upstage__SOLAR-10.7B-Instruct-v1.0", "forbids commercial use", "CC-BY-NC-4.0"),
         ("runwayml__stable-diffusion-v1-5", "restricts fields of use", "OpenRAIL"),
@@ -210,7 +210,7 @@ def test_mot_components_declared_without_a_location_are_not_met_by_the_core_prof
 def test_gated_weights_under_a_restrictive_license_name_both_problems(tmp_path: Path) -> None:
     weights = findings(collect(model_folder(tmp_path, "meta-llama__Meta-Llama-3-8B-Instruct")))["open-weights"]
     assert weights.status == "unmet"
-    assert "restricts commercial use" in weights.reason and "gated" in weights.reason
+    assert "700 million monthly active users" in weights.reason and "gated" in weights.reason
     assert weights.fix.startswith("Remove the access gate")
 
 
@@ -220,4 +220,5 @@ def test_a_mot_file_licensing_only_its_parameters_is_judged_by_that_license() ->
     assert prov.licenses == ()
     lic = findings(prov)["permissive-license"]
     assert lic.status == "unmet"
-    assert "restricts commercial use" in lic.reason and "Gemma" in lic.reason
+    assert "Prohibited Use Policy" in lic.reason and "Gemma" in lic.reason
+    assert "revenue" not in lic.reason and "cap" not in lic.reason  # Gemma's terms set no user or revenue cap
