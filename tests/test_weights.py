@@ -6,7 +6,6 @@ import hashlib
 import json
 import pickle
 import struct
-import sys
 import time
 from pathlib import Path
 
@@ -184,14 +183,6 @@ def test_chat_template_code(template: str, found: tuple[str, ...]) -> None:
     assert chat_template_code(template) == found
 
 
-def test_gguf_missing_extra_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = make_gguf(tmp_path / "m.gguf")
-    monkeypatch.setitem(sys.modules, "gguf", None)
-    info = inspect_file(path, "m.gguf")
-    assert info is not None and info.format == "gguf" and info.parameters == ()
-    assert "install aibom[gguf]" in dict(info.metadata)["inspection.skipped"]
-
-
 # --- ONNX ---------------------------------------------------------------------------------------
 
 
@@ -214,29 +205,6 @@ def test_onnx_external_data_is_not_loaded(tmp_path: Path) -> None:
     info = inspect_file(path, "ext.onnx")
     assert info is not None and info.parameters == (("FLOAT", 9),)
     assert dict(info.metadata)["onnx.external_data"] == "2"
-
-
-def test_onnx_garbage_is_malformed(tmp_path: Path) -> None:
-    path = tmp_path / "g.onnx"
-    path.write_bytes(b"\xff" * 100)
-    info = inspect_file(path, "g.onnx")
-    assert info is not None and info.risks[0].startswith("malformed-header: not an ONNX protobuf")
-
-
-def test_onnx_over_the_size_cap_is_not_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = make_onnx(tmp_path / "big.onnx")
-    monkeypatch.setattr("aibom.collect.weights.onnx.ONNX_MAX_BYTES", 100)
-    info = inspect_file(path, "big.onnx")
-    assert info is not None and info.parameters == ()
-    size = path.stat().st_size
-    assert info.risks == (f"malformed-header: ONNX protobuf of {size} bytes is above the 100-byte cap",)
-
-
-def test_onnx_missing_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = make_onnx(tmp_path / "m.onnx")
-    monkeypatch.setitem(sys.modules, "onnx", None)
-    info = inspect_file(path, "m.onnx")
-    assert info is not None and "install aibom[onnx]" in dict(info.metadata)["inspection.skipped"]
 
 
 # --- pickle -------------------------------------------------------------------------------------

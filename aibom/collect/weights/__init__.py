@@ -5,16 +5,16 @@ bounds (`limits`) and the dispatcher (`header.inspect`).
 
 Every read is bounded. A header that cannot be trusted gives a `WeightInfo` with the risk
 ``malformed-header: <why>`` and no parameters (the file is still hashed and listed: an unknown with
-evidence, not a crash); only an unreadable file raises. The optional extras (``gguf`` for its type
-tables, ``onnx`` for its parser) are imported on first use; without them the `WeightInfo` says how
-to install them. GGUF headers are streamed here (token lists skipped, never built); pickles are only
-walked with ``pickletools.genops``.
+evidence, not a crash); only an unreadable file raises. Every format is read in a plain install:
+GGUF headers are streamed with GGUF's own type tables (token lists skipped, never built), ONNX
+protobufs are streamed field by field (tensor data seeked over); pickles are only walked with
+``pickletools.genops``.
 
 `WeightInfo.parameters` holds ``(dtype, count)`` pairs (safetensors dtype, GGML tensor type, ONNX
 data type). `WeightInfo.metadata` keys, stable and emitted as properties:
 
 - every format: ``header.error`` (why the header was rejected), ``inspection.skipped`` (why it
-  was not read: a missing extra, a size over the cap, a format aibom does not parse);
+  was not read: a size over the cap, a format aibom does not parse);
 - safetensors: ``safetensors.header_bytes``, ``safetensors.tensors``, ``safetensors.dtypes``
   (comma-separated), ``safetensors.metadata.<key>`` (each ``__metadata__`` entry);
 - GGUF: ``gguf.version``, ``gguf.tensors``, ``gguf.architecture``, ``gguf.name``, ``gguf.license``,
@@ -25,7 +25,7 @@ data type). `WeightInfo.metadata` keys, stable and emitted as properties:
 - chat template (GGUF ``tokenizer.chat_template``): ``chat_template.sha256``,
   ``chat_template.length``, ``chat_template`` (the text, when at most 32 KiB);
 - ONNX: ``onnx.ir_version``, ``onnx.producer``, ``onnx.producer_version``, ``onnx.domain``,
-  ``onnx.model_version``, ``onnx.opset`` (``ai.onnx=17,com.microsoft=1``), ``onnx.graph``,
+  ``onnx.model_version``, ``onnx.doc_string``, ``onnx.opset`` (``ai.onnx=17,com.microsoft=1``), ``onnx.graph``,
   ``onnx.initializers``, ``onnx.external_data`` (initializers stored outside the file),
   ``onnx.metadata.<key>`` (each ``metadata_props`` entry);
 - pickle: ``pickle.container`` (``raw`` or ``zip``), ``pickle.imports`` (``module.name``, comma-

@@ -1,4 +1,9 @@
-"""GGUF headers streamed with bounded reads: metadata, tensor infos, quantization; token lists skipped."""
+"""GGUF headers streamed with bounded reads: metadata, tensor infos, quantization; token lists skipped.
+
+The type tables are GGUF's own (`gguf_types`), so a plain install reads GGUF; the ``gguf`` package's
+reader is not used: it builds one numpy array per token and merge (about 800 MB and 18 s for a
+150k-token vocabulary).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import struct
 from typing import Any, BinaryIO
 
 from aibom.collect.weights.chat_template import chat_template_code
+from aibom.collect.weights.gguf_types import FILE_TYPES, TENSOR_TYPES, VALUE_TYPES
 from aibom.collect.weights.limits import (
     CHAT_TEMPLATE_MAX,
     GGUF_KEPT_ARRAY,
@@ -16,33 +22,24 @@ from aibom.collect.weights.limits import (
     GGUF_MAX_STRING,
     GGUF_MAX_TENSORS,
     Malformed,
-    _missing_extra,
     _short,
 )
 
 
 def _gguf(fh: BinaryIO, size: int) -> dict[str, Any]:
-    """GGUF key/values and tensor infos, streamed with bounded reads (token lists are skipped, not built).
-
-    The ``gguf`` package supplies the type tables; its reader is not used because it builds one numpy
-    array per token and merge (about 800 MB and 18 s for a 150k-token vocabulary).
-    """
+    """GGUF key/values and tensor infos, streamed with bounded reads (token lists are skipped, not built)."""
     cursor = _Cursor(fh, size)
     version, n_tensors, n_kv = _gguf_head(cursor)
-    try:
-        import gguf
-    except ImportError:
-        return _missing_extra("gguf")
     fields = {}
     for _ in range(n_kv):
         key = cursor.string(GGUF_MAX_STRING)
-        fields[key] = _gguf_read_value(cursor, cursor.u32(), gguf)
-    tensors = [_gguf_tensor_info(cursor, gguf) for _ in range(n_tensors)]
+        fields[key] = _gguf_read_value(cursor, cursor.u32())
+    tensors = [_gguf_tensor_info(cursor) for _ in range(n_tensors)]
     _gguf_check_data(cursor, fields.get("general.alignment", 32), tensors)
     counts: dict[str, int] = {}
     for _, dtype, n, _ in tensors:
         counts[dtype] = counts.get(dtype, 0) + n
-    metadata, risks = _gguf_metadata(fields, counts, gguf.LlamaFileType)
+    metadata, risks = _gguf_metadata(fields, counts)
     metadata += [("gguf.version", str(version)), ("gguf.tensors", str(len(tensors)))]
     return {"parameters": tuple(sorted(counts.items())), "metadata": tuple(sorted(metadata)),
             "risks": tuple(risks)}
@@ -99,9 +96,9 @@ GGUF_SCALARS = {"UINT8": "<B", "INT8": "<b", "UINT16": "<H", "INT16": "<h", "UIN
                 "FLOAT32": "<f", "BOOL": "<?", "UINT64": "<Q", "INT64": "<q", "FLOAT64": "<d"}
 
 
-def _gguf_read_value(cursor: _Cursor, raw_type: int, gguf: Any, depth: int = 0) -> object:
+def _gguf_read_value(cursor: _Cursor, raw_type: int, depth: int = 0) -> object:
     """A scalar or string; a short string array joined by commas; any other array skipped (None)."""
-    kind = _gguf_enum(gguf.GGUFValueType, raw_type, "value type")
+    kind = _gguf_enum(VALUE_TYPES, raw_type, "value type")
     if kind in GGUF_SCALARS:
         fmt = GGUF_SCALARS[kind]
         return struct.unpack(fmt, cursor.read(struct.calcsize(fmt)))[0]
@@ -110,7 +107,7 @@ def _gguf_read_value(cursor: _Cursor, raw_type: int, gguf: Any, depth: int = 0) 
     if kind != "ARRAY" or depth > 1:
         raise Malformed(f"GGUF value type {kind} is nested too deep")
     item_type, count = cursor.u32(), cursor.u64()
-    item = _gguf_enum(gguf.GGUFValueType, item_type, "array element type")
+    item = _gguf_enum(VALUE_TYPES, item_type, "array element type")
     if count > GGUF_MAX_ARRAY:
         raise Malformed(f"GGUF array claims {count} elements, above the {GGUF_MAX_ARRAY} cap")
     if item in GGUF_SCALARS:
@@ -122,20 +119,22 @@ def _gguf_read_value(cursor: _Cursor, raw_type: int, gguf: Any, depth: int = 0) 
         if item == "STRING":
             cursor.skip(cursor.u64())
         else:
-            _gguf_read_value(cursor, item_type, gguf, depth + 1)
+            _gguf_read_value(cursor, item_type, depth + 1)
     return None
 
 
-def _gguf_tensor_info(cursor: _Cursor, gguf: Any) -> tuple[str, str, int, int]:
+def _gguf_tensor_info(cursor: _Cursor) -> tuple[str, str, int, int]:
     """(name, GGML type name, element count, data offset) of one tensor info; no tensor data is read."""
     name = cursor.string(GGUF_MAX_STRING)
     n_dims = cursor.u32()
     if n_dims > 8:
         raise Malformed(f"GGUF tensor {name[:60]!r} claims {n_dims} dimensions")
     elements = math.prod(cursor.u64() for _ in range(n_dims))
-    ggml_type = _gguf_enum(gguf.GGMLQuantizationType, cursor.u32(), "tensor type")
+    raw_type = cursor.u32()
+    if raw_type not in TENSOR_TYPES:
+        raise Malformed(f"unknown GGUF tensor type {raw_type}")
+    ggml_type, block, type_size = TENSOR_TYPES[raw_type]
     offset = cursor.u64()
-    block, type_size = gguf.GGML_QUANT_SIZES[gguf.GGMLQuantizationType[ggml_type]]
     if elements % block:
         raise Malformed(f"GGUF tensor {name[:60]!r} has {elements} elements, not whole {ggml_type} blocks")
     return name, ggml_type, elements, offset + elements // block * type_size
@@ -151,15 +150,13 @@ def _gguf_check_data(cursor: _Cursor, alignment: object, tensors: list[tuple[str
         raise Malformed(f"GGUF tensor data is truncated: needs {start + end} bytes, the file has {cursor.size}")
 
 
-def _gguf_enum(enum: Any, raw: int, what: str) -> str:
-    try:
-        return str(enum(raw).name)
-    except ValueError as exc:
-        raise Malformed(f"unknown GGUF {what} {raw}") from exc
+def _gguf_enum(table: dict[int, str], raw: int, what: str) -> str:
+    if raw not in table:
+        raise Malformed(f"unknown GGUF {what} {raw}")
+    return table[raw]
 
 
-def _gguf_metadata(fields: dict[str, object], counts: dict[str, int],
-                   file_types: Any) -> tuple[list[tuple[str, str]], list[str]]:
+def _gguf_metadata(fields: dict[str, object], counts: dict[str, int]) -> tuple[list[tuple[str, str]], list[str]]:
     metadata: list[tuple[str, str]] = []
     risks: list[str] = []
     arch = fields.get("general.architecture")
@@ -168,7 +165,7 @@ def _gguf_metadata(fields: dict[str, object], counts: dict[str, int],
             metadata.append((f"gguf.{key.removeprefix('general.')}", _short(str(value))))
     if isinstance(arch, str) and f"{arch}.context_length" in fields:
         metadata.append(("gguf.context_length", str(fields[f"{arch}.context_length"])))
-    quant = _gguf_quantization(fields.get("general.file_type"), counts, file_types)
+    quant = _gguf_quantization(fields.get("general.file_type"), counts)
     if quant is not None:
         metadata.append(("gguf.quantization", quant))
         metadata.append(("gguf.quantized", str(quant not in ("F32", "F16", "BF16", "F64")).lower()))
@@ -186,11 +183,8 @@ def _gguf_metadata(fields: dict[str, object], counts: dict[str, int],
     return metadata, risks
 
 
-def _gguf_quantization(file_type: object, counts: dict[str, int], file_types: Any) -> str | None:
+def _gguf_quantization(file_type: object, counts: dict[str, int]) -> str | None:
     """The file type's name (``Q4_K_M``), or else the tensor type holding most parameters."""
-    if isinstance(file_type, int):
-        try:
-            return file_types(file_type).name.removeprefix("MOSTLY_").removeprefix("ALL_")
-        except ValueError:
-            return f"file-type-{file_type}"
+    if isinstance(file_type, int) and not isinstance(file_type, bool):
+        return FILE_TYPES.get(file_type, f"file-type-{file_type}")
     return max(counts, key=lambda k: counts[k]) if counts else None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 WEIGHT_SUFFIXES = (
     ".safetensors", ".gguf", ".onnx", ".bin", ".pt", ".pth", ".ckpt", ".pkl", ".h5", ".msgpack",
 )
@@ -45,10 +43,6 @@ GGUF_KEPT_ARRAY = 256
 """String arrays up to this length (tags, languages) are kept; longer ones (tokens, merges) skipped."""
 
 
-ONNX_MAX_BYTES = 2**31 - 1
-
-
-"""Protobuf cannot hold more; bigger models keep their weights as external data."""
 
 
 PICKLE_MAX_BYTES = 64 * 1024 * 1024
@@ -83,11 +77,6 @@ class NotRead(Exception):
 
 def _is_count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _missing_extra(name: str) -> dict[str, Any]:
-    why = f"the {name} package is not installed: install aibom[{name}]"
-    return {"metadata": (("inspection.skipped", why),)}
 
 
 def _short(value: str) -> str:
