@@ -45,6 +45,27 @@ def is_model_like(value: str) -> bool:
             and ("/" in value or any(c.isdigit() for c in value) or "-" in value))
 
 
+_MODEL_CARD_WORDS = re.compile(r"^(model card (for|of)\s+)|(\s+model card)$", re.I)
+_SENTENCE = re.compile(r"[?!;,]|:\s|\.\s|\.$|://")
+_VERSIONED = re.compile(r"\d|\w[-_.]\w")
+HEADING_WORDS = 6
+
+
+def heading_name(heading: str) -> str | None:
+    """A card heading as the model's name, verbatim, when it is one: a repo id, or a short name
+    (at most six words, "Model card for" dropped) with a version-like word (a digit, or an inner
+    ``-``, ``_`` or ``.``) and no sentence in it (no question, clause, colon, full stop or link).
+    ``Zephyr 7B β`` and ``Llama 2 7B Chat - GGUF`` are names; ``What is Yi?``, ``Gemma`` and
+    ``Meet 10.7B Solar: Elevating…`` are not."""
+    text = _MODEL_CARD_WORDS.sub("", heading.strip()).strip()
+    if is_repo_id(text):
+        return text
+    words = text.split()
+    if not words or len(words) > HEADING_WORDS or _SENTENCE.search(text):
+        return None
+    return text if any(_VERSIONED.search(w) for w in words) else None
+
+
 def split_target(target: str) -> tuple[str, str | None] | None:
     """``org/name@rev`` -> ("org/name", "rev"); None when `target` is not shaped like a repo id."""
     repo, at, rev = target.partition("@")

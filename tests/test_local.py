@@ -201,11 +201,23 @@ def test_local_paths_in_name_or_path_are_not_models(tmp_path: Path, hint: str) -
 
 
 def test_identity_order(tmp_path: Path) -> None:
-    card = "---\nmodel_name: Named\n---\n# Title\n"
-    root = folder_with(tmp_path, {"README.md": card})
-    assert collect_folder(root, CollectOptions()).name == "Named"
-    (root / "README.md").write_text("# Model Card for Titled\n")
-    assert collect_folder(root, CollectOptions()).name == "Titled"
+    """repo id > GGUF general.name > a model-like heading, verbatim > model_name > folder name."""
+    root = folder_with(tmp_path, {"README.md": "---\nmodel_name: Named\n---\n# Acme-7B_Q4_K_M\n"})
+    make_gguf(root / "m.gguf", name="Acme 7B")
+    prov = collect_folder(root, CollectOptions(repo_id="acme/acme-7b-gguf"))
+    assert (prov.name, prov.identity.location) == ("acme/acme-7b-gguf", "repo-id")
+    prov = collect_folder(root, CollectOptions())
+    assert (prov.name, prov.identity.location) == ("Acme 7B", "m.gguf:general.name")
+    (root / "m.gguf").unlink()
+    prov = collect_folder(root, CollectOptions())  # underscores in a heading are part of the name
+    assert (prov.name, prov.identity.location) == ("Acme-7B_Q4_K_M", "README.md#title")
+    for heading in ("What is Acme?", "DEPRECATED. This is now live at https://example.org/acme",
+                    "Meet 10.7B Acme: Elevating Performance", "Acme"):
+        (root / "README.md").write_text(f"---\nmodel_name: Named\n---\n# {heading}\n")
+        prov = collect_folder(root, CollectOptions())
+        assert (prov.name, prov.identity.location) == ("Named", "README.md#front-matter:model_name"), heading
+    (root / "README.md").write_text("# Model Card for Titled-2\n")
+    assert collect_folder(root, CollectOptions()).name == "Titled-2"
     (root / "README.md").unlink()
     (root / "weights.bin.txt").write_text("x")
     prov = collect_folder(root, CollectOptions())
@@ -343,14 +355,14 @@ def test_links_into_an_allowed_blob_store(tmp_path: Path) -> None:
     assert walk(snap, allow_links_into=repo) == [("model.bin", (repo / "blobs" / "abc").resolve())]
 
 
-def write_gguf(path: Path, rows: int) -> None:
-    make_gguf(path, name=path.stem, license_id=None, file_type=None, context_length=None, tokens=None,
+def write_gguf(path: Path, rows: int, file_type: int | None = None) -> None:
+    make_gguf(path, name=path.stem, license_id=None, file_type=file_type, context_length=None, tokens=None,
               tensors={"token_embd.weight": (rows, 4)})
 
 
 def test_parameters_of_a_lone_gguf_and_never_summed_over_quantizations(tmp_path: Path) -> None:
     root = folder_with(tmp_path, {"README.md": "---\nbase_model: org/base\n---\n# q\n"})
-    write_gguf(root / "q.Q8_0.gguf", rows=3)
+    write_gguf(root / "q.Q8_0.gguf", rows=3, file_type=7)  # general.file_type MOSTLY_Q8_0
     prov = collect_folder(root, CollectOptions())
     assert prov.parameters is not None and prov.parameters.value == 12
     assert prov.parameters.evidence.location == "q.Q8_0.gguf#header"

@@ -104,9 +104,9 @@ def test_empty_folder_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], mo
 
 
 def test_readme_without_front_matter_is_an_unknown(tmp_path: Path) -> None:
-    root = folder_with(tmp_path, {"README.md": "# plain\n\nA model.\n"})
+    root = folder_with(tmp_path, {"README.md": "# plain-7b\n\nA model.\n"})
     prov = collect_folder(root, CollectOptions())
-    assert prov.name == "plain"
+    assert prov.name == "plain-7b"
     assert ("front-matter", "README.md has no YAML front matter") in [(u.field, u.reason) for u in prov.unknowns]
 
 

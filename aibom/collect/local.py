@@ -1,9 +1,10 @@
 """A model folder on disk: walk it safely, hash every file, read its card, config, licenses, index.
 
-`build_provenance` is shared with the Hub and cache collectors, so all three paths give the same
-answer for the same files. The model's identity comes from ``--repo-id``, the card's
-``model_name``, the README title or the folder name, in that order; never from
-``config.json:_name_or_path``, which is base-model evidence only.
+`build_provenance` is shared with the Hub, cache and single-file collectors, so every path gives the
+same answer for the same files. The model's identity, in this order: the repo id (``--repo-id``, the
+Hub or the cache); the GGUF header's ``general.name``; the card's first heading when it is a repo id
+or a model-like name (`identity.heading_name`), verbatim; the card's ``model_name``; the folder or
+file name. Never ``config.json:_name_or_path``, which is base-model evidence only.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from pathlib import Path, PurePosixPath
 from aibom import license_text
 from aibom.collect import weights
 from aibom.collect.cards import CardInfo, parse_model_card
+from aibom.collect.header_facts import HeaderFacts, header_facts
 from aibom.collect.options import CollectOptions
 from aibom.collect.source import FolderSource, Source
 from aibom.collect.walk import start_hashing, walk
 from aibom.errors import InputError
 from aibom.hashing import HashRun
-from aibom.identity import COMMIT, hub_purl, is_hub_reference
+from aibom.identity import COMMIT, heading_name, hub_purl, is_hub_reference, names_same_model
 from aibom.model import (
     PROP_ACCESS,
     PROP_DOWNLOAD_COMMIT,
@@ -65,7 +67,10 @@ _CODE_SUFFIXES = (".py", ".ipynb", ".sh", ".c", ".cc", ".cpp", ".cu", ".h", ".js
 _DOC_SUFFIXES = (".md", ".rst", ".txt", ".pdf", ".html")
 _CONFIG_SUFFIXES = (".json", ".yaml", ".yml", ".toml", ".cfg", ".ini")
 _INDEX_SUFFIXES = (".safetensors.index.json", ".bin.index.json")
-_MODEL_CARD_PREFIX = re.compile(r"^(model card (for|of)\s+)|(\s+model card)$", re.I)
+CARD_NAMES = ("readme.md", "model_card.md", "modelcard.md")
+"""Top-level files that are the model card, in order (matched in any case: ``MODEL_CARD.md``)."""
+REPACK = re.compile(r"(?:^|[-_./ ])(?:gguf|gptq|awq|exl2|mlx)(?:$|[-_./ ])", re.I)
+"""A repo, folder or tag naming a quantized repack format."""
 
 
 def file_role(rel: str) -> FileRole:
@@ -199,13 +204,16 @@ def build_provenance(
     present = {f.path: f for f in files}
     collector = source.collector
     unknowns: list[Unknown] = []
-    card = _card(source, present, collector, unknowns, repo_id)
+    card_rel, card = _card(source, present, collector, unknowns, repo_id)
     config = _config(source, present, collector, unknowns)
+    header = header_facts(files, collector)
 
-    name, identity = _identity(card, collector, repo_id, fallback_name)
-    bases = _lineage(card.base_models, config.base, repo_id or name, bool(repo_id), present)
+    name, identity = _identity(card, card_rel, header, collector, repo_id, fallback_name)
+    repack = _repack(card, present, repo_id or fallback_name)
+    own = (repo_id, card.title, card.model_name) if repo_id is None else (repo_id,)
+    bases = _lineage(card.base_models or header.base_models, config.base, own, name, repack, present)
 
-    lics = _licenses(card.licenses, source, present, collector, unknowns)
+    lics = _licenses(card.licenses, source, present, collector, unknowns) or header.licenses
     props = [*config.properties, *_indexes(source, present, collector, unknowns)]
     if card.gated:
         props.append(Property(PROP_ACCESS, "gated", Evidence(collector, "README.md#front-matter", "declared")))
@@ -214,11 +222,13 @@ def build_provenance(
     references = _hub_references(_placed(card.references, present), repo_id, revision, present, collector)
 
     if not lics:
-        unknowns.append(Unknown("model", "license", "no license in the card's front matter or a LICENSE file"))
+        why = f"; {header.unread}" if header.unread else ""
+        unknowns.append(Unknown("model", "license", f"no license in the card, a LICENSE file or a GGUF header{why}"))
     if not datasets:
         unknowns.append(Unknown("model", "datasets", "the card names no training datasets"))
     if parameters is None:
-        unknowns.append(Unknown("model", "parameters", "no weight file header to count parameters from"))
+        why = header.unread or "no weight file header to count parameters from"
+        unknowns.append(Unknown("model", "parameters", why))
     return Provenance(
         name=name,
         identity=identity,
@@ -226,7 +236,8 @@ def build_provenance(
         repo_id=repo_id,
         revision=revision,
         purl=hub_purl(repo_id, revision) if repo_id else None,
-        description=card.description,
+        description=card.description or header.description,
+        author=header.author,
         gated=card.gated,
         files=tuple(sorted(files, key=lambda f: f.path)),
         licenses=lics,
@@ -236,7 +247,7 @@ def build_provenance(
         card=CardFacts(
             task=card.card.task,
             architecture_family=config.family,
-            model_architecture=config.architecture,
+            model_architecture=config.architecture or header.architecture,
             library=card.card.library,
             languages=card.card.languages,
             tags=card.card.tags,
@@ -254,13 +265,14 @@ def build_provenance(
 
 def _card(
     source: Source, present: dict[str, FileEntry], collector: str, unknowns: list[Unknown], repo_id: str | None
-) -> CardInfo:
-    """The model card. A card that is not UTF-8 is an InputError: guessing its encoding could put
-    mangled license names and dataset ids into a BOM, and the Hub itself requires UTF-8."""
-    rel = next((r for r in sorted(present) if r.lower() == "readme.md"), None)
+) -> tuple[str, CardInfo]:
+    """The model card (README.md, else MODEL_CARD.md or MODELCARD.md) and its path. A card that is
+    not UTF-8 is an InputError: guessing its encoding could put mangled license names and dataset
+    ids into a BOM, and the Hub itself requires UTF-8."""
+    rel = next((r for name in CARD_NAMES for r in sorted(present) if r.lower() == name), None)
     if rel is None:
-        unknowns.append(Unknown("model", "card", "no README.md model card"))
-        return CardInfo()
+        unknowns.append(Unknown("model", "card", "no README.md (or MODEL_CARD.md) model card"))
+        return "README.md", CardInfo()
     data, truncated = source.read(rel, CARD_LIMIT)
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
@@ -272,7 +284,7 @@ def _card(
         ) from exc
     if truncated:
         unknowns.append(Unknown("model", "card", f"{rel} is larger than {CARD_LIMIT} bytes; only the start was read"))
-    return parse_model_card(text, collector=collector, location=rel, repo_id=repo_id)
+    return rel, parse_model_card(text, collector=collector, location=rel, repo_id=repo_id)
 
 
 @dataclass(frozen=True)
@@ -327,54 +339,76 @@ def _config(source: Source, present: dict[str, FileEntry], collector: str, unkno
     )
 
 
-def _title_name(title: str) -> str:
-    return _MODEL_CARD_PREFIX.sub("", title).strip() or title
-
-
-def _identity(card: CardInfo, collector: str, repo_id: str | None, fallback: str) -> tuple[str, Evidence]:
+def _identity(card: CardInfo, card_rel: str, header: HeaderFacts, collector: str, repo_id: str | None,
+              fallback: str) -> tuple[str, Evidence]:
+    """The model's name by the precedence in the module docstring."""
     if repo_id:
         return repo_id, Evidence(collector, "repo-id", "declared")
+    if header.name:
+        return header.name.value, header.name.evidence
+    named = heading_name(card.title) if card.title else None
+    if named:
+        return named, Evidence(collector, f"{card_rel}#title", "inferred", card.title or "")
     if card.model_name:
-        return card.model_name, Evidence(collector, "README.md#front-matter:model_name", "declared")
-    if card.title:
-        return _title_name(card.title), Evidence(collector, "README.md#title", "inferred", card.title)
+        return card.model_name, Evidence(collector, f"{card_rel}#front-matter:model_name", "declared")
     return fallback, Evidence(collector, "folder name", "inferred", fallback)
 
 
-def _is_own(model_id: str, own: str, hub_identity: bool) -> bool:
-    """`model_id` names the model itself: the same Hub id, or (when the identity is only a card or
-    folder name) the same name under any owner."""
-    low, own = model_id.lower(), own.lower()
-    return low == own or (not hub_identity and low.rsplit("/", 1)[-1] == own.rsplit("/", 1)[-1])
+def _repack(card: CardInfo, present: dict[str, FileEntry], name: str) -> Relation | None:
+    """What a repack is to its base: ``quantized``, or ``unknown`` for GGUF files that are all F16/F32
+    (a format conversion, for which the vocabulary has no word: never called a fine-tune); None when
+    nothing says repack. GGUF files decide when present; else a ``quantized_by``, or a repo/folder
+    name or tag naming a repack format (``…-GGUF``, ``…-AWQ``), as a card-only copy shows it."""
+    ggufs = [f for p, f in present.items() if p.lower().endswith(".gguf")]
+    if ggufs:
+        quantized = any(f.weights is None or dict(f.weights.metadata).get("gguf.quantized") != "false" for f in ggufs)
+        return "quantized" if quantized else "unknown"
+    if card.quantized_by or REPACK.search(name) or any(REPACK.fullmatch(t) for t in card.card.tags):
+        return "quantized"
+    return None
+
+
+def _is_own(base: BaseModel, own: tuple[str | None, ...], name: str) -> bool:
+    """`base` names the model itself: its Hub id, or (without one) a name the card gives itself,
+    under any owner. A folder's name is not the card's word: a folder ``Llama-2-7b-chat-hf`` holding
+    a quantization of ``meta-llama/Llama-2-7b-chat-hf`` keeps its pedigree. The config's
+    ``_name_or_path`` hint is also the model itself when it is the model's name."""
+    if names_same_model(own[:1], base.id, base.purl):
+        return True
+    tail = base.id.lower().rsplit("/", 1)[-1]
+    named = {n.lower().rsplit("/", 1)[-1] for n in own[1:] if n}
+    from_config = base.evidence.location.startswith("config.json")
+    return tail in named or (from_config and tail == name.lower().rsplit("/", 1)[-1])
 
 
 def _lineage(
     declared: tuple[BaseModel, ...],
     hint: BaseModel | None,
-    own: str,
-    hub_identity: bool,
+    own: tuple[str | None, ...],
+    name: str,
+    repack: Relation | None,
     present: dict[str, FileEntry],
 ) -> tuple[BaseModel, ...]:
     """Card base models (relations the Hub's way when the card gives none), then the config hint if
     it names another model. A model is never its own ancestor."""
-    bases = [b for b in declared if not _is_own(b.id, own, hub_identity)]
+    bases = [b for b in declared if not _is_own(b, own, name)]
     card_declared = [b for b in bases if b.evidence.method == "declared"]
     relation: Relation
     if any(PurePosixPath(p).name == "adapter_config.json" for p in present):
         relation = "adapter"
-    elif any(p.lower().endswith(".gguf") for p in present):
-        relation = "quantized"
+    elif repack:
+        relation = repack
     elif len(card_declared) > 1:
         relation = "merge"
     else:
         relation = "fine-tune"
     bases = [
-        replace(b, relation=relation) if b.relation == "unknown" and b.evidence.method == "declared" else b
+        replace(b, relation=relation) if b.relation == "unknown" and "#front-matter" in b.evidence.location else b
         for b in bases
     ]
     if (
         hint is not None
-        and not _is_own(hint.id, own, hub_identity)
+        and not _is_own(hint, own, name)
         and hint.id.lower() not in {b.id.lower() for b in bases}
     ):
         bases.append(hint)
@@ -492,6 +526,7 @@ def _hub_references(
         return refs
     ev = Evidence(collector, "repo-id", "declared")
     out = [Reference(f"https://huggingface.co/{repo_id}", "website", ev)]
-    if any(p.lower() == "readme.md" for p in present):
-        out.append(Reference(f"https://huggingface.co/{repo_id}/blob/{revision or 'main'}/README.md", "model-card", ev))
+    card = next((p for name in CARD_NAMES for p in sorted(present) if p.lower() == name), None)
+    if card:
+        out.append(Reference(f"https://huggingface.co/{repo_id}/blob/{revision or 'main'}/{card}", "model-card", ev))
     return (*out, *(r for r in refs if r.url not in {o.url for o in out}))

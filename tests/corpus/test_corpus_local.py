@@ -128,3 +128,35 @@ def test_every_real_card_in_a_folder_gives_a_valid_bom(tmp_path: Path) -> None:
         "model-00001-of-00012.safetensors, model-00002-of-00012.safetensors, model-00003-of-00012.safetensors "
         "and 9 more"
     ]
+
+
+def card_copy(tmp_path: Path, card: str) -> Path:
+    """A real card alone in a folder named after its repo, as a partial download leaves it."""
+    root = tmp_path / card.split("__", 1)[1]
+    root.mkdir()
+    shutil.copy(CARDS / card / "README.md", root / "README.md")
+    return root
+
+
+@pytest.mark.parametrize(("card", "name"), [
+    ("01-ai__Yi-34B", "Yi-34B"),  # first heading "What is Yi?"
+    ("bigscience__bloom", "bloom"),  # "DEPRECATED. This is now live at …"
+    ("upstage__SOLAR-10.7B-Instruct-v1.0", "SOLAR-10.7B-Instruct-v1.0"),  # "Meet 10.7B Solar: Elevating …"
+    ("nomic-ai__nomic-embed-text-v1", "nomic-embed-text-v1"),
+    ("TheBloke__Llama-2-7B-Chat-GGUF", "Llama 2 7B Chat - GGUF"),  # its heading, not model_name (the base's)
+    ("HuggingFaceH4__zephyr-7b-beta", "Zephyr 7B β"),
+])
+def test_a_sentence_heading_is_never_the_identity(tmp_path: Path, card: str, name: str) -> None:
+    assert collect_folder(card_copy(tmp_path, card), CollectOptions()).name == name
+
+
+@pytest.mark.parametrize(("card", "base"), [
+    ("TheBloke__Llama-2-7B-Chat-GGUF", "meta-llama/Llama-2-7b-chat-hf"),
+    ("bartowski__Meta-Llama-3.1-8B-Instruct-GGUF", "meta-llama/Meta-Llama-3.1-8B-Instruct"),
+    ("bartowski__aya-23-8B-GGUF", "CohereForAI/aya-23-8B"),
+    ("Qwen__Qwen2.5-1.5B-Instruct-GGUF", "Qwen/Qwen2.5-1.5B-Instruct"),
+    ("ibm-granite__granite-3.3-8b-instruct-GGUF", "ibm-granite/granite-3.3-8b-instruct"),
+])
+def test_card_only_gguf_repacks_are_quantizations(tmp_path: Path, card: str, base: str) -> None:
+    prov = collect_folder(card_copy(tmp_path, card), CollectOptions())
+    assert [(b.id, b.relation) for b in prov.base_models] == [(base, "quantized")]

@@ -55,6 +55,8 @@ class CardInfo:
     references: tuple[Reference, ...] = ()
     card: CardFacts = field(default_factory=CardFacts)
     unknowns: tuple[Unknown, ...] = ()
+    quantized_by: str | None = None
+    """The front matter's ``quantized_by``: who repacked the model (a quantization of its base)."""
     gated: bool | None = None
     """True when the front matter asks users to accept conditions (``extra_gated_*``, ``gated``);
     None otherwise: a card without those keys does not prove the repo is open."""
@@ -87,6 +89,7 @@ def parse_model_card(text: str, *, collector: str, location: str = "README.md", 
             considerations=_considerations(parsed.body, parsed.heads, collector, location),
         ),
         unknowns=tuple(unknowns),
+        quantized_by=_first(meta.get("quantized_by")),
         gated=_gated(meta),
     )
 

@@ -99,9 +99,11 @@ def _headings(body: tuple[_Line, ...]) -> tuple[_Heading, ...]:
 
 
 def _plain(text: str) -> str:
+    """A heading without links, tags, code ticks and emphasis marks; an underscore inside a word
+    (``Q4_K_M``) is part of a name and stays."""
     text = _MD_LINK.sub(r"\1", text)
     text = re.sub(r"<[^>]+>", "", text)
-    return re.sub(r"[*_`]", "", text).strip()
+    return re.sub(r"[*`]|(?<!\w)_+|_+(?!\w)", "", text).strip()
 
 
 def _normalise(heading: str) -> str:
