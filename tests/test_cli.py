@@ -98,3 +98,41 @@ def test_output_into_a_missing_folder_writes_nothing(tmp_path: Path) -> None:
 
 def test_score_of_a_missing_bom_file_is_bad_input_not_a_hub_lookup(tmp_path: Path) -> None:
     assert_clean_error(run("score", "boms/absent.json", cwd=tmp_path), 2, "boms/absent.json: no such BOM file")
+
+
+@pytest.mark.parametrize("target", ["models/doesnotexist", "./typo", "../typo/model", "a/b/c", "typo.gguf",
+                                    "org/model.yaml", "models/doesnotexist@main"])
+def test_a_missing_path_is_bad_input_never_a_hub_lookup(tmp_path: Path, target: str) -> None:
+    (tmp_path / "models").mkdir()
+    # the Hub endpoint is a closed port: reaching for it would be exit 3, not exit 2
+    proc = run("generate", target, cwd=tmp_path, env={"HF_ENDPOINT": "http://127.0.0.1:9"})
+    assert_clean_error(proc, 2, f"{target}: no such folder or file")
+    assert "cannot reach the Hub" not in proc.stderr
+
+
+def test_a_missing_path_under_a_local_folder_names_the_folder_and_the_hub_form(tmp_path: Path) -> None:
+    (tmp_path / "models").mkdir()
+    proc = run("generate", "models/doesnotexist", cwd=tmp_path)
+    assert_clean_error(proc, 2, "(models/ is a local folder)", "write hf://models/doesnotexist")
+
+
+def test_an_explicit_hub_id_with_a_local_namesake_goes_to_the_hub(tmp_path: Path) -> None:
+    (tmp_path / "models").mkdir()
+    proc = run("generate", "hf://models/doesnotexist", cwd=tmp_path, env={"HF_ENDPOINT": "http://127.0.0.1:9"})
+    assert_clean_error(proc, 3, "cannot reach the Hub")
+
+
+def test_a_cache_root_and_a_cache_repo_folder_are_refused_with_the_way_to_name_them(tmp_path: Path) -> None:
+    repo = tmp_path / "hub" / "models--acme--tiny"
+    for sub in ("blobs", "refs", "snapshots/" + "a" * 40):
+        (repo / sub).mkdir(parents=True)
+    (repo / "blobs" / "b1").write_text("{}")
+    (repo / "snapshots" / ("a" * 40) / "config.json").symlink_to(repo / "blobs" / "b1")
+    (tmp_path / "hub" / ".locks").mkdir()
+    out = tmp_path / "bom.json"
+    proc = run("generate", str(tmp_path / "hub"), "-o", str(out))
+    assert_clean_error(proc, 2, "is a Hugging Face cache (it holds models--ORG--NAME folders)",
+                       f"aibom generate ORG/NAME --cache {tmp_path / 'hub'}")
+    proc = run("generate", str(repo), "-o", str(out))
+    assert_clean_error(proc, 2, "cache folder of one repo", f"{repo}/snapshots/COMMIT", "--cache acme/tiny")
+    assert not out.exists()

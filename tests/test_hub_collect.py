@@ -356,3 +356,15 @@ def test_a_remote_header_over_the_read_budget_is_skipped_and_said(hub, monkeypat
     info = {f.path: f.weights for f in collect("acme/big-header", lineage_depth=0).files}["model.safetensors"]
     assert info is not None and info.risks == ()
     assert "larger than the 262144-byte remote read budget" in dict(info.metadata)["inspection.skipped"]
+
+
+def test_the_hf_scheme_names_a_repo_even_beside_a_local_namesake(hub, tmp_path: Path, monkeypatch) -> None:
+    from aibom import api
+
+    sha = hub.add_model(ZEPHYR, model_files(ZEPHYR))
+    (tmp_path / "HuggingFaceH4").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match="no such folder or file"):
+        api.collect(ZEPHYR)
+    prov = api.collect(f"hf://{ZEPHYR}")
+    assert (prov.repo_id, prov.revision) == (ZEPHYR, sha)

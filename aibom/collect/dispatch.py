@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 SINGLE_FILE_SUFFIXES = (".gguf", ".onnx")
 DECLARATION_SUFFIXES = (".yml", ".yaml")
+HUB_SCHEME = "hf://"
+"""``hf://ORG/NAME[@REV]``: a repo id that is never taken for a path."""
+_PATH_SUFFIXES = (*SINGLE_FILE_SUFFIXES, *DECLARATION_SUFFIXES, ".json", ".safetensors", ".bin", ".md")
 
 
 def collect(target: str, options: CollectOptions) -> Provenance:
@@ -50,7 +53,10 @@ def _collect_target(target: str, options: CollectOptions) -> Provenance:
         )
     if path.exists() or path.is_symlink():
         raise InputError(f"{target} is neither a folder nor a regular file")
-    parsed = split_target(target)
+    explicit = target.startswith(HUB_SCHEME)
+    if not explicit:
+        _refuse_missing_path(target)
+    parsed = split_target(target.removeprefix(HUB_SCHEME))
     if parsed is None:
         raise InputError(f"{target}: no such folder or file, and not a Hugging Face repo id (ORG/NAME[@REV])")
     repo_id, rev = parsed
@@ -67,11 +73,44 @@ def _collect_target(target: str, options: CollectOptions) -> Provenance:
     return hf_hub.collect_hub(repo_id, revision, options)
 
 
+def _refuse_missing_path(target: str) -> None:
+    """A target that does not exist but reads as a path is a typo, not a repo id: sending it to the
+    Hub could describe somebody else's model. A path: one written as one (``./``, ``/``, ``~``, a
+    backslash, two slashes, a file suffix), or whose first part is a local folder or file."""
+    first = target.split("/", 1)[0]
+    written_as_path = (target.startswith((".", "/", "~")) or "\\" in target or target.count("/") > 1
+                       or target.endswith("/") or target.lower().endswith(_PATH_SUFFIXES))
+    if written_as_path or ("/" in target and os.path.lexists(first)):
+        hint = f"for the Hub repo, write {HUB_SCHEME}{target}" if split_target(target) else ""
+        named = "/" in target and first not in ("", ".", "..", "~")
+        where = f" ({first}/ is a local folder)" if named and os.path.isdir(first) else ""
+        raise InputError(f"{target}: no such folder or file{where}", hint)
+
+
+def _refuse_cache_folders(path: Path) -> None:
+    """A Hub cache root or one repo's ``models--ORG--NAME`` folder is not a model: walking it would
+    list ``.lock`` files and every blob twice (as a blob and as a snapshot link)."""
+    names = {p.name for p in path.iterdir()} if os.access(path, os.R_OK | os.X_OK) else set()
+    if {"blobs", "snapshots"} <= names or path.name.startswith("models--"):
+        repo = path.name.removeprefix("models--").replace("--", "/", 1) if path.name.startswith("models--") else ""
+        raise InputError(
+            f"{path} is a Hugging Face cache folder of one repo (blobs, refs, snapshots), not a model folder",
+            f"give one snapshot ({path}/snapshots/COMMIT) or use --cache {repo or 'ORG/NAME'}",
+        )
+    if any(n.startswith(("models--", "datasets--")) for n in names):
+        raise InputError(
+            f"{path} is a Hugging Face cache (it holds models--ORG--NAME folders), not a model folder",
+            f"describe one model with: aibom generate ORG/NAME --cache {path}; "
+            f"every model with: aibom scan --cache {path}",
+        )
+
+
 def _collect_folder(path: Path, options: CollectOptions) -> Provenance:
     """`local.collect_folder`, but the hashing starts before the collector is imported: its imports
     (card, license and weight readers, about 0.1 s) then run beside the hashing, not before it."""
     from aibom.collect.walk import start_hashing, walk
 
+    _refuse_cache_folders(path)
     walked = walk(path)
     running = start_hashing(walked, options)
     from aibom.collect import local
