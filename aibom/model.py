@@ -97,6 +97,9 @@ PROP_WEIGHTS_SHARDS = "aibom:weights:shards"
 """How many shards a shard index lists."""
 PROP_PARAMETERS_PREFIX = "aibom:parameters:"
 """Followed by a dtype: the parameters of that dtype over every counted header."""
+PROP_LICENSE_OVERRIDDEN = "aibom:license:overridden"
+"""A license the model's sources stated that a declaration replaced (the value: its SPDX id or name;
+the evidence: where it was stated). The BOM carries the declared license; the scorer weighs both."""
 PROP_MOT_PREFIX = "aibom:mot:"
 """Followed by a MOT release key (or ``license.<content type>``): what a MOT file says beyond components."""
 

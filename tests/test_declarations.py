@@ -16,6 +16,7 @@ from aibom.identity import hf_purl
 from aibom.licenses import resolve
 from aibom.model import (
     PROP_ACCESS,
+    PROP_LICENSE_OVERRIDDEN,
     PROP_WEIGHTS_AVAILABLE,
     Dataset,
     Evidence,
@@ -23,6 +24,7 @@ from aibom.model import (
     Provenance,
     Unknown,
 )
+from aibom.score.profiles import evaluate
 
 FULL = """\
 aibom: 1
@@ -219,7 +221,30 @@ def test_apply_keeps_a_hub_identity_and_classified_licenses(tmp_path: Path) -> N
     path = write(tmp_path, "model: {name: renamed, license: mit}\n")
     prov = decl.apply(hub, decl.load(path))
     assert (prov.name, prov.repo_id) == ("Llama-2-7b-hf", "meta-llama/Llama-2-7b-hf")
-    assert [x.raw for x in prov.licenses] == ["llama2", "mit"]  # a declaration cannot hide the card's license
+    # the declaration wins (a union would read as dual licensing); the card's license stays on record
+    assert [x.raw for x in prov.licenses] == ["mit"]
+    assert [(p.name, p.value, p.evidence.location) for p in prov.properties] == [
+        (PROP_LICENSE_OVERRIDDEN, "LicenseRef-scancode-llama-2-license-2023", "README.md#front-matter")]
+    # ... and a looser declaration never turns a stricter stated license into a pass
+    verdict = next(f for f in evaluate(prov, "core").findings if f.requirement == "permissive-license")
+    assert verdict.status == "unknown"
+    assert verdict.reason.startswith("The declarations state MIT, but README.md#front-matter says Llama 2 Community")
+    assert "700 million monthly active users" in verdict.reason
+
+
+def test_a_declaration_that_repeats_or_tightens_the_card_license(tmp_path: Path) -> None:
+    card = Evidence("local", "README.md#front-matter", "declared")
+    base = Provenance(name="m", identity=card, source="local", licenses=(resolve("apache-2.0", card),))
+    same = decl.apply(base, decl.load(write(tmp_path, "model: {name: m, license: Apache-2.0}\n")))
+    assert [x.spdx for x in same.licenses] == ["Apache-2.0"] and same.properties == ()
+    tighter = decl.apply(base, decl.load(write(tmp_path, "model: {name: m, license: cc-by-nc-4.0}\n")))
+    verdict = next(f for f in evaluate(tighter, "core").findings if f.requirement == "permissive-license")
+    assert verdict.status == "unmet" and "CC-BY-NC-4.0" in verdict.reason
+    looser = decl.apply(base.with_changes(licenses=(resolve("mit", card),)),
+                        decl.load(write(tmp_path, "model: {name: m, license: apache-2.0}\n")))
+    verdict = next(f for f in evaluate(looser, "core").findings if f.requirement == "permissive-license")
+    assert verdict.status == "met"
+    assert verdict.reason.endswith("Apache-2.0 (declared over MIT stated in README.md#front-matter).")
 
 
 def test_yaml_aliases_are_refused_before_they_can_expand(tmp_path: Path) -> None:

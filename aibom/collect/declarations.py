@@ -19,6 +19,7 @@ from aibom.errors import InputError
 from aibom.identity import hub_purl
 from aibom.model import (
     PROP_ACCESS,
+    PROP_LICENSE_OVERRIDDEN,
     PROP_VERSION,
     PROP_WEIGHTS_AVAILABLE,
     BaseModel,
@@ -77,7 +78,8 @@ def apply(prov: Provenance, facts: Provenance) -> Provenance:
         datasets=_merge_by(prov.datasets, facts.datasets, lambda d: d.id.lower()),
         base_models=_merge_by(prov.base_models, facts.base_models, lambda b: b.id.lower()),
         references=_merge_by(prov.references, facts.references, lambda r: (r.url.rstrip("/"), r.purpose)),
-        properties=_merge_by(prov.properties, facts.properties, lambda p: p.name),
+        properties=_merge_by(prov.properties, facts.properties, lambda p: p.name)
+        + _overridden(prov.licenses, facts.licenses),
         unknowns=tuple(u for u in prov.unknowns if u.subject != "model" or u.field not in _answered(facts))
         + facts.unknowns,
     )
@@ -233,13 +235,26 @@ def _each(data: dict[str, Any], key: str, prefix: str = "") -> Iterable[tuple[An
     return ((item, f"{prefix}/{key}/{i}") for i, item in enumerate(data.get(key, ())))
 
 
+def _key(lic: License) -> str:
+    return (lic.spdx or lic.name or lic.raw).lower()
+
+
 def _merge_licenses(collected: tuple[License, ...], declared: tuple[License, ...]) -> tuple[License, ...]:
-    """Collected licenses plus declared ones; declared ones replace collected ones of unknown category."""
+    """The declared licenses when there are any: the releaser's statement wins over what the card or
+    a LICENSE file says (a union would read as dual licensing). What it overrides is recorded by
+    `_overridden`; a collected license the declaration repeats keeps its own evidence too."""
     if not declared:
         return collected
-    kept = tuple(lic for lic in collected if lic.category != "unknown")
-    seen = {(lic.spdx or lic.raw).lower() for lic in kept}
-    return kept + tuple(lic for lic in declared if (lic.spdx or lic.raw).lower() not in seen)
+    return declared
+
+
+def _overridden(collected: tuple[License, ...], declared: tuple[License, ...]) -> tuple[Property, ...]:
+    """The collected licenses a declaration replaced (not the ones it repeats), as properties."""
+    if not declared:
+        return ()
+    said = {_key(lic) for lic in declared}
+    return tuple(Property(PROP_LICENSE_OVERRIDDEN, lic.spdx or lic.name or lic.raw, lic.evidence)
+                 for lic in collected if _key(lic) not in said and (lic.spdx or lic.name))
 
 
 def _merge_by(collected: Iterable[T], declared: Iterable[T], key: Callable[[T], Hashable]) -> tuple[T, ...]:

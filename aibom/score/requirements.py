@@ -17,6 +17,7 @@ from functools import partial
 from aibom import licenses as lic
 from aibom.model import (
     PROP_ACCESS,
+    PROP_LICENSE_OVERRIDDEN,
     PROP_WEIGHTS_AVAILABLE,
     Dataset,
     Evidence,
@@ -485,16 +486,31 @@ def permissive_license(prov: Provenance, *, allow_copyleft: bool = False) -> Ver
         return no_license(prov, "No license is declared, so all rights are reserved.", fix)
     inherited = tuple(x for b in prov.base_models if b.relation in DERIVED_RELATIONS for x in b.licenses)
     every = own + inherited
-    good, bad, unsure = judge_all(every, partial(lic.is_permissive, allow_copyleft=allow_copyleft))
+    test = partial(lic.is_permissive, allow_copyleft=allow_copyleft)
+    good, bad, unsure = judge_all(every, test)
     ev = license_evidence(every)
     if bad:
         whose = "The base model's license" if all(x in inherited for x in bad) else "License"
         return Verdict("unmet", f"{whose} {'; '.join(map(describe, bad))}.", fix, ev)
     if unsure:
         return Verdict("unknown", f"The license could not be classified: {labels(unsure)}.", DECLARE_LICENSE, ev)
+    overridden = overridden_licenses(prov)
+    stricter = [x for x in overridden if test(x) is False]
+    if stricter:
+        where = "; ".join(f"{x.evidence.location} says {label(x)}, which {describe(x)}" for x in stricter)
+        return Verdict("unknown", f"The declarations state {labels(good)}, but {where}. The declaration is what "
+                       "the BOM records; which is true must be settled.",
+                       "Make the card and the declarations name the same license.", ev + license_evidence(stricter))
     copyleft = any("copyleft" in x.category for x in good)
     note = " (copyleft allowed by --allow-copyleft)" if copyleft else ""
+    if overridden:
+        note += f" (declared over {labels(overridden)} stated in {overridden[0].evidence.location})"
     return Verdict("met", f"Any use is permitted, commercial included: {labels(good)}{note}.", evidence=ev)
+
+
+def overridden_licenses(prov: Provenance) -> tuple[License, ...]:
+    """The licenses a declaration replaced (PROP_LICENSE_OVERRIDDEN), resolved where they were stated."""
+    return tuple(lic.resolve(p.value, p.evidence) for p in prov.properties if p.name == PROP_LICENSE_OVERRIDDEN)
 
 
 def core(*, allow_copyleft: bool = False) -> tuple[Requirement, ...]:
