@@ -27,6 +27,9 @@ ReferencePurpose = Literal[
     "other",
 ]
 """What a reference is to its subject; the MOF components that are documents or code have one each."""
+ReferenceSubject = Literal["model", "dataset", "base-model"]
+"""Whose a reference is: the model's own, a training dataset's (a data table's links, a dataset's
+paper), or a base model's."""
 DatasetUsage = Literal["training", "fine-tuning", "evaluation"]
 UnknownSubject = Literal["model", "file", "dataset", "base-model", "bom"]
 """What an unknown is about: the model itself, one of its files, a dataset or base model it names, or
@@ -231,6 +234,7 @@ class Reference:
     licenses_stated: bool = False
     """The source states every license of what this points to (none stated means unlicensed, as in a
     MOT file); otherwise the target was not read, and no license means the license is unknown."""
+    subject: ReferenceSubject = "model"
 
 
 @dataclass(frozen=True)
@@ -251,7 +255,7 @@ class Consideration:
     """A passage of the card filed under a modelCard consideration.
 
     `kind` is one of: use-cases, limitations, ethical-considerations, training-procedure,
-    hyperparameters, hardware, environmental, users, fairness.
+    training-data, hyperparameters, hardware, environmental, users, fairness.
     """
 
     kind: str
@@ -333,6 +337,11 @@ class Provenance:
     unknowns: tuple[Unknown, ...] = ()
     assessments: tuple[Assessment, ...] = ()
     listing: FileListing = "copy"
+
+    @property
+    def own_references(self) -> tuple[Reference, ...]:
+        """The references that are the model's own (not a dataset's or a base model's)."""
+        return tuple(r for r in self.references if r.subject == "model")
 
     @property
     def weight_files(self) -> tuple[FileEntry, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from aibom.collect.mot import from_mot
@@ -148,7 +149,7 @@ def test_assess_one_finding_per_required_component_with_evidence_and_fix() -> No
     assert code.status == "unmet"
     assert "Proprietary is not OSI-approved" in code.reason
     assert code.fix == "publish the Training code under an OSI-approved license such as Apache-2.0 or MIT"
-    assert by_title["Model card"].reason.startswith("included but no license is stated")
+    assert by_title["Model card"].reason.startswith("Model card: included but no license is stated")
     data = by_title["Datasets"]
     assert (data.status, data.evidence) == ("unmet", ())
     assert "open-data license" in data.fix
@@ -272,3 +273,19 @@ def test_model_license_unknown_or_absent() -> None:
     assert {f.title: f.status for f in assess(absent).findings}["Model parameters (Final)"] == "unmet"
     unknown = absent.with_changes(unknowns=(Unknown("model", "license", "no license in the card"),))
     assert {f.title: f.status for f in assess(unknown).findings}["Model parameters (Final)"] == "unknown"
+
+
+def test_a_local_copy_without_weights_leaves_them_unknown_and_every_reason_names_its_component(
+        tmp_path: Path) -> None:
+    from aibom.collect.local import collect_folder
+    from aibom.collect.options import CollectOptions
+
+    root = tmp_path / "copy"
+    root.mkdir()
+    (root / "README.md").write_text("---\nlicense: apache-2.0\n---\n# acme-7b\n\nA model card only.\n")
+    found = {f.title: f for f in assess(collect_folder(root, CollectOptions())).findings}
+    weights = found["Model parameters (Final)"]
+    assert weights.status == "unknown" and "not in this copy of the model" in weights.reason
+    assert found["Training code"].status == "unmet"  # the card, read whole, links none
+    assert all(f.reason.startswith((f.title, "Could not tell whether the " + f.title, "The Research paper"))
+               for f in found.values())

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from aibom.model import Provenance, Unknown
+from aibom.wording import clip
 
 T = TypeVar("T")
 
@@ -145,9 +146,8 @@ def _fact(fact: object) -> str | None:
 
 
 def shorten(text: str, limit: int = 120) -> str:
-    """`text` on one line, cut to `limit` characters with an ellipsis."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    """`text` on one line, cut at a word to `limit` characters with an ellipsis."""
+    return clip(text, limit)
 
 
 def _revision(prov: Provenance) -> str | None:

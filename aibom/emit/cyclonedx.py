@@ -125,7 +125,10 @@ def _model(prov: m.Provenance, ref: str, purl: PackageURL | None, spec_version: 
         authors=[OrganizationalContact(name=prov.author)] if prov.author else None,
         supplier=OrganizationalEntity(name=prov.author) if prov.author else None,
         licenses=_licenses(prov.licenses),
-        external_references=[_reference(r, spec_version) for r in prov.references if r.url],
+        # the model's own links with a URL: a dataset's or base model's links, and a script path
+        # the card names (`train_script.py`), are no external reference of the model (all are kept
+        # as aibom:reference properties)
+        external_references=[_reference(r, spec_version) for r in prov.own_references if "://" in r.url],
         properties=_model_properties(prov),
         pedigree=_pedigree(tuple(b for b in prov.base_models if not prov.is_itself(b))),
         tags=prov.card.tags,

@@ -22,7 +22,7 @@ CONSIDERATION_FIELDS = {
 }
 """Consideration kinds stored as plain strings in `modelCard.considerations`."""
 
-PROPERTY_KINDS = ("training-procedure", "hyperparameters", "hardware")
+PROPERTY_KINDS = ("training-procedure", "training-data", "hyperparameters", "hardware")
 """Consideration kinds with no CycloneDX field: they go to `modelCard.properties`."""
 
 KIND_ORDER = (*CONSIDERATION_FIELDS, "ethical-considerations", "fairness", "environmental", *PROPERTY_KINDS)

@@ -7,7 +7,16 @@ field are percent-escaped, so any text survives a round trip. Evidence packs as
 
 from __future__ import annotations
 
-from aibom.model import LICENSE_SCHEMES, METHODS, UNKNOWN_FIELDS, Evidence, License, Reference, Unknown
+from aibom.model import (
+    LICENSE_SCHEMES,
+    METHODS,
+    UNKNOWN_FIELDS,
+    Evidence,
+    License,
+    Reference,
+    ReferenceSubject,
+    Unknown,
+)
 
 # On the model component.
 SOURCE = "aibom:source"
@@ -114,9 +123,18 @@ def unpack_evidence(fields: list[str | None], default: Evidence) -> Evidence:
 
 
 def pack_reference(ref: Reference) -> str:
-    """A reference as ``url|purpose|commit|comment``, its evidence and ``stated`` when its licenses are."""
-    return pack_evidence(ref.evidence, ref.url, ref.purpose, ref.commit, ref.comment,
-                         trailer=STATED if ref.licenses_stated else "")
+    """A reference as ``url|purpose|commit|comment``, its evidence, then a trailer: ``stated`` when its
+    licenses are, and its subject when it is not the model's (``stated dataset``)."""
+    trailer = " ".join(x for x in (STATED if ref.licenses_stated else "", "" if ref.subject == "model"
+                                   else ref.subject) if x)
+    return pack_evidence(ref.evidence, ref.url, ref.purpose, ref.commit, ref.comment, trailer=trailer)
+
+
+def unpack_reference_trailer(trailer: str | None) -> tuple[bool, ReferenceSubject]:
+    """(licenses stated, subject) from a packed reference's trailer."""
+    words = (trailer or "").split()
+    subject = next((w for w in words if w in ("dataset", "base-model")), "model")
+    return STATED in words, subject  # type: ignore[return-value]
 
 
 REFERENCE_FIELDS = 4

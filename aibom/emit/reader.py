@@ -326,6 +326,7 @@ class _Reader:
             out = []
             for v in packed:
                 url, purpose, commit, comment, *ev = P.unpack(v, P.REFERENCE_FIELDS + 5)
+                stated, subject = P.unpack_reference_trailer(ev[4])
                 out.append(
                     m.Reference(
                         url=url or "",
@@ -334,7 +335,8 @@ class _Reader:
                         licenses=tuple(licenses.get(index[v]) or licenses.get(url or "", ())),
                         commit=commit,
                         comment=comment,
-                        licenses_stated=ev[4] == P.STATED,
+                        licenses_stated=stated,
+                        subject=subject,
                     )
                 )
             return tuple(out)

@@ -127,7 +127,7 @@ def _declared_facts(prov: Provenance) -> dict[str, Facts]:
     """Facts that name their component: tagged or purposeful references, and datasets."""
     names = {c.name for c in components()}
     found: dict[str, list[_Fact]] = {}
-    for ref in prov.references:
+    for ref in prov.own_references:  # a dataset's paper is not the model's research paper
         name = ref.comment if ref.comment in names else PURPOSE_COMPONENTS.get(ref.purpose)
         if name:
             found.setdefault(name, []).append(_Fact(ref.licenses, ref.evidence, ref.licenses_stated))
@@ -235,8 +235,9 @@ def assess(prov: Provenance) -> Assessment:
     result = _result(states)
     stand_in = any(s.component.name == RESEARCH_PAPER and s.status == "open" for s in states)
     unknown_fields = {u.field for u in prov.unknowns if u.subject == "model"}
+    copy = prov.listing == "copy"
     findings = tuple(
-        _finding(s, stand_in, unknown_fields) for s in states if s.component.required or s.status != "missing"
+        _finding(s, stand_in, unknown_fields, copy) for s in states if s.component.required or s.status != "missing"
     )
     warned = tuple(s.component.name for s in states if not s.type_appropriate)
     return Assessment(PROFILE, findings, mof=replace(result, not_type_appropriate=warned))
@@ -248,40 +249,50 @@ def requirement_id(component: Component) -> str:
     return "mof-" + "-".join(words)
 
 
-def _finding(state: ComponentState, stand_in: bool, unknown_fields: set[str]) -> Finding:
+def _finding(state: ComponentState, stand_in: bool, unknown_fields: set[str], copy: bool) -> Finding:
     c = state.component
-    status, reason, fix = _verdict(state, stand_in, unknown_fields)
+    status, reason, fix = _verdict(state, stand_in, unknown_fields, copy)
     return Finding(requirement_id(c), c.name, status, reason, fix, state.evidence)
 
 
-def _verdict(state: ComponentState, stand_in: bool, unknown_fields: set[str]) -> tuple[Status, str, str]:
-    """Status, reason and fix for one component."""
+COPY_FILES = ("Model parameters (Final)", "Model architecture")
+"""Components a model copy carries as files: one missing from a local copy may be in the release."""
+
+
+def _verdict(state: ComponentState, stand_in: bool, unknown_fields: set[str], copy: bool) -> tuple[Status, str, str]:
+    """Status, reason and fix for one component; every reason names its component."""
     c = state.component
     scope = f"required from {CLASS_LABELS[c.mof_class].split(' - ')[0]}" if c.required else "optional"
     publish = f"publish the {c.name} under {FIX_LICENSES[c.content_type]}"
     if state.status == "open":
         warning = "" if state.type_appropriate else f"; open, but not meant for {c.content_type}"
-        return "met", f"included under {', '.join(state.licenses)} ({scope}){warning}", ""
+        return "met", f"{c.name}: included under {', '.join(state.licenses)} ({scope}){warning}", ""
     if c.name == TECHNICAL_REPORT and stand_in:
-        return "met", f"the Research paper stands in for the Technical report ({state.status})", ""
+        return "met", f"The Research paper stands in for the Technical report ({state.status})", ""
     if not c.required:
-        return "partial", f"included but {_problem(state)}; optional, it does not change the class", publish
+        return "partial", f"{c.name}: included but {_problem(state)}; optional, it does not change the class", publish
     if state.license_unknown:
         return (
             "unknown",
-            f"included, but its license was not found ({scope})",
+            f"{c.name}: included, but its license was not found ({scope})",
             f"declare the license of the {c.name} in aibom.yaml",
         )
     if state.status != "missing":
-        return "unmet", f"included but {_problem(state)} ({scope})", publish
+        return "unmet", f"{c.name}: included but {_problem(state)} ({scope})", publish
     if unknown_fields & {*UNREAD_FIELDS, *UNKNOWN_FIELDS.get(c.name, ())}:
         return (
             "unknown",
-            f"could not tell whether the {c.name} is released ({scope})",
+            f"Could not tell whether the {c.name} is released ({scope})",
             f"declare the {c.name} and its license in aibom.yaml",
         )
+    if copy and c.name in COPY_FILES:
+        return (
+            "unknown",
+            f"{c.name}: not in this copy of the model, but the published release may have it ({scope})",
+            f"describe the published release (its Hub repo id), or declare the {c.name} in aibom.yaml",
+        )
     what = f"{c.name} ({c.description.lower()})"
-    return "unmet", f"not released ({scope})", f"publish the {what} under {FIX_LICENSES[c.content_type]}"
+    return "unmet", f"{c.name}: not released ({scope})", f"publish the {what} under {FIX_LICENSES[c.content_type]}"
 
 
 def _problem(state: ComponentState) -> str:

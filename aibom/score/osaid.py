@@ -26,6 +26,7 @@ from aibom.score.requirements import (
     unread,
     weights_verdict,
 )
+from aibom.wording import clip, count
 
 DATA_DOCUMENTS = ("data-card", "technical-report", "research-paper")
 OSD_TERMS = "OSI-approved or OSD-conformant terms (e.g. Apache-2.0, MIT; not RAIL, community or non-commercial)"
@@ -43,12 +44,25 @@ def data_information(prov: Provenance) -> Verdict:
         "dataset with where to obtain it, or a description if it cannot be shared, in aibom.yaml."
     )
     datasets = training_datasets(prov)
+    # a dataset's paper or card documents training data too: every reference counts here
     documents = [r for r in prov.references if r.purpose in DATA_DOCUMENTS]
     doc_ev = tuple(cite(r.evidence, f"{r.purpose}: {place(r)}") for r in documents)
+    described = [c for c in prov.card.considerations if c.kind == "training-data"]
     if not datasets:
         lost = unread(prov)
         if lost:
             return Verdict("unknown", f"The training data could not be read ({lost}).", fix, doc_ev)
+        # what speaks of the data without naming a dataset: the card's training-data passage, a data
+        # card, a technical report (a general paper is not known to describe the data)
+        about = [r for r in documents if r.purpose != "research-paper" or r.subject == "dataset"]
+        if described or about:
+            where = listing([*(c.evidence.location for c in described), *(place(r) for r in about)])
+            return Verdict(
+                "partial",
+                f"The training data is described ({where}), but no dataset is named with where to obtain it.",
+                fix,
+                tuple(cite(c.evidence, clip(c.text)) for c in described) + doc_ev,
+            )
         return Verdict(
             "unmet",
             "No information about the training data is given.",
@@ -66,17 +80,17 @@ def data_information(prov: Provenance) -> Verdict:
             fix,
             ev,
         )
+    one = len(datasets) == 1
+    listed = f"{count(len(datasets), 'listed training dataset')} {'is' if one else 'are'}"
     if bases:
         return Verdict(
             "partial",
-            f"The {len(datasets)} listed training datasets are disclosed, but not the "
-            f"training data of the base model ({', '.join(bases)}).",
+            f"The {listed} disclosed, but not the training data of the base model ({', '.join(bases)}).",
             "Point to the base model's data information, or describe its training data.",
             ev,
         )
-    return Verdict(
-        "met", f"All {len(datasets)} training datasets are disclosed with where to obtain them.", evidence=ev
-    )
+    where = "where to obtain it" if one else "where to obtain them"
+    return Verdict("met", f"The {listed} disclosed with {where}.", evidence=ev)
 
 
 def code(prov: Provenance) -> Verdict:

@@ -245,7 +245,7 @@ def code_verdict(prov: Provenance, purposes: tuple[str, ...], what: str) -> Verd
     license was not recorded (code without a license grants nothing, so it is never taken as met;
     declaring the license in aibom.yaml settles it).
     """
-    refs = sorted((r for r in prov.references if r.purpose in purposes), key=lambda r: purposes.index(r.purpose))
+    refs = sorted((r for r in prov.own_references if r.purpose in purposes), key=lambda r: purposes.index(r.purpose))
     urls = [r for r in refs if URL.match(r.url) or not r.url]
     local = [(r.url.removeprefix("./"), r) for r in refs if r.url and not URL.match(r.url)]
     present = {f.path for f in prov.files}
@@ -342,7 +342,7 @@ def weights_verdict(prov: Provenance, *, test: LicenseTest, terms: str, require_
             property_evidence(prov, PROP_WEIGHTS_AVAILABLE, PROP_ACCESS),
         )
     files = prov.weight_files
-    places = [r for r in prov.references if r.purpose == DISTRIBUTION]
+    places = [r for r in prov.own_references if r.purpose == DISTRIBUTION]
     if files:
         what, licenses = f"{len(files)} weight file(s)", prov.licenses
         ev = tuple(cite(f.evidence, f"weights: {f.path}") for f in files[:5])
@@ -481,7 +481,7 @@ def permissive_license(prov: Provenance, *, allow_copyleft: bool = False) -> Ver
     often licenses only its "Model parameters (Final)").
     """
     fix = f"Release the model under {PERMISSIVE}."
-    own = prov.licenses or tuple(x for r in prov.references if r.purpose == DISTRIBUTION for x in r.licenses)
+    own = prov.licenses or tuple(x for r in prov.own_references if r.purpose == DISTRIBUTION for x in r.licenses)
     if not own:
         return no_license(prov, "No license is declared, so all rights are reserved.", fix)
     inherited = tuple(x for b in prov.base_models if b.relation in DERIVED_RELATIONS for x in b.licenses)

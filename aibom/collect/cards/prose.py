@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from aibom.collect.cards.front_matter import _base_model, _strings
-from aibom.collect.cards.sections import _HEADING, _LIST_ITEM, _prose, _quote
+from aibom.collect.cards.sections import _BOLD_LABEL, _HEADING, _LIST_ITEM, _normalise, _plain, _prose, _quote
 from aibom.collect.cards.text import MAX_ITEMS, MAX_QUOTE_CHARS, _Line
 from aibom.identity import hub_model_id, is_model_like
 from aibom.model import (
     BaseModel,
     Evidence,
     Reference,
+    ReferenceSubject,
     Relation,
 )
 
@@ -180,16 +182,21 @@ def _references(
             url = f"https://arxiv.org/abs/{m.group(1)}"
             found.setdefault(url, Reference(url, "research-paper", tag_evidence))
     previous = ""
+    section: ReferenceSubject = "model"
     for line in _prose(body):
+        section = _section_subject(line.text, previous, section)
         if _LIST_ITEM.match(line.text.strip()) or line.text.lstrip().startswith("|"):
             previous = ""  # a list item or table row starts its own sentence
         for ref in _named_scripts(line, previous, collector, location):
             found.setdefault(ref.url, ref)
+        row = section if "huggingface.co/datasets/" not in line.text else "dataset"
         for m in _URL.finditer(line.text):
             before = f"{previous} {line.text[: m.start()]}"
             ref = _reference(trim_url(m.group(0)), line, m.start(), before, collector, location, repo_id)
             if ref is None:
                 continue
+            if ref.purpose != "technical-report" and row != "model":
+                ref = replace(ref, subject=row)
             known = found.get(ref.url)
             if known is None or (known.purpose == "repository" and ref.purpose == "training-code"):
                 found[ref.url] = ref
@@ -199,6 +206,26 @@ def _references(
         if len(found) >= MAX_ITEMS:
             break
     return tuple(found.values())
+
+
+_DATA_SECTION = re.compile(r"\b(data|datasets?|corpus|corpora)\b")
+_BASE_SECTION = re.compile(r"\bbase models?\b")
+_REPORT_TEXT = re.compile(r"(?i)\btech(?:nical)? report\b")
+
+
+def _section_subject(text: str, previous: str, current: ReferenceSubject) -> ReferenceSubject:
+    """Whose links the section that `text` opens holds: a (training) data section's are its
+    datasets', a base-model section's the base model's; `current` when `text` opens none."""
+    m = _HEADING.match(text)
+    label = _plain(m.group(2)) if m else None
+    if label is None and not previous.strip() and (bold := _BOLD_LABEL.match(text)):
+        label = bold.group(1)
+    if label is None:
+        return current
+    norm = _normalise(label)
+    if _DATA_SECTION.search(norm) and "evaluation" not in norm:
+        return "dataset"
+    return "base-model" if _BASE_SECTION.search(norm) else "model"
 
 
 def _reference(
@@ -214,6 +241,9 @@ def _reference(
     arxiv = _ARXIV.search(url)
     if arxiv:
         return Reference(f"https://arxiv.org/abs/{arxiv.group(1)}", "research-paper", evidence)
+    text = _LINK_TEXT.search(line.text[:start])
+    if text is not None and _REPORT_TEXT.search(text.group(1)):
+        return Reference(url, "technical-report", evidence)  # the model's report, wherever the card links it
     gh = _GITHUB.match(url)
     if gh is None or gh.group(1).lower() in _GITHUB_NOT_OWNERS:
         return None

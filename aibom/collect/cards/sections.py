@@ -21,6 +21,12 @@ from aibom.model import (
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 
 
+_BOLD_LABEL = re.compile(r"^ {0,3}(?:\*\*|__)([^*_:\n]{2,60}?):?(?:\*\*|__):?[ \t]*(.*)$")
+"""A paragraph that opens with a bold label, ``**Training Data:** …`` (Granite's cards are sections
+of these): a heading below every ``#`` level whose text may go on on the same line."""
+LABEL_LEVEL = 7
+
+
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
@@ -54,9 +60,11 @@ _KIND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"|^fine-?tuning (procedure|details)",
             "training-procedure",
         ),
+        (r"^(training|pre-?training|fine-?tuning|sft|instruction|alignment)? ?(data|datasets?|corpus|corpora)$",
+         "training-data"),
         (r"fairness", "fairness"),
         (r"out[- ]of[- ]scope|misuse|malicious use", "limitations"),
-        (r"intended use", "use-cases"),
+        (r"intended us(e|age)", "use-cases"),
         (r"ethic", "ethical-considerations"),
         (r"limitation", "limitations"),
         (r"\bbias|\brisks?\b|responsible ai", "ethical-considerations"),
@@ -88,14 +96,27 @@ def _prose(body: tuple[_Line, ...]) -> Iterator[_Line]:
 
 
 def _headings(body: tuple[_Line, ...]) -> tuple[_Heading, ...]:
-    """(index in body, level, plain heading text) for every ATX heading outside code."""
+    """(index in body, level, plain heading text) for every ATX heading outside code, and every bold
+    label that opens a paragraph (level `LABEL_LEVEL`)."""
     index = {line.number: i for i, line in enumerate(body)}
     out = []
+    previous = ""
     for line in _prose(body):
         m = _HEADING.match(line.text)
         if m:
             out.append((index[line.number], len(m.group(1)), _plain(m.group(2))))
+        elif not previous.strip() and (label := _BOLD_LABEL.match(line.text)):
+            out.append((index[line.number], LABEL_LEVEL, label.group(1).strip()))
+        previous = line.text
     return tuple(out)
+
+
+def _label_rest(body: tuple[_Line, ...], index: int, level: int) -> list[str]:
+    """The text on a bold label's own line after the label (a heading has none)."""
+    if level != LABEL_LEVEL:
+        return []
+    m = _BOLD_LABEL.match(body[index].text)
+    return [m.group(2)] if m and m.group(2).strip() else []
 
 
 def _plain(text: str) -> str:
@@ -151,7 +172,7 @@ def _considerations(
             (heads[m][0] for m in range(n + 1, len(heads)) if heads[m][1] <= level or kinds[m] is not None),
             len(body),
         )
-        text = _clean(_section_lines(body, index + 1, end), MAX_SECTION_CHARS)
+        text = _clean(_label_rest(body, index, level) + _section_lines(body, index + 1, end), MAX_SECTION_CHARS)
         if text:
             evidence = Evidence(collector, f"{location}#{heading[:80]}", "declared")
             out.append(Consideration(kind, text, evidence))
