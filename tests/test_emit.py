@@ -117,7 +117,7 @@ def test_base_model_is_an_ancestor_never_the_identity() -> None:
             }
         }
     ]
-    assert "fine-tune of meta-llama/Llama-2-7b-hf" in model["pedigree"]["notes"]
+    assert "fine-tuned from meta-llama/Llama-2-7b-hf" in model["pedigree"]["notes"]
     assert model["name"] == "tiny-llama-ft" and model["purl"] != ancestor["purl"]
 
 

@@ -282,6 +282,11 @@ def _dataset(ds: m.Dataset, ref: str) -> Component:
     )
 
 
+LINEAGE_WORDS = {"fine-tune": "fine-tuned from", "adapter": "an adapter on", "quantized": "quantized from",
+                 "merge": "merged from", "unknown": "derived (how is not known) from"}
+"""A relation in words for `pedigree.notes`: ``quantized from meta-llama/Llama-2-7b-chat-hf``."""
+
+
 def _pedigree(bases: tuple[m.BaseModel, ...]) -> Pedigree | None:
     if not bases:
         return None
@@ -298,7 +303,8 @@ def _pedigree(bases: tuple[m.BaseModel, ...]) -> Pedigree | None:
         )
         for b in bases
     ]
-    notes = "; ".join(f"{b.relation} of {b.id} ({b.evidence.method}, {b.evidence.location})" for b in bases)
+    notes = "; ".join(f"{LINEAGE_WORDS[b.relation]} {b.id} ({b.evidence.method}, {b.evidence.location})"
+                      for b in bases)
     return Pedigree(ancestors=ancestors, notes=notes)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from aibom.model import STATUSES
 from aibom.mof_components import class_numeral
 from aibom.render.markup import cell
+from aibom.wording import clip
 
 MARKS = {"met": "✅ met", "unmet": "❌ unmet", "partial": "🟡 partial", "unknown": "❔ unknown"}
 REASON_WIDTH = 72
@@ -25,7 +26,7 @@ def _model_line(report: dict[str, Any]) -> str:
     ident = m.get("repo_id") or m["name"]
     rev = f"@{m['revision'][:12]}" if m.get("revision") else ""
     names = (x.get("name", x["id"]) if x["id"].startswith("LicenseRef-") else x["id"] for x in m.get("licenses", ()))
-    licenses = ", ".join(names) or "no license"
+    licenses = ", ".join(dict.fromkeys(names)) or "no license"  # card and LICENSE file may name one twice
     return f"{ident}{rev} ({m['source']}; {licenses})"
 
 
@@ -62,7 +63,7 @@ def _wrap(text: str, width: int, **indents: str) -> list[str]:
 
 def _cite(e: dict[str, str]) -> str:
     quote = e.get("quote", "")
-    quote = f" — {quote[: QUOTE_WIDTH - 1]}…" if len(quote) > QUOTE_WIDTH else (f" — {quote}" if quote else "")
+    quote = f" — {clip(quote, QUOTE_WIDTH)}" if quote else ""
     return f"{e['location'] or '(no location)'} [{e['collector']}, {e['method']}]{quote}"
 
 

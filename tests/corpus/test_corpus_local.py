@@ -28,8 +28,8 @@ FACTS = {r["repo_id"]: r for r in csv.DictReader((REAL / "facts.csv").open(encod
 @pytest.mark.parametrize(
     ("script", "status", "reason"),
     [
-        (None, "unknown", "The card names train_script.py, but this copy of the model holds no train_script.py, "
-                          "but the published release may (a copy can be partial)."),
+        (None, "unknown", "The card names train_script.py; this copy of the model holds no train_script.py, "
+                          "though the published release may (a copy can be partial)."),
         ("train_script.py", "met", "The training code is public under an OSI-approved license: train_script.py."),
         ("examples/train_script.py", "met", "under an OSI-approved license: examples/train_script.py."),
     ],

@@ -151,7 +151,10 @@ def _clean(lines: list[str], limit: int) -> str:
     text = _LAYOUT_TAGS.sub("", _COMMENT.sub("", "\n".join(lines)))
     kept = [ln.rstrip() for ln in text.splitlines() if not _PLACEHOLDER.fullmatch(ln.strip(" -*:"))]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return cut[: max(cut.rfind(" "), cut.rfind("\n"), limit // 2)].rstrip() + "…"  # at a word
 
 
 def _section_lines(body: tuple[_Line, ...], start: int, end: int) -> list[str]:
