@@ -32,8 +32,10 @@ class Bom:
     assessment: Assessment | None = None
 
 
-def bom_time(reproducible: bool) -> tuple[datetime, bool]:
-    """The BOM timestamp and whether output must be reproducible (SOURCE_DATE_EPOCH implies it)."""
+def bom_time(reproducible: bool) -> tuple[datetime | None, bool]:
+    """The BOM timestamp and whether output must be reproducible (SOURCE_DATE_EPOCH implies it and
+    gives the time; --reproducible alone omits every time-based value, as the CycloneDX taxonomy's
+    ``cdx:reproducible`` asks)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None:
         try:
@@ -41,7 +43,7 @@ def bom_time(reproducible: bool) -> tuple[datetime, bool]:
         except (ValueError, OverflowError, OSError) as exc:
             raise InputError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from exc
     if reproducible:
-        return datetime(1970, 1, 1, tzinfo=UTC), True
+        return None, True
     return datetime.now(tz=UTC).replace(microsecond=0), False
 
 
@@ -69,7 +71,7 @@ def emit(prov: Provenance, *, spec_version: str = "1.6", reproducible: bool = Fa
 
     timestamp, repro = bom_time(reproducible)
     text = to_json(prov, spec_version=spec_version, timestamp=timestamp,
-                   serial=None if repro else f"urn:uuid:{uuid4()}")
+                   serial=None if repro else f"urn:uuid:{uuid4()}", reproducible=repro)
     found = problems(text)
     if found:
         raise AibomError("aibom produced an invalid BOM; nothing was written:\n  " + "\n  ".join(found),

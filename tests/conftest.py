@@ -85,3 +85,19 @@ def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 def schema(name: str) -> dict:
     """One of aibom's own JSON Schemas (schemas/NAME.schema.json), read when a test first asks."""
     return json.loads((REPO / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+def model_of(doc: dict) -> dict:
+    """The model component of an aibom BOM: the machine-learning-model the release (metadata.component)
+    depends on."""
+    release = doc["metadata"]["component"]["bom-ref"]
+    (wanted,) = next(d["dependsOn"] for d in doc["dependencies"] if d["ref"] == release)
+    return next(c for c in doc["components"] if c["bom-ref"] == wanted)
+
+
+def files_of(doc: dict) -> list[dict]:
+    """The file components the model depends on, by name."""
+    model = model_of(doc)["bom-ref"]
+    refs = set(next(d["dependsOn"] for d in doc["dependencies"] if d["ref"] == model))
+    return sorted((c for c in doc["components"] if c["bom-ref"] in refs and c["type"] == "file"),
+                  key=lambda c: c["name"])

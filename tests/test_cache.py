@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from builders import make_cache
-from conftest import FIXTURES
+from conftest import FIXTURES, model_of
 from hubserver import model_files, read_folder, write_folder
 from test_hub_collect import same_answer
 
@@ -42,7 +42,7 @@ def test_cache_gives_the_folder_answer_offline(monkeypatch, tmp_path: Path, caps
     monkeypatch.setattr(sys, "argv", ["aibom", "generate", BERT, "-o", str(tmp_path / "bom.json")])
     main()
     bom = json.loads((tmp_path / "bom.json").read_text())
-    assert bom["metadata"]["component"]["purl"] == f"pkg:huggingface/{BERT}@{COMMIT_1}"
+    assert model_of(bom)["purl"] == f"pkg:huggingface/{BERT}@{COMMIT_1}"
 
 
 @pytest.mark.parametrize("fixture", ["tiny-llama-ft", "sharded-bert"])

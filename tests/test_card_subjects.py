@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import model_of
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -109,7 +110,7 @@ def test_the_bom_links_only_the_models_own_references_and_reads_every_subject_ba
     (root / "README.md").write_text(CARD + "\nThe full training script is in this repository: `train_script.py`.\n")
     bom = api.generate(str(root), reproducible=True)
     doc = json.loads(bom.text)
-    linked = {r["url"] for r in doc["metadata"]["component"].get("externalReferences", [])}
+    linked = {r["url"] for r in model_of(doc).get("externalReferences", [])}
     assert "https://github.com/acme/acme-train" in linked
     assert "https://github.com/acme/acme-lm/blob/main/paper.pdf" in linked
     assert not linked & {"https://arxiv.org/abs/2101.00001", "https://github.com/base-org/base-lm"}

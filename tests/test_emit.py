@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import files_of, model_of
 from emit_cases import CARD, CASES, TIMESTAMP, assessed, fine_tune, llama_license, sharded, unknown_license
 
 from aibom import model as m
@@ -72,7 +73,7 @@ def test_read_back_restores_the_facts_score_and_diff_use() -> None:
 
 
 def test_model_identity_and_purl() -> None:
-    model = emit(fine_tune())["metadata"]["component"]
+    model = model_of(emit(fine_tune()))
     assert model["type"] == "machine-learning-model"
     assert model["purl"] == "pkg:huggingface/example-org/tiny-llama-ft@0123456789abcdef0123456789abcdef01234567"
     assert model["bom-ref"] == model["purl"]
@@ -81,14 +82,18 @@ def test_model_identity_and_purl() -> None:
 
 
 def test_model_without_purl_gets_a_stable_local_ref() -> None:
-    assert emit(sharded())["metadata"]["component"]["bom-ref"] == "model:sharded-bert"
+    assert model_of(emit(sharded()))["bom-ref"] == "model:sharded-bert"
 
 
 def test_every_dataset_is_a_data_component_referenced_from_the_model_card() -> None:
     doc = emit(fine_tune())
-    model = doc["metadata"]["component"]
-    refs = [d["ref"] for d in model["modelCard"]["modelParameters"]["datasets"]]
-    assert refs == ["dataset:allenai/c4", "dataset:HuggingFaceH4/ultrachat_200k", "dataset:gsm8k"]
+    model = model_of(doc)
+    # listed inline (lib4sbom reads no reference there), named as their data components
+    listed = model["modelCard"]["modelParameters"]["datasets"]
+    assert [(d["type"], d["name"], d["classification"]) for d in listed] == [
+        ("dataset", "allenai/c4", "public"), ("dataset", "HuggingFaceH4/ultrachat_200k", "public"),
+        ("dataset", "gsm8k", "not stated")]
+    refs = ["dataset:" + d["name"] for d in listed]
     comps = components(doc)
     for ref in refs:
         assert comps[ref]["type"] == "data"
@@ -98,12 +103,16 @@ def test_every_dataset_is_a_data_component_referenced_from_the_model_card() -> N
     assert comps["dataset:allenai/c4"]["licenses"] == [{"license": {"id": "ODC-By-1.0"}}]
     assert "licenses" not in comps["dataset:gsm8k"]
     assert props(comps["dataset:gsm8k"], "aibom:dataset:usage") == ["evaluation"]
-    edges = {d["ref"]: d.get("dependsOn", []) for d in doc["dependencies"]}
-    assert edges[model["bom-ref"]] == sorted(refs)
+    edges = {d["ref"]: d["dependsOn"] for d in doc["dependencies"]}
+    # the model depends on its datasets and its files; the release on the model; leaves on nothing
+    assert edges[model["bom-ref"]] == sorted([*refs, *(f["bom-ref"] for f in files_of(doc))])
+    assert edges[doc["metadata"]["component"]["bom-ref"]] == [model["bom-ref"]]
+    assert all(edges[f["bom-ref"]] == [] for f in files_of(doc))
+    assert len(edges) == len(doc["components"]) + 1
 
 
 def test_base_model_is_an_ancestor_never_the_identity() -> None:
-    model = emit(fine_tune())["metadata"]["component"]
+    model = model_of(emit(fine_tune()))
     ancestor = model["pedigree"]["ancestors"][0]
     assert ancestor["name"] == "meta-llama/Llama-2-7b-hf"
     assert ancestor["type"] == "machine-learning-model"
@@ -124,20 +133,20 @@ def test_base_model_is_an_ancestor_never_the_identity() -> None:
 def test_license_ids_are_spdx_case_exact() -> None:
     lower = m.License("apache-2.0", CARD, spdx="apache-2.0", category="permissive")
     doc = emit(unknown_license().with_changes(licenses=(lower,)))
-    assert doc["metadata"]["component"]["licenses"] == [{"license": {"id": "Apache-2.0"}}]
-    assert 'apache-2.0"' not in json.dumps(doc["metadata"]["component"]["licenses"])
+    assert model_of(doc)["licenses"] == [{"license": {"id": "Apache-2.0"}}]
+    assert 'apache-2.0"' not in json.dumps(model_of(doc)["licenses"])
 
 
 def test_unknown_license_is_never_an_id() -> None:
     doc = emit(unknown_license())
-    model = doc["metadata"]["component"]
+    model = model_of(doc)
     assert "licenses" not in model
     assert props(model, "aibom:unknown") == ["model|license|the card says 'other' and names no license"]
     assert '"id": "unknown"' not in json.dumps(doc) and '"id": "other"' not in json.dumps(doc)
 
 
 def test_named_license_with_url() -> None:
-    model = emit(llama_license())["metadata"]["component"]
+    model = model_of(emit(llama_license()))
     assert model["licenses"] == [
         {
             "license": {
@@ -152,9 +161,9 @@ def test_named_license_with_url() -> None:
 def test_expression_alone_and_mixed_with_ids() -> None:
     expr = m.License("mit OR apache-2.0", CARD, spdx="MIT OR Apache-2.0", category="permissive")
     mit = m.License("mit", CARD, spdx="MIT", category="permissive")
-    alone = emit(unknown_license().with_changes(licenses=(expr,)))["metadata"]["component"]["licenses"]
+    alone = model_of(emit(unknown_license().with_changes(licenses=(expr,))))["licenses"]
     assert alone == [{"expression": "MIT OR Apache-2.0"}]
-    mixed = emit(unknown_license().with_changes(licenses=(expr, mit)), "1.7")["metadata"]["component"]["licenses"]
+    mixed = model_of(emit(unknown_license().with_changes(licenses=(expr, mit)), "1.7"))["licenses"]
     assert sorted(json.dumps(x, sort_keys=True) for x in mixed) == [
         '{"license": {"id": "MIT"}}',
         '{"license": {"name": "MIT OR Apache-2.0"}}',
@@ -162,9 +171,10 @@ def test_expression_alone_and_mixed_with_ids() -> None:
 
 
 def test_files_are_nested_file_components_with_sha256() -> None:
-    model = emit(sharded())["metadata"]["component"]
-    files = {c["name"]: c for c in model["components"]}
-    assert [c["name"] for c in model["components"]] == sorted(files)
+    doc = emit(sharded())
+    model = model_of(doc)
+    files = {c["name"]: c for c in files_of(doc)}
+    assert [c["name"] for c in doc["components"] if c["type"] == "file"] == sorted(files)
     shard = files["model-00001-of-00002.safetensors"]
     assert shard["type"] == "file" and shard["bom-ref"] == "file:model-00001-of-00002.safetensors"
     assert shard["hashes"] == [{"alg": "SHA-256", "content": "5" * 64}]
@@ -181,7 +191,8 @@ def test_files_are_nested_file_components_with_sha256() -> None:
 @pytest.mark.parametrize(
     ("count", "human"),
     [
-        (134_096, "0.134M"),
+        (17, "17"),
+        (134_096, "134K"),
         (1_100_048_384, "1.1B"),
         (8_030_261_248, "8.03B"),
         (70_553_706_496, "70.6B"),
@@ -190,13 +201,13 @@ def test_files_are_nested_file_components_with_sha256() -> None:
 )
 def test_parameter_count_uses_the_taxonomy_form(count: int, human: str) -> None:
     prov = sharded().with_changes(parameters=m.Fact(count, CARD))
-    model = emit(prov)["metadata"]["component"]
-    assert props(model, "cdx:ai-ml:model:parameter:count") == [human]
+    model = model_of(emit(prov))
+    assert props(model["modelCard"], "cdx:ai-ml:model:parameter:count") == [human]
     assert props(model, "aibom:parameters:total") == [str(count)]
 
 
 def test_model_card_parameters_metrics_and_considerations() -> None:
-    card = emit(fine_tune())["metadata"]["component"]["modelCard"]
+    card = model_of(emit(fine_tune()))["modelCard"]
     assert card["modelParameters"]["task"] == "text-generation"
     assert card["modelParameters"]["architectureFamily"] == "llama"
     assert card["modelParameters"]["modelArchitecture"] == "LlamaForCausalLM"
@@ -217,11 +228,11 @@ def test_model_card_parameters_metrics_and_considerations() -> None:
     ]
     assert props(card, "aibom:consideration:hyperparameters") == ["learning_rate: 2e-4 | batch_size: 64"]
     assert props(card, "aibom:consideration:hardware") == ["8x A100 80GB"]
-    assert props(card, "cdx:ai-ml:model:languages") == ["en,fr"]
+    assert props(card, "cdx:ai-ml:model:language") == ["en,fr"]
 
 
 def test_references_map_to_external_reference_types() -> None:
-    refs = emit(fine_tune())["metadata"]["component"]["externalReferences"]
+    refs = model_of(emit(fine_tune()))["externalReferences"]
     by_url = {r["url"]: r for r in refs}
     assert by_url["https://github.com/example-org/train-tiny"]["type"] == "vcs"
     assert by_url["https://github.com/example-org/train-tiny"]["comment"].startswith("training-code @ 9f8e7d6c")
@@ -255,7 +266,7 @@ def test_assessment_becomes_standard_and_declarations() -> None:
     }
     claims = {c["bom-ref"]: c for c in decl["claims"]}
     assert claims["claim:core:open-data"]["predicate"] == "open-data: partial"
-    assert all(c["target"] == doc["metadata"]["component"]["bom-ref"] for c in claims.values())
+    assert all(c["target"] == model_of(doc)["bom-ref"] for c in claims.values())
     evidence = {e["bom-ref"]: e for e in decl["evidence"]}
     assert evidence["evidence:core:open-weights:0"]["data"][0]["name"] == "computed|local|model.safetensors"
 
@@ -264,7 +275,7 @@ def test_spec_version_1_7_is_declared_and_other_versions_refused() -> None:
     doc = emit(fine_tune(), "1.7")
     assert doc["specVersion"] == "1.7"
     assert doc["$schema"].endswith("bom-1.7.schema.json")
-    paper = [r for r in doc["metadata"]["component"]["externalReferences"] if "arxiv" in r["url"]]
+    paper = [r for r in model_of(doc)["externalReferences"] if "arxiv" in r["url"]]
     assert paper[0]["type"] == "citation"  # 1.6 has no citation type: documentation there
     with pytest.raises(InputError, match=r"1\.5"):
         to_json(fine_tune(), spec_version="1.5", timestamp=TIMESTAMP, serial=None)
@@ -329,7 +340,7 @@ def test_synthetic_dataset_depends_on_its_generator() -> None:
 )
 def test_spdx_values_are_emitted_case_exact(spdx: str, expected: dict[str, Any]) -> None:
     lic = m.License(spdx, CARD, spdx=spdx)
-    assert emit(unknown_license().with_changes(licenses=(lic,)))["metadata"]["component"]["licenses"] == [expected]
+    assert model_of(emit(unknown_license().with_changes(licenses=(lic,))))["licenses"] == [expected]
 
 
 def test_odd_urls_and_purls_from_cards_still_give_a_valid_bom() -> None:
@@ -343,7 +354,7 @@ def test_odd_urls_and_purls_from_cards_still_give_a_valid_bom() -> None:
         doc = emit(odd, version)  # validated inside
         data = components(doc)["dataset:my data"]
         assert data["data"][0]["contents"]["url"] == "https://huggingface.co/datasets/my%20data"
-        model = doc["metadata"]["component"]
+        model = model_of(doc)
         assert model["externalReferences"][0]["url"] == "https://example.org/100%25"
         assert "purl" not in model["pedigree"]["ancestors"][0]
         text = to_json(odd, spec_version=version, timestamp=TIMESTAMP, serial=None)
@@ -355,7 +366,7 @@ def test_a_model_is_never_its_own_ancestor() -> None:
     itself = m.BaseModel("Example-Org/Tiny-Llama-FT", "fine-tune", CARD)
     by_purl = m.BaseModel("x", "quantized", CARD, purl=hf_purl("example-org/tiny-llama-ft", "abc"))
     doc = emit(prov.with_changes(base_models=(*prov.base_models, itself, by_purl)))
-    ancestors = doc["metadata"]["component"]["pedigree"]["ancestors"]
+    ancestors = model_of(doc)["pedigree"]["ancestors"]
     assert [a["name"] for a in ancestors] == ["meta-llama/Llama-2-7b-hf"]
 
 
@@ -366,9 +377,9 @@ def test_many_files_emit_and_validate_in_linear_time() -> None:
     text = to_json(fine_tune().with_changes(files=files[::-1]), timestamp=TIMESTAMP, serial=None)
     assert problems(text) == []
     assert time.monotonic() - start < 20  # the library's sorted sets took 27 s for 10,000 files, minutes here
-    model = json.loads(text)["metadata"]["component"]
-    assert [c["name"] for c in model["components"]] == [f.path for f in files]
-    assert model["components"][7] == {
+    doc = json.loads(text)
+    assert [c["name"] for c in files_of(doc)] == [f.path for f in files]
+    assert files_of(doc)[7] == {
         "bom-ref": "file:part/00007.bin",
         "hashes": [{"alg": "SHA-256", "content": f"{7:064x}"}],
         "name": "part/00007.bin",
@@ -384,4 +395,4 @@ def test_many_files_emit_and_validate_in_linear_time() -> None:
 def test_a_repeated_file_entry_is_written_once() -> None:
     prov = sharded()
     doc = emit(prov.with_changes(files=prov.files + prov.files[:1]))
-    assert [c["name"] for c in doc["metadata"]["component"]["components"]] == sorted(f.path for f in prov.files)
+    assert [c["name"] for c in files_of(doc)] == sorted(f.path for f in prov.files)

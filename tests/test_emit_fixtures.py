@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, files_of, model_of
 from emit_cases import TIMESTAMP
 
 from aibom.collect.local import collect_folder
@@ -40,12 +40,12 @@ def test_fixture_golden(folder: str, version: str) -> None:
 def test_fixture_fine_tune_maps_identity_lineage_and_datasets() -> None:
     prov = collect_folder(FIXTURES / "models" / "tiny-llama-ft", FOLDERS["tiny-llama-ft"])
     doc = json.loads(to_json(prov, timestamp=TIMESTAMP, serial=None))
-    model = doc["metadata"]["component"]
+    model = model_of(doc)
     assert model["purl"] == f"pkg:huggingface/example-org/tiny-llama-ft@{REVISION}"
     assert model["pedigree"]["ancestors"][0]["name"] == "TinyLlama/TinyLlama-1.1B-Chat-v1.0"
     data = {c["bom-ref"]: c for c in doc["components"] if c["type"] == "data"}
-    refs = [d["ref"] for d in model["modelCard"]["modelParameters"]["datasets"]]
+    refs = ["dataset:" + d["name"] for d in model["modelCard"]["modelParameters"]["datasets"]]
     assert refs and set(refs) == set(data)
-    files = {c["name"]: c for c in model["components"]}
+    files = {c["name"]: c for c in files_of(doc)}
     assert all(len(f["hashes"][0]["content"]) == 64 for f in files.values())
     assert set(files) == {p.name for p in (FIXTURES / "models" / "tiny-llama-ft").iterdir()}

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, model_of
 from emit_cases import TIMESTAMP
 
 from aibom.emit.cyclonedx import from_json, to_json
@@ -268,7 +268,7 @@ def test_a_stale_category_in_a_bom_is_judged_the_same_by_score_and_diff() -> Non
 
     fresh = api.collect(str(FIXTURES / "models" / "tiny-llama-ft"))
     doc = json.loads(to_json(fresh, timestamp=TIMESTAMP, serial=None))
-    props = doc["metadata"]["component"]["properties"]
+    props = model_of(doc)["properties"]
     stale = 0
     for p in props:
         if p["name"] == "aibom:license" and "|permissive|" in p["value"]:

@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-from conftest import FIXTURES
+from conftest import FIXTURES, files_of, model_of
 
 from aibom.emit.validate import problems
 
@@ -27,12 +27,12 @@ def test_fixture_bom_is_valid_and_truthful() -> None:
     text = generate(str(TINY), "--repo-id", "aibom-fixtures/tiny-llama-ft", "--revision", "0" * 40)
     assert problems(text) == []
     bom = json.loads(text)
-    model = bom["metadata"]["component"]
+    model = model_of(bom)
     assert model["type"] == "machine-learning-model"
     assert model["purl"] == "pkg:huggingface/aibom-fixtures/tiny-llama-ft@" + "0" * 40
     assert model["version"] == "0" * 40
     # every file is there with the SHA-256 computed here
-    files = {c["name"]: c for c in model["components"] if c["type"] == "file"}
+    files = {c["name"]: c for c in files_of(bom)}
     on_disk = sorted(p.name for p in TINY.iterdir() if p.is_file())
     assert sorted(files) == on_disk
     for name in on_disk:
@@ -44,7 +44,7 @@ def test_fixture_bom_is_valid_and_truthful() -> None:
     data = {c["bom-ref"]: c for c in bom["components"] if c["type"] == "data"}
     assert sorted(c["name"] for c in data.values()) == ["HuggingFaceH4/ultrachat_200k",
                                                          "databricks/databricks-dolly-15k"]
-    refs = [d["ref"] for d in model["modelCard"]["modelParameters"]["datasets"]]
+    refs = ["dataset:" + d["name"] for d in model["modelCard"]["modelParameters"]["datasets"]]
     assert sorted(refs) == sorted(data)
     edges = {d["ref"]: set(d.get("dependsOn", [])) for d in bom["dependencies"]}
     assert set(data) <= edges[model["bom-ref"]]

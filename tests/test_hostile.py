@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from builders import Payload, make_gguf, make_torch_zip, safetensors_claiming, write_safetensors
+from conftest import files_of, model_of
 
 from aibom.collect.local import collect_folder
 from aibom.collect.options import CollectOptions
@@ -83,7 +84,7 @@ def generate_ok(folder: Path) -> dict[str, object]:
 
 
 def file_props(bom: dict[str, object], name: str) -> list[tuple[str, str]]:
-    (component,) = [c for c in bom["metadata"]["component"]["components"] if c["name"] == name]  # type: ignore[index]
+    (component,) = [c for c in files_of(bom) if c["name"] == name]  # type: ignore[index]
     return [(p["name"], p["value"]) for p in component["properties"]]
 
 
@@ -177,7 +178,7 @@ def test_truncated_gguf_in_a_folder_and_alone(tmp_path: Path) -> None:
     alone = tmp_path / "alone.gguf"
     alone.write_bytes(whole[:100])
     bom = generate_ok(alone)
-    unknowns = [p["value"] for p in bom["metadata"]["component"]["properties"] if p["name"] == "aibom:unknown"]
+    unknowns = [p["value"] for p in model_of(bom)["properties"] if p["name"] == "aibom:unknown"]
     assert any(u.startswith("model|parameters|alone.gguf: header unreadable: GGUF file is truncated")
                for u in unknowns)
 
@@ -246,9 +247,10 @@ def test_100_mb_readme_is_bounded(tmp_path: Path) -> None:
     run = aibom("generate", str(folder), "--reproducible")
     assert run.code == 0, run.stderr
     assert problems(run.stdout) == []
-    model = json.loads(run.stdout)["metadata"]["component"]
+    doc = json.loads(run.stdout)
+    model = model_of(doc)
     assert model["licenses"] == [{"license": {"id": "MIT"}}]
-    (readme,) = [c for c in model["components"] if c["name"] == "README.md"]
+    (readme,) = [c for c in files_of(doc) if c["name"] == "README.md"]
     assert {"name": "aibom:file:size", "value": str(100 * 1024 * 1024)} in readme["properties"]
 
 
@@ -272,5 +274,5 @@ def test_100k_tiny_files_collect_in_bounded_time(tmp_path: Path) -> None:
     run = aibom("generate", str(folder), "--reproducible", "-o", str(out), rss_limit_kib=1024 * 1024)
     print(f"generate (collect, emit, validate, write): {run.seconds:.1f} s, peak RSS {run.rss_kib // 1024} MB")
     assert run.code == 0, run.stderr
-    files = json.loads(out.read_text())["metadata"]["component"]["components"]
+    files = files_of(json.loads(out.read_text()))
     assert len(files) == 100_002 and files[-1]["name"] == "shard099/f0999.txt"

@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, files_of, model_of
 from hubserver import card, front_matter, model_files, write_folder
 
 from aibom.collect import hf_hub, local
@@ -102,8 +102,8 @@ def _bom(args: list[str], out: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
 
 
 def _bom_facts(bom: dict) -> dict[str, object]:
-    model = bom["metadata"]["component"]
-    files = {c["name"]: c["hashes"] for c in model.get("components", []) if c["type"] == "file"}
+    model = model_of(bom)
+    files = {c["name"]: c["hashes"] for c in files_of(bom)}
     return {
         "purl": model["purl"],
         "files": files,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import run_main, schema
+from conftest import model_of, run_main, schema
 
 from aibom.collect.mot import load_mot
 from aibom.emit.validate import problems
@@ -46,7 +46,7 @@ def test_a_mot_file_becomes_a_valid_bom_that_scores_the_same(tmp_path: Path, cap
     code, _, err = run_main(monkeypatch, capsys, "generate", str(MOT_FILES / "open-lab-7b.yml"), "-o", str(bom))
     assert code == 0, err
     assert problems(bom.read_text()) == []
-    model = json.loads(bom.read_text())["metadata"]["component"]
+    model = model_of(json.loads(bom.read_text()))
     assert model["type"] == "machine-learning-model" and model["name"].endswith("open-lab-7b")
     code, out, err = run_main(monkeypatch, capsys, "score", str(bom), "--profile", "mof", "--format", "json")
     assert code == 0, err

@@ -11,6 +11,7 @@ from pathlib import Path
 import gguf
 import pytest
 from builders import make_gguf, make_onnx
+from conftest import files_of, model_of
 from test_weights import LLAMA3_TEMPLATE
 
 from aibom.collect.options import CollectOptions
@@ -94,17 +95,17 @@ def test_cli_generates_a_valid_bom_for_a_gguf(tmp_path: Path, spec: str) -> None
     text = out.read_text()
     assert problems(text) == []
     bom = json.loads(text)
-    model = bom["metadata"]["component"]
+    model = model_of(bom)
     assert model["name"] == "Tiny Llama" and model["licenses"] == [{"license": {"id": "Apache-2.0"}}]
     assert model["pedigree"]["ancestors"][0]["purl"] == "pkg:huggingface/meta-llama/Meta-Llama-3-8B"
-    (file_component,) = model["components"]
+    (file_component,) = files_of(bom)
     assert file_component["hashes"][0]["content"] == hashlib.sha256(path.read_bytes()).hexdigest()
     props = {(p["name"], p["value"]) for p in file_component["properties"]}
-    assert ("aibom:weights:metadata", "gguf.quantization|Q8_0") in props
+    assert ("cdx:ai-ml:model:hyperparameter:quantization", "Q8_0") in props  # the taxonomy's name, plain value
 
 
 def test_cli_onnx_target(tmp_path: Path) -> None:
     run = _aibom("generate", str(make_onnx(tmp_path / "m.onnx")), "--reproducible")
     assert run.returncode == 0, run.stderr
     assert problems(run.stdout) == []
-    assert json.loads(run.stdout)["metadata"]["component"]["name"] == "m"
+    assert model_of(json.loads(run.stdout))["name"] == "m"

@@ -66,8 +66,10 @@ REFERENCE_TYPES = {
 PRETTY = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
 
 
-def to_json(prov: m.Provenance, *, spec_version: str = "1.6", timestamp: datetime, serial: str | None) -> str:
-    """The CycloneDX JSON of `prov`; `serial` None derives the serial number from the content."""
+def to_json(prov: m.Provenance, *, spec_version: str = "1.6", timestamp: datetime | None, serial: str | None,
+            reproducible: bool = False) -> str:
+    """The CycloneDX JSON of `prov`; `serial` None derives the serial number from the content. A
+    `timestamp` of None writes no time at all; `reproducible` marks the BOM ``cdx:reproducible``."""
     outputter = OUTPUTTERS.get(spec_version)
     if outputter is None:
         raise InputError(
@@ -76,7 +78,7 @@ def to_json(prov: m.Provenance, *, spec_version: str = "1.6", timestamp: datetim
         )
     if serial is not None and not SERIAL.match(serial):
         raise InputError(f"serial number {serial!r} is not a urn:uuid: of lower-case hex")
-    if timestamp.tzinfo is None:
+    if timestamp is not None and timestamp.tzinfo is None:
         timestamp = timestamp.replace(tzinfo=UTC)
     purl = _purl(prov.purl)
     model_ref = str(purl) if purl else f"model:{prov.name}"
@@ -89,7 +91,7 @@ def to_json(prov: m.Provenance, *, spec_version: str = "1.6", timestamp: datetim
         for g in sorted({ds.generator for ds in prov.datasets if ds.generator})
     }
     bom = Bom(
-        metadata=BomMetaData(component=model, timestamp=timestamp, tools=ToolRepository(components=[tool])),
+        metadata=BomMetaData(component=model, tools=ToolRepository(components=[tool])),
         components=[*datasets, *generators.values()],
         definitions=_definitions(prov.assessments),
     )
@@ -105,12 +107,51 @@ def to_json(prov: m.Provenance, *, spec_version: str = "1.6", timestamp: datetim
     if card:
         extras[model_ref] = {"modelCard": card}
     modelcard.attach(doc, extras)
-    if prov.files:
-        # a repeated entry is written once, as the library's sets did
-        doc["metadata"]["component"]["components"] = [files.file_component(f) for f in dict.fromkeys(prov.files)]
+    # a repeated entry is written once, as the library's sets did
+    file_components = [files.file_component(f) for f in dict.fromkeys(prov.files)]
+    _release_layout(doc, prov, model_ref, file_components)
+    meta = doc["metadata"]
+    meta.pop("timestamp", None)
+    if timestamp is not None:
+        meta["timestamp"] = modelcard.utc(timestamp)
+    if reproducible:
+        meta["properties"] = [{"name": "cdx:reproducible", "value": "true"}]
     if prov.assessments:
         doc["declarations"] = modelcard.declarations(prov.assessments, model_ref, timestamp)
     return _render(doc, serial)
+
+
+RELEASE_PREFIX = "release:"
+"""The bom-ref of `metadata.component`, the release the model belongs to: ``release:`` + the model's."""
+
+
+def _release_layout(doc: dict[str, Any], prov: m.Provenance, model_ref: str,
+                    file_components: list[dict[str, Any]]) -> None:
+    """The layout that inventory tools and the ML-BOM guide both read: the model, its files, datasets
+    and generators are top-level components (where cdxgen, OWASP's generator and aisbom-cli look for
+    models, and lib4sbom and Dependency-Track count packages and files); `metadata.component` is the
+    release they belong to, an application component (as OWASP's generator writes it) with its
+    own bom-ref, so the model has one identity. Every edge is in `dependencies`, each entry with its
+    `dependsOn` list, empty for a leaf (consumers read its length): release → model → files and
+    datasets, dataset → the model that generated it."""
+    meta = doc["metadata"]
+    model = meta.pop("component")
+    release: dict[str, Any] = {"type": "application", "bom-ref": RELEASE_PREFIX + model_ref, "name": prov.name,
+                               "description": f"The release of the model {prov.name}: its files and the data it "
+                                              "was trained on"}
+    for key in ("version", "supplier", "manufacturer", "authors"):
+        if key in model:
+            release[key] = model[key]
+    meta["component"] = release
+    meta["lifecycles"] = [{"phase": "post-build"}]
+    comps = doc.setdefault("components", [])
+    comps += [model, *file_components]
+    refs = {c["bom-ref"] for c in comps}
+    edges = {d["ref"]: list(d.get("dependsOn", [])) for d in doc.get("dependencies", [])}
+    graph = {ref: edges.get(ref, []) for ref in refs}
+    graph[release["bom-ref"]] = [model_ref]
+    graph[model_ref] = sorted({*edges.get(model_ref, []), *(f["bom-ref"] for f in file_components)})
+    doc["dependencies"] = [{"ref": ref, "dependsOn": sorted(deps)} for ref, deps in graph.items()]
 
 
 def _model(prov: m.Provenance, ref: str, purl: PackageURL | None, spec_version: str) -> Component:
@@ -160,8 +201,6 @@ def _pretty(value: Any) -> str:
 def _sort_arrays(doc: dict[str, Any]) -> None:
     """Components by bom-ref, nested files by name, dependencies by ref (arrays whose order means nothing)."""
     doc.get("components", []).sort(key=lambda c: c.get("bom-ref", ""))
-    model = doc.get("metadata", {}).get("component", {})
-    model.get("components", []).sort(key=lambda c: c.get("name", ""))
     for dep in doc.get("dependencies", []):
         dep.get("dependsOn", []).sort()
     doc.get("dependencies", []).sort(key=lambda d: d["ref"])
@@ -215,14 +254,6 @@ def _licenses(licenses: tuple[m.License, ...]) -> list[License]:
     return out
 
 
-def _parameter_count(n: int) -> str:
-    """The taxonomy's human form: 1.7M, 8B, 70B, 1T."""
-    for unit, size in (("T", 10**12), ("B", 10**9)):
-        if n >= size:
-            return f"{n / size:.3g}{unit}"
-    return f"{n / 10**6:.3g}M"
-
-
 def _model_properties(prov: m.Provenance) -> list[Property]:
     pairs: list[tuple[str, str]] = [
         (P.SOURCE, prov.source),
@@ -237,7 +268,6 @@ def _model_properties(prov: m.Provenance) -> list[Property]:
     if prov.parameters is not None:
         pairs += [
             (P.PARAMETERS_TOTAL, str(prov.parameters.value)),
-            (P.PARAMETER_COUNT, _parameter_count(prov.parameters.value)),
             (P.PARAMETERS_EVIDENCE, P.pack_evidence(prov.parameters.evidence)),
         ]
     packed = [P.pack_reference(r) for r in prov.references]

@@ -24,7 +24,8 @@ def file_component(f: FileEntry) -> dict[str, Any]:
     if w is not None:
         pairs += [(P.WEIGHTS_FORMAT, w.format), (P.WEIGHTS_EVIDENCE, P.pack_evidence(w.evidence))]
         pairs += [(P.WEIGHTS_PARAMETERS + dtype, str(n)) for dtype, n in w.parameters]
-        pairs += [(P.WEIGHTS_METADATA, P.pack(k, v)) for k, v in w.metadata]
+        pairs += [(P.TAXONOMY_WEIGHTS[k], v) if k in P.TAXONOMY_WEIGHTS else (P.WEIGHTS_METADATA, P.pack(k, v))
+                  for k, v in w.metadata]
         pairs += [(P.RISK, risk) for risk in w.risks]
     out: dict[str, Any] = {
         "bom-ref": f"file:{f.path}",

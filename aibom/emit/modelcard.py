@@ -7,7 +7,7 @@ the library models these parts.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from aibom.emit import properties as P
@@ -29,6 +29,20 @@ KIND_ORDER = (*CONSIDERATION_FIELDS, "ethical-considerations", "fairness", "envi
 
 STATUS_SCORE = {"met": 1, "partial": 0.5, "unmet": 0}
 ASSESSOR_REF = "assessor:aibom"
+
+
+def utc(timestamp: datetime) -> str:
+    """A time in UTC as ``2026-12-02T10:00:00Z``: the form every consumer parses (cdxgen's SPDX 3
+    converter refuses ``+00:00``)."""
+    return timestamp.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def parameter_count(n: int) -> str:
+    """The taxonomy's human form: 17, 1.7M, 8B, 70B, 1T."""
+    for unit, size in (("T", 10**12), ("B", 10**9), ("M", 10**6), ("K", 10**3)):
+        if n >= size:
+            return f"{n / size:.3g}{unit}"
+    return str(n)
 
 
 def _prop(name: str, value: str) -> dict[str, str]:
@@ -55,8 +69,11 @@ def model_card(prov: Provenance, dataset_refs: list[str]) -> dict[str, Any]:
     ):
         if fact is not None:
             params[key] = fact.value
-    if dataset_refs:
-        params["datasets"] = [{"ref": ref} for ref in dataset_refs]
+    if prov.datasets:
+        # written inline, not as {"ref": …}: lib4sbom (sbom2doc, sbomaudit) reads each entry's type, name
+        # and classification and fails on a reference; the data components, linked to the model in
+        # `dependencies`, hold every fact
+        params["datasets"] = [training_entry(ds) for ds in prov.datasets]
     out: dict[str, Any] = {}
     if params:
         out["modelParameters"] = params
@@ -82,6 +99,8 @@ def model_card(prov: Provenance, dataset_refs: list[str]) -> dict[str, Any]:
         props.append(_prop(P.LIBRARY, card.library.value))
     if card.languages:
         props.append(_prop(P.LANGUAGES, ",".join(card.languages)))
+    if prov.parameters is not None:  # where the taxonomy's examples put it (modelParameters has no properties)
+        props.append(_prop(P.PARAMETER_COUNT, parameter_count(prov.parameters.value)))
     props += [
         _prop(P.METRIC, P.pack_evidence(m.evidence, m.type, m.value, m.name, m.dataset, m.split, m.task))
         for m in card.metrics
@@ -113,6 +132,15 @@ def _considerations(items: tuple[Consideration, ...]) -> tuple[dict[str, Any], l
         else:
             props.append(_prop(P.CONSIDERATION_PREFIX + c.kind, c.text))
     return out, props + evidence
+
+
+def training_entry(ds: Dataset) -> dict[str, Any]:
+    """A dataset as `modelParameters.datasets` lists it: type, name (its id, as its component is
+    named), where it is, and the classification of its access (public, gated, or not stated)."""
+    entry = {**dataset_data(ds), "name": ds.id}
+    entry.pop("description", None)
+    entry["classification"] = "gated" if ds.gated else "public" if ds.gated is False or ds.url else "not stated"
+    return entry
 
 
 def dataset_data(ds: Dataset) -> dict[str, Any]:
@@ -151,12 +179,12 @@ def standard_ref(profile: str) -> str:
     return f"standard:{profile}"
 
 
-def declarations(assessments: tuple[Assessment, ...], target: str, timestamp: datetime) -> dict[str, Any]:
+def declarations(assessments: tuple[Assessment, ...], target: str, timestamp: datetime | None) -> dict[str, Any]:
     """CycloneDX `declarations`: aibom as assessor, one attestation per profile, a claim per finding."""
     attestations: list[dict[str, Any]] = []
     claims: list[dict[str, Any]] = []
     evidence: list[dict[str, Any]] = []
-    created = timestamp.isoformat()
+    created = {"created": utc(timestamp)} if timestamp else {}
     for a in assessments:
         mapping = []
         for f in a.findings:
@@ -175,7 +203,7 @@ def declarations(assessments: tuple[Assessment, ...], target: str, timestamp: da
                 {
                     "bom-ref": ref,
                     "propertyName": P.EVIDENCE,
-                    "created": created,
+                    **created,
                     "data": [{"name": P.pack_evidence(e)}],
                 }
                 for ref, e in zip(ev_refs, f.evidence, strict=True)

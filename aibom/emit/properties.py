@@ -24,7 +24,16 @@ REPO_ID = "aibom:repo-id"
 GATED = "aibom:gated"
 PARAMETERS_TOTAL = "aibom:parameters:total"
 PARAMETER_COUNT = "cdx:ai-ml:model:parameter:count"
-LANGUAGES = "cdx:ai-ml:model:languages"
+LANGUAGES = "cdx:ai-ml:model:language"
+LANGUAGES_BEFORE_2026 = "cdx:ai-ml:model:languages"
+"""The taxonomy's name until its February 2026 rename; still read."""
+TAXONOMY_WEIGHTS = {
+    "gguf.quantization": "cdx:ai-ml:model:hyperparameter:quantization",
+    "gguf.context_length": "cdx:ai-ml:model:hyperparameter:context_length",
+    "chat_template": "cdx:ai-ml:tokenizer:hyperparameter:chat_template",
+}
+"""Weight-header facts the CycloneDX property taxonomy has a name for: written under that name with
+their plain value (not packed into aibom:weights:metadata), read back into the header's metadata."""
 UNKNOWN = "aibom:unknown"
 REFERENCE = "aibom:reference"
 REFERENCE_LICENSE = "aibom:reference:license"

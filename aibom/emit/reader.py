@@ -152,13 +152,22 @@ class _Reader:
         return prov.with_changes(unknowns=recorded + tuple(self.unknowns)).without_self_ancestry()
 
     def _model(self, meta: dict[str, Any], top: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
-        """The model component: metadata.component, else the first machine-learning-model component."""
+        """The model component: metadata.component when it is one; else the machine-learning-model
+        that metadata.component depends on (aibom's release layout); else the first one that is
+        no dataset's generator."""
         mc = js.mapping(meta.get("component"))
         if mc.get("type") == "machine-learning-model":
             return mc, "$.metadata.component"
-        for i, c in enumerate(top):
-            if c.get("type") == "machine-learning-model":
-                return c, f"$.components[{i}]"
+        subject = mc.get("bom-ref")
+        wanted = {ref for d in js.dicts(self.doc.get("dependencies")) if d.get("ref") == subject
+                  for ref in d.get("dependsOn", []) if isinstance(ref, str)}
+        models = [(i, c) for i, c in enumerate(top) if c.get("type") == "machine-learning-model"]
+        generated = {ref for d in js.dicts(self.doc.get("dependencies")) for ref in d.get("dependsOn", [])
+                     if any(c.get("bom-ref") == d.get("ref") and c.get("type") == "data" for c in top)}
+        ranked = [x for x in models if x[1].get("bom-ref") in wanted] + [
+            x for x in models if x[1].get("bom-ref") not in generated]
+        for i, c in ranked[:1] or models[:1]:
+            return c, f"$.components[{i}]"
         self.unknowns.append(m.Unknown("model", "type", "the BOM has no machine-learning-model component"))
         return mc, "$.metadata.component"
 
@@ -231,6 +240,8 @@ class _Reader:
             if k.startswith(P.WEIGHTS_PARAMETERS) and (n := js.count(v)) is not None
         )
         meta = tuple((k or "", v or "") for k, v in (P.unpack(x, 2) for x in js.every(props, P.WEIGHTS_METADATA)))
+        meta = tuple(sorted(meta + tuple((key, v) for key, name in P.TAXONOMY_WEIGHTS.items()
+                                          for v in js.every(props, name))))
         return m.WeightInfo(
             format=fmt,
             evidence=self.evidence(js.first(props, P.WEIGHTS_EVIDENCE), where),
@@ -242,11 +253,13 @@ class _Reader:
     def _datasets(self, comp: dict[str, Any], top: list[dict[str, Any]], path: str) -> tuple[m.Dataset, ...]:
         by_ref = {c["bom-ref"]: (c, i) for i, c in enumerate(top)
                   if c.get("type") == "data" and js.text(c.get("bom-ref"))}
+        by_name = {_name(c): ref for ref, (c, _) in by_ref.items()}
         params = js.mapping(js.mapping(comp.get("modelCard")).get("modelParameters"))
         out: list[m.Dataset] = []
         seen: set[str] = set()
         for j, entry in enumerate(js.dicts(params.get("datasets"))):
-            ref = js.text(entry.get("ref"))
+            # an inline entry named as a data component is that component (aibom writes both)
+            ref = js.text(entry.get("ref")) or by_name.get(js.text(entry.get("name")) or "")
             where = f"{path}.modelCard.modelParameters.datasets[{j}]"
             if ref is not None and ref in by_ref:
                 if ref not in seen:
@@ -367,7 +380,7 @@ class _Reader:
             return m.Fact(value, evidence)
 
         library = js.first(props, P.LIBRARY)
-        languages = js.first(props, P.LANGUAGES)
+        languages = js.first(props, P.LANGUAGES) or js.first(props, P.LANGUAGES_BEFORE_2026)
         return m.CardFacts(
             task=fact("task", "task"),
             architecture_family=fact("architectureFamily", "architecture_family"),

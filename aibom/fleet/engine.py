@@ -191,9 +191,8 @@ def _bom_file_sizes(bom: Path) -> dict[str, int]:
     from aibom.emit.properties import FILE_SIZE
 
     doc = json.loads(bom.read_text(encoding="utf-8"))
-    model = doc.get("metadata", {}).get("component", {})
     sizes = {}
-    for comp in model.get("components", []):
+    for comp in doc.get("components", []):
         if comp.get("type") == "file":
             props = {p.get("name"): p.get("value") for p in comp.get("properties", [])}
             sizes[comp["name"]] = int(props[FILE_SIZE])

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import MOT
+from conftest import MOT, model_of
 from emit_cases import TIMESTAMP
 
 from aibom.collect.mot import load_mot
@@ -48,7 +48,7 @@ def test_references_without_a_url_stay_out_of_external_references() -> None:
     assert any(not r.url for r in prov.references)
     text = to_json(prov, timestamp=TIMESTAMP, serial=None)
     assert problems(text) == []
-    model = json.loads(text)["metadata"]["component"]
+    model = model_of(json.loads(text))
     assert all(ref["url"] for ref in model.get("externalReferences", []))
     back = from_json(text)
     assert len(back.references) == len({(r.url, r.purpose, r.comment) for r in prov.references})
