@@ -8,6 +8,7 @@ org-less legacy name (``gpt2``) or a branch (``main``) gets no such purl part.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 from packageurl import PackageURL
 
@@ -86,15 +87,33 @@ def hub_model_id(url: str) -> str | None:
     return m.group(1) if m and m.group(1).split("/")[0].lower() not in _NOT_MODEL_ORGS else None
 
 
-def hf_purl(repo_id: str, revision: str | None = None) -> str:
-    """``pkg:huggingface/Org/Name[@commit]`` for an ``org/name`` repo id, built and checked by
-    packageurl-python; a revision that is not a commit stays out of the purl. ValueError for a
-    repo id the purl spec cannot name (no namespace, not a Hub id)."""
+DEFAULT_HUB = "https://huggingface.co"
+
+
+def hf_purl(repo_id: str, revision: str | None = None, repository_url: str | None = None) -> str:
+    """``pkg:huggingface/Org/Name[@commit][?repository_url=…]`` for an ``org/name`` repo id, built and
+    checked by packageurl-python; a revision that is not a commit stays out of the purl, and a Hub
+    other than the default one is named by the spec's ``repository_url`` qualifier (credentials
+    dropped). ValueError for a repo id the purl spec cannot name (no namespace, not a Hub id)."""
     if not is_repo_id(repo_id):
         raise ValueError(f"{repo_id!r} is not an org/name Hugging Face repo id")
     org, name = repo_id.split("/")
     commit = revision.lower() if revision and COMMIT_ID.fullmatch(revision.lower()) else None
-    return PackageURL(type="huggingface", namespace=org, name=name, version=commit).to_string()
+    hub = without_credentials(repository_url).rstrip("/") if repository_url else None
+    qualifiers = {"repository_url": hub} if hub and hub != DEFAULT_HUB else None
+    return PackageURL(type="huggingface", namespace=org, name=name, version=commit,
+                      qualifiers=qualifiers).to_string()
+
+
+def without_credentials(url: str) -> str:
+    """`url` without a ``user:password@`` part: never printed, never written into a BOM."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    netloc += f":{parts.port}" if parts.port else ""
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def hub_purl(model_id: str, revision: str | None = None) -> str | None:

@@ -163,9 +163,13 @@ def test_expression_alone_and_mixed_with_ids() -> None:
     mit = m.License("mit", CARD, spdx="MIT", category="permissive")
     alone = model_of(emit(unknown_license().with_changes(licenses=(expr,))))["licenses"]
     assert alone == [{"expression": "MIT OR Apache-2.0"}]
+    # several licenses that all have SPDX ids are one expression: every one of them applies
     mixed = model_of(emit(unknown_license().with_changes(licenses=(expr, mit)), "1.7"))["licenses"]
-    assert sorted(json.dumps(x, sort_keys=True) for x in mixed) == [
-        '{"license": {"id": "MIT"}}',
+    assert mixed == [{"expression": "(MIT OR Apache-2.0) AND MIT"}]
+    named = m.License("other", CARD, name="Acme Model License")
+    listed = model_of(emit(unknown_license().with_changes(licenses=(expr, named))))["licenses"]
+    assert sorted(json.dumps(x, sort_keys=True) for x in listed) == [
+        '{"license": {"name": "Acme Model License"}}',
         '{"license": {"name": "MIT OR Apache-2.0"}}',
     ]
 
@@ -284,7 +288,7 @@ def test_spec_version_1_7_is_declared_and_other_versions_refused() -> None:
 def test_serial_derives_from_content_and_honours_an_explicit_one() -> None:
     a = to_json(fine_tune(), timestamp=TIMESTAMP, serial=None)
     assert a == to_json(fine_tune(), timestamp=TIMESTAMP, serial=None)
-    b = to_json(fine_tune().with_changes(revision="feedface"), timestamp=TIMESTAMP, serial=None)
+    b = to_json(fine_tune().with_changes(description="another text"), timestamp=TIMESTAMP, serial=None)
     c = to_json(fine_tune(), timestamp=TIMESTAMP + timedelta(seconds=1), serial=None)
     serials = {json.loads(x)["serialNumber"] for x in (a, b, c)}
     assert len(serials) == 3

@@ -116,3 +116,13 @@ def test_lib4sbom_sees_the_model_every_file_with_its_hash_the_datasets_and_the_l
         "HuggingFaceH4/ultrachat_200k", "databricks/databricks-dolly-15k"}
     edges = {(r["source"], r["target"]) for r in parser.get_relationships()}
     assert {("tiny-llama-ft", name) for name in on_disk} <= edges
+
+
+def test_the_hub_org_supplies_and_makes_the_model_and_a_datasets_org_supplies_it() -> None:
+    prov = api.collect(str(TINY)).with_changes(repo_id="example-org/tiny-llama-ft")
+    doc = json.loads(to_json(prov, timestamp=None, serial=None))
+    model = model_of(doc)
+    assert model["supplier"] == model["manufacturer"] == {"name": "example-org"}
+    assert doc["metadata"]["component"]["supplier"] == {"name": "example-org"}
+    data = {c["name"]: c for c in doc["components"] if c["type"] == "data"}
+    assert data["databricks/databricks-dolly-15k"]["supplier"] == {"name": "databricks"}

@@ -57,7 +57,9 @@ def test_hub_gives_the_folder_answer(hub, tmp_path: Path) -> None:
     from_hub = collect(BERT)
     from_folder = local.collect_folder(write_folder(tmp_path / "bert", files), CollectOptions())
     assert same_answer(from_hub) == same_answer(from_folder)
-    assert from_hub.purl == hf_purl(BERT, sha) == f"pkg:huggingface/google-bert/bert-base-uncased@{sha}"
+    # the test Hub is not the default one: the purl names it (repository_url)
+    assert from_hub.purl == hf_purl(BERT, sha, hub.url) == (
+        f"pkg:huggingface/google-bert/bert-base-uncased@{sha}?repository_url={hub.url}")
     assert from_hub.revision == sha and from_hub.repo_id == BERT
     by_path = {f.path: f for f in from_hub.files}
     assert set(by_path) == set(files)
@@ -84,7 +86,8 @@ def test_the_project_fixtures_give_the_same_answer_from_the_hub(hub, fixture: st
         folder, CollectOptions(repo_id=f"aibom-fixtures/{fixture}", revision=sha)
     )
     assert same_answer(from_hub) == same_answer(from_folder)
-    assert from_hub.purl == from_folder.purl == hf_purl(f"aibom-fixtures/{fixture}", sha)
+    assert from_hub.purl == hf_purl(f"aibom-fixtures/{fixture}", sha, hub.url)
+    assert from_folder.purl == hf_purl(f"aibom-fixtures/{fixture}", sha)
     assert from_hub.parameters is not None and from_hub.parameters.evidence.method == "computed"
     assert all(f.weights for f in from_hub.files if f.path.endswith(".safetensors"))
 
@@ -122,9 +125,9 @@ def test_cli_generate_repo_id_equals_the_folder_bom(hub, tmp_path: Path, monkeyp
     from_folder = _bom(
         [str(folder), "--repo-id", ZEPHYR, "--revision", sha], tmp_path / "dir.json", monkeypatch
     )
-    assert _bom_facts(from_hub) == _bom_facts(from_folder)
     facts = _bom_facts(from_hub)
-    assert facts["purl"] == f"pkg:huggingface/{ZEPHYR}@{sha}"
+    assert {**facts, "purl": facts["purl"].split("?")[0]} == _bom_facts(from_folder)  # type: ignore[union-attr]
+    assert facts["purl"] == f"pkg:huggingface/{ZEPHYR}@{sha}?repository_url={hub.url}"
     assert set(facts["files"]) == set(files)  # type: ignore[arg-type]
     assert facts["ancestors"] == [MISTRAL]
     assert len(facts["datasets"]) == 2  # type: ignore[arg-type]
@@ -137,7 +140,7 @@ def test_pinned_revision_is_read_at_its_commit_never_main(hub) -> None:
     )
     assert first != second
     old = collect(BERT, first)
-    assert old.revision == first and old.purl == hf_purl(BERT, first)
+    assert old.revision == first and old.purl == hf_purl(BERT, first, hub.url)
     config = next(f for f in old.files if f.path == "config.json")
     assert config.sha256 == hashlib.sha256(model_files(BERT)["config.json"]).hexdigest()
     resolves = [r.path for r in hub.requests if "/resolve/" in r.path]

@@ -79,3 +79,17 @@ def test_identity_options_are_validated(args: list[str], message: str, tmp_path,
     code, _, err = run_main(monkeypatch, capsys, "generate", str(FIXTURES / "models" / "tiny-llama-ft"), *args,
                             "-o", str(tmp_path / "bom.json"))
     assert code == 2 and message in err and not (tmp_path / "bom.json").exists()
+
+
+def test_a_mirror_hub_is_named_in_the_purl_without_its_credentials() -> None:
+    from packageurl import PackageURL
+
+    from aibom.identity import without_credentials
+
+    sha = "a" * 40
+    assert hf_purl("org/name", sha, "https://huggingface.co/") == f"pkg:huggingface/org/name@{sha}"
+    purl = hf_purl("org/name", sha, "http://user:secret@hub.example.org:8080/")
+    assert "secret" not in purl and "user" not in purl
+    assert PackageURL.from_string(purl).qualifiers == {"repository_url": "http://hub.example.org:8080"}
+    assert without_credentials("https://u:p@[::1]:9/x") == "https://[::1]:9/x"
+    assert without_credentials("https://hub.example.org/a") == "https://hub.example.org/a"

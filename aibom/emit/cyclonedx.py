@@ -156,15 +156,19 @@ def _release_layout(doc: dict[str, Any], prov: m.Provenance, model_ref: str,
 
 def _model(prov: m.Provenance, ref: str, purl: PackageURL | None, spec_version: str) -> Component:
     """The model component with its files, licenses, references, lineage and properties."""
+    publisher = prov.author or (prov.repo_id.split("/")[0] if prov.repo_id and "/" in prov.repo_id else None)
     return Component(
         type=ComponentType.MACHINE_LEARNING_MODEL,
         name=prov.name,
         bom_ref=ref,
-        version=prov.revision,
+        # the version the purl carries when it has one (a commit, lower case), so the two agree
+        version=purl.version if purl is not None and purl.version else prov.revision,
         purl=purl,
         description=prov.description,
         authors=[OrganizationalContact(name=prov.author)] if prov.author else None,
-        supplier=OrganizationalEntity(name=prov.author) if prov.author else None,
+        # the Hub organisation that publishes the repo supplies and makes it, unless declared otherwise
+        supplier=OrganizationalEntity(name=publisher) if publisher else None,
+        manufacturer=OrganizationalEntity(name=publisher) if publisher else None,
         licenses=_licenses(prov.licenses),
         # the model's own links with a URL: a dataset's or base model's links, and a script path
         # the card names (`train_script.py`), are no external reference of the model (all are kept
@@ -250,6 +254,10 @@ def _licenses(licenses: tuple[m.License, ...]) -> list[License]:
         elif lic.name or lic.spdx:
             out.append(DisjunctiveLicense(name=lic.name or lic.spdx, url=url))
     if len(out) > 1:  # the schema allows one expression alone, or a list of licenses
+        terms = [lic.spdx for lic in licenses if lic.spdx]
+        joined = spdx_expression(" AND ".join(f"({t})" for t in terms)) if len(terms) == len(licenses) else None
+        if joined:  # every license has an SPDX id (or LicenseRef): all of them apply, as one expression
+            return [LicenseExpression(joined)]
         out = [DisjunctiveLicense(name=li.value) if isinstance(li, LicenseExpression) else li for li in out]
     return out
 
@@ -300,10 +308,12 @@ def _dataset(ds: m.Dataset, ref: str) -> Component:
     if ds.licenses_stated:
         pairs.append((P.DATASET_LICENSES_STATED, "true"))
     refs = [ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=XsUri(safe_iri(ds.url)))] if ds.url else None
+    org = ds.id.split("/")[0] if "/" in ds.id and "://" not in ds.id else None
     return Component(
         type=ComponentType.DATA,
         name=ds.id,
         bom_ref=ref,
+        supplier=OrganizationalEntity(name=org) if org else None,
         version=ds.revision,
         description=ds.description,
         licenses=_licenses(ds.licenses),

@@ -175,6 +175,8 @@ class _Reader:
         for contact in js.dicts(comp.get("authors")):
             if js.text(contact.get("name")):
                 return contact["name"]
+        if self.own:  # aibom writes the publishing Hub org as supplier: not an author it was told of
+            return js.text(comp.get("author"))
         return (
             js.text(comp.get("author"))
             or js.text(js.mapping(comp.get("supplier")).get("name"))

@@ -16,7 +16,7 @@ from aibom.collect.hf_hub.ranges import HubSource
 from aibom.collect.options import CollectOptions
 from aibom.errors import EnvironmentFailure, InputError
 from aibom.hashing import hash_files
-from aibom.identity import hub_purl
+from aibom.identity import hf_purl, hub_purl
 from aibom.model import (
     PROP_ACCESS,
     PROP_HF_GATED,
@@ -68,7 +68,8 @@ def collect_hub(repo_id: str, revision: str | None, options: CollectOptions) -> 
             revision=sha,
             fallback_name=repo_id.split("/")[-1],
         )
-        prov = prov.with_changes(unknowns=prov.unknowns + unknowns, listing="release")
+        prov = prov.with_changes(unknowns=prov.unknowns + unknowns, listing="release",
+                                 purl=hf_purl(repo_id, sha, repository_url=hub.endpoint))
         prov = _hub_facts(prov, info, Evidence(COLLECTOR, where, "declared"))
         prov = _datasets(hub, prov, Path(tmp) / "datasets")
     return _lineage(hub, prov, options.lineage_depth)
