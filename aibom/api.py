@@ -92,8 +92,8 @@ def generate(target: str, options: CollectOptions | None = None, *, spec_version
 
 
 def is_bom(target: str) -> bool:
-    """Whether `target` names a saved BOM: a ``*.json`` file."""
-    return target.lower().endswith(".json")
+    """Whether `target` names a saved BOM: a ``*.json`` file, or ``-`` (standard input)."""
+    return target == "-" or target.lower().endswith(".json")
 
 
 def load(target: str, options: CollectOptions | None = None) -> Provenance:
@@ -105,13 +105,12 @@ def load(target: str, options: CollectOptions | None = None) -> Provenance:
     from pathlib import Path
 
     from aibom.collect import declarations as decl
-    from aibom.collect.textfiles import read_text
+    from aibom.collect.textfiles import STDIN, read_document
     from aibom.emit.reader import from_json
 
-    path = Path(target)
-    if not path.is_file():
+    if target != STDIN and not Path(target).is_file():
         raise InputError(f"{target}: no such BOM file")
-    prov = from_json(read_text(path))
+    prov = from_json(read_document(target))
     if options.declarations is not None:
         prov = decl.apply(prov, decl.load(options.declarations)).without_self_ancestry()
     return prov

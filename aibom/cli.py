@@ -79,18 +79,28 @@ def generate(target: str, output: Path | None, spec_version: str, repo_id: str |
 
 
 @cli.command()
-@click.argument("bom", type=click.Path(path_type=Path))
-def validate(bom: Path) -> None:
-    """Check BOM against the strict CycloneDX schema of its version and for dangling references."""
-    from aibom.collect.textfiles import read_text
+@click.argument("bom")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="json: one object on standard output, {bom, valid, problems}.")
+def validate(bom: str, fmt: str) -> None:
+    """Check BOM (a file, or - for standard input) against the strict CycloneDX schema of its version
+    and for dangling references."""
+    import json
+
+    from aibom.collect.textfiles import read_document
     from aibom.emit.validate import problems
 
-    found = problems(read_text(bom))
-    if found:
+    found = problems(read_document(bom))
+    name = "<stdin>" if bom == "-" else bom
+    if fmt == "json":
+        click.echo(json.dumps({"bom": name, "valid": not found, "problems": found}, indent=2))
+    else:
         for line in found:
-            click.echo(f"{bom}: {line}", err=True)
-        raise InputError(f"{bom} is not a valid CycloneDX BOM ({len(found)} problem(s))")
-    click.echo(f"{bom}: valid")
+            click.echo(f"{name}: {line}", err=True)
+    if found:
+        raise InputError(f"{name} is not a valid CycloneDX BOM ({len(found)} problem(s))")
+    if fmt == "text":
+        click.echo(f"{name}: valid")
 
 
 def _fail_on_groups(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -147,6 +157,7 @@ def score(target: str, profile: str, fmt: str, fail_on: str | None, allow_copyle
     prov = api.load(target, _options(declarations=declarations))
     assessment = evaluate(prov, profile, allow_copyleft=allow_copyleft)
     notes = report.embedded_notes(prov.assessments, assessment) if api.is_bom(target) else ()
+    notes += tuple(f"the BOM: {u.reason}" for u in prov.unknowns if u.subject == "bom" and "bom-ref" in u.reason)
     document = report.build(prov, assessment, allow_copyleft=allow_copyleft, notes=notes)
     write_output(RENDERERS[fmt](document), output)
     failing = report.failing(assessment, fail_on)

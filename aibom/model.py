@@ -39,6 +39,10 @@ UnknownField = Literal[
     "sha256", "type", "lineage", "mof-component", "purl", "mapping",
 ]
 """Which fact could not be found or read (``mapping``: a part of a read BOM aibom does not map)."""
+WEIGHT_SUFFIXES = (
+    ".safetensors", ".gguf", ".onnx", ".bin", ".pt", ".pth", ".ckpt", ".pkl", ".h5", ".msgpack",
+)
+"""File name endings of weight files (lower case): what collectors inspect and BOM readers recognise."""
 FileListing = Literal["release", "copy", "none"]
 """How far `Provenance.files` goes: the whole release at a commit (a Hub listing), a local copy that
 may hold only some of the release's files (a folder, a cache snapshot, a lone file), or no files

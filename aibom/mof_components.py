@@ -65,6 +65,18 @@ def components() -> tuple[Component, ...]:
     )
 
 
+def requirement_id(component: Component) -> str:
+    """The requirement id of a component: ``mof-`` and its name in lower-case words joined by dashes."""
+    words = "".join(ch if ch.isalnum() else " " for ch in component.name.lower()).split()
+    return "mof-" + "-".join(words)
+
+
+def level_requirements(mof_class: int) -> tuple[str, ...]:
+    """The requirement ids a model must meet for MOF class `mof_class` (1 is the highest): every
+    required component of that class or a lower one."""
+    return tuple(requirement_id(c) for c in components() if c.required and c.mof_class >= mof_class)
+
+
 @dataclass(frozen=True)
 class MofResult:
     """The MOF class reached (0 = unclassified), progress per class in percent, blockers per class

@@ -136,3 +136,26 @@ def test_a_cache_root_and_a_cache_repo_folder_are_refused_with_the_way_to_name_t
     proc = run("generate", str(repo), "-o", str(out))
     assert_clean_error(proc, 2, "cache folder of one repo", f"{repo}/snapshots/COMMIT", "--cache acme/tiny")
     assert not out.exists()
+
+
+def test_validate_and_score_read_a_bom_from_standard_input(tmp_path: Path) -> None:
+    import json
+    import os
+
+    bom = run("generate", "fixtures/models/tiny-llama-ft", "--reproducible", cwd=Path(__file__).parent.parent).stdout
+    env = {**os.environ}
+
+    def piped(*args: str, text: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "aibom", *args], input=text, capture_output=True, text=True,
+                              env=env, timeout=120)
+
+    assert piped("validate", "-", text=bom).stdout == "<stdin>: valid\n"
+    report = json.loads(piped("validate", "--format", "json", "-", text=bom).stdout)
+    assert report == {"bom": "<stdin>", "valid": True, "problems": []}
+    broken = bom.replace('"type": "file"', '"type": "folder"', 1)
+    proc = piped("validate", "--format", "json", "-", text=broken)
+    assert proc.returncode == 2 and json.loads(proc.stdout)["valid"] is False
+    assert "'folder' is not one of" in json.loads(proc.stdout)["problems"][0]
+    scored = piped("score", "-", "--format", "json", text=bom)
+    assert scored.returncode == 0 and json.loads(scored.stdout)["model"]["name"] == "tiny-llama-ft"
+    assert_clean_error(piped("score", "-", text="not json"), 2)

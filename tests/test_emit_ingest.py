@@ -126,3 +126,43 @@ def test_the_hub_org_supplies_and_makes_the_model_and_a_datasets_org_supplies_it
     assert doc["metadata"]["component"]["supplier"] == {"name": "example-org"}
     data = {c["name"]: c for c in doc["components"] if c["type"] == "data"}
     assert data["databricks/databricks-dolly-15k"]["supplier"] == {"name": "databricks"}
+
+
+def test_other_tools_boms_are_read_a_weight_file_as_model_and_a_duplicate_ref_with_a_note(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    sha = "ab" * 32
+    aisbom_like = {  # aisbom-cli's shape: each model file a top-level machine-learning-model component
+        "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+        "metadata": {"tools": {"components": [{"type": "application", "name": "aisbom-cli"}]}},
+        "components": [{"type": "machine-learning-model", "bom-ref": "m1", "name": "model.safetensors",
+                        "hashes": [{"alg": "SHA-256", "content": sha}],
+                        "licenses": [{"license": {"id": "Apache-2.0"}}]}],
+    }
+    prov = from_json(json.dumps(aisbom_like))
+    assert [(f.path, f.role, f.sha256) for f in prov.files] == [("model.safetensors", "weights", sha)]
+    weights = next(f for f in api.assess(prov).findings if f.requirement == "open-weights")
+    assert "No weight files" not in weights.reason
+    doc = generate(TINY)
+    doc["metadata"]["tools"]["components"][0]["name"] = "cdxgen"
+    doc["components"][1]["bom-ref"] = doc["components"][0]["bom-ref"]
+    path = tmp_path / "dup.json"
+    path.write_text(json.dumps(doc))
+    run = subprocess.run([sys.executable, "-m", "aibom", "score", str(path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert f"Note: the BOM: bom-ref {doc['components'][0]['bom-ref']!r} names 2 components" in run.stdout
+
+
+def test_mof_classes_are_the_standards_levels_each_with_its_cumulative_requirements() -> None:
+    doc = generate(TINY, score="mof")
+    (standard,) = doc["definitions"]["standards"]
+    levels = {lv["identifier"]: lv for lv in standard["levels"]}
+    assert [levels[k]["title"] for k in ("class-III", "class-II", "class-I")] == [
+        "Class III - Open Model", "Class II - Open Tooling Model", "Class I - Open Science Model"]
+    refs = {r["bom-ref"] for r in standard["requirements"]}
+    iii, ii, i = (set(levels[k]["requirements"]) for k in ("class-III", "class-II", "class-I"))
+    assert iii < ii < i <= refs
+    assert "requirement:mof:mof-model-parameters-final" in iii
+    assert "requirement:mof:mof-training-code" in ii - iii
+    assert "requirement:mof:mof-research-paper" in i - ii

@@ -25,6 +25,25 @@ def read_text(path: Path, limit: int = DOCUMENT_LIMIT) -> str:
         raise from_os_error(exc, f"cannot read {path}") from exc
 
 
+STDIN = "-"
+"""The target that names standard input (``aibom validate -``, ``aibom score -``)."""
+
+
+def read_document(target: str, limit: int = DOCUMENT_LIMIT) -> str:
+    """The UTF-8 text of file `target`, or of standard input for ``-``, bounded in size."""
+    if target != STDIN:
+        return read_text(Path(target), limit)
+    import sys
+
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"standard input holds more than {limit} bytes; aibom reads at most that of a document")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError("standard input is not UTF-8 text") from exc
+
+
 class NoAliasLoader(yaml.SafeLoader):
     """Safe YAML without aliases: these files have no use for them, and expanding nested aliases
     (a "billion laughs" file) would make reading or validating them run for ever."""

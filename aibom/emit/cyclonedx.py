@@ -24,7 +24,7 @@ from cyclonedx.model import (
 from cyclonedx.model.bom import Bom, BomMetaData
 from cyclonedx.model.component import Component, ComponentType, Pedigree
 from cyclonedx.model.contact import OrganizationalContact, OrganizationalEntity
-from cyclonedx.model.definition import Definitions, Requirement, Standard
+from cyclonedx.model.definition import Definitions, Level, Requirement, Standard
 from cyclonedx.model.license import DisjunctiveLicense, License, LicenseExpression
 from cyclonedx.model.tool import ToolRepository
 from cyclonedx.output.json import JsonV1Dot6, JsonV1Dot7
@@ -38,6 +38,7 @@ from aibom.emit.reader import TOP_LEVEL, from_json
 from aibom.emit.validate import safe_iri, spdx_ids
 from aibom.errors import InputError
 from aibom.licenses import spdx_expression
+from aibom.mof_components import CLASS_LABELS, class_numeral, level_requirements
 
 __all__ = ["SPEC_VERSIONS", "from_json", "to_json"]
 
@@ -367,7 +368,25 @@ def _definitions(assessments: tuple[m.Assessment, ...]) -> Definitions | None:
                     )
                     for f in a.findings
                 ],
+                levels=_levels(a),
             )
             for a in assessments
         ]
     )
+
+
+def _levels(a: m.Assessment) -> list[Level] | None:
+    """The Model Openness Framework's classes as the standard's levels, each listing the requirements
+    a model meets to reach it (its class's required components and those of the classes below)."""
+    if a.mof is None:
+        return None
+    assessed = {f.requirement for f in a.findings}
+    return [
+        Level(
+            bom_ref=f"level:{a.profile}:class-{class_numeral(c)}",
+            identifier=f"class-{class_numeral(c)}",
+            title=CLASS_LABELS[c],
+            requirements=[modelcard.requirement_ref(a.profile, r) for r in level_requirements(c) if r in assessed],
+        )
+        for c in (3, 2, 1)
+    ]

@@ -68,6 +68,13 @@ def from_json(text: str) -> m.Provenance:
     return _Reader(doc).provenance()
 
 
+def _role(recorded: str | None, name: str) -> m.FileRole:
+    """The file role aibom recorded; for another tool's file, weights when its name says so."""
+    if recorded in m.FILE_ROLES:
+        return recorded  # type: ignore[return-value]
+    return "weights" if name.lower().endswith(m.WEIGHT_SUFFIXES) else "other"
+
+
 def _name(comp: dict[str, Any]) -> str:
     name = js.text(comp.get("name")) or "unnamed"
     group = js.text(comp.get("group"))
@@ -118,9 +125,11 @@ class _Reader:
             repo_id = repo_id_of_purl(purl)
         for key in sorted(set(self.doc) - MAPPED_TOP):
             self.not_mapped(f"$.{key}", key)
+        self._duplicate_refs(meta, top)
         for i, other in enumerate(top):
             generator = self.own and str(other.get("bom-ref", "")).startswith(P.GENERATOR_REF)
-            if other is not comp and other.get("type") not in ("data", "file") and not generator:
+            weight_named = _name(other).lower().endswith(m.WEIGHT_SUFFIXES)
+            if other is not comp and other.get("type") not in ("data", "file") and not generator and not weight_named:
                 self.not_mapped(f"$.components[{i}]", f"component {_name(other)!r} ({other.get('type')})")
         total = js.first(props, P.PARAMETERS_TOTAL)
         gated = js.first(props, P.GATED)
@@ -150,6 +159,22 @@ class _Reader:
         recorded = tuple(filter(None, (P.unpack_unknown(u) for u in js.every(props, P.UNKNOWN))))
         # after every part was read; a BOM that names the model as its own ancestor is not believed
         return prov.with_changes(unknowns=recorded + tuple(self.unknowns)).without_self_ancestry()
+
+    def _duplicate_refs(self, meta: dict[str, Any], top: list[dict[str, Any]]) -> None:
+        """A bom-ref used twice (cdxgen writes such BOMs) makes `validate` fail; `score` and `diff`
+        still read every component, and say so."""
+        seen: dict[str, int] = {}
+        stack = [js.mapping(meta.get("component")), *top]
+        while stack:
+            c = stack.pop()
+            ref = c.get("bom-ref")
+            if isinstance(ref, str):
+                seen[ref] = seen.get(ref, 0) + 1
+            stack += js.dicts(c.get("components"))
+        for ref, n in sorted(seen.items()):
+            if n > 1:
+                why = f"bom-ref {ref[:120]!r} names {n} components; each was read as its own (the BOM is not valid)"
+                self.unknowns.append(m.Unknown("bom", "mapping", why, "$"))
 
     def _model(self, meta: dict[str, Any], top: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
         """The model component: metadata.component when it is one; else the machine-learning-model
@@ -206,7 +231,9 @@ class _Reader:
         loose = [(c, f"$.components[{i}]") for i, c in enumerate(top)]
         out = []
         for c, where in nested + loose:
-            if c.get("type") != "file":
+            # a weight file some tools (aisbom-cli) write as a machine-learning-model component
+            weight_named = c.get("type") == "machine-learning-model" and _name(c).lower().endswith(m.WEIGHT_SUFFIXES)
+            if c.get("type") != "file" and not weight_named:
                 if where.startswith(path + "."):
                     self.not_mapped(where, f"component {_name(c)!r} ({c.get('type')})")
                 continue
@@ -225,7 +252,7 @@ class _Reader:
                     path=_name(c),
                     size=js.count(size),
                     sha256=sha,
-                    role=role if role in m.FILE_ROLES else "other",  # type: ignore[arg-type]
+                    role=_role(role, _name(c)),
                     evidence=self.evidence(js.first(props, P.EVIDENCE), where),
                     weights=self._weights(props, where),
                 )

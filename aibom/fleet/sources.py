@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Literal
 
 from aibom.errors import InputError, from_os_error
+from aibom.model import WEIGHT_SUFFIXES
 
 TargetKind = Literal["folder", "file", "repo", "cache"]
 CARD_NAMES = ("README.md", "MODEL_CARD.md", "model_card.md", "MODELCARD.md")
-WEIGHT_SUFFIXES = (".safetensors", ".gguf", ".onnx", ".bin", ".pt", ".pth", ".ckpt", ".pkl", ".h5", ".msgpack")
 SINGLE_FILES = (".gguf", ".onnx")
 MAX_LIST_LINES = 1_000_000
 MAX_TREE_DEPTH = 32

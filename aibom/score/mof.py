@@ -38,6 +38,7 @@ from aibom.mof_components import (
     MofResult,
     components,
     data_file,
+    requirement_id,
 )
 from aibom.score.requirements import UNREAD_FIELDS
 
@@ -241,12 +242,6 @@ def assess(prov: Provenance) -> Assessment:
     )
     warned = tuple(s.component.name for s in states if not s.type_appropriate)
     return Assessment(PROFILE, findings, mof=replace(result, not_type_appropriate=warned))
-
-
-def requirement_id(component: Component) -> str:
-    """The requirement id of a component: ``mof-`` and its name in lower-case words joined by dashes."""
-    words = "".join(ch if ch.isalnum() else " " for ch in component.name.lower()).split()
-    return "mof-" + "-".join(words)
 
 
 def _finding(state: ComponentState, stand_in: bool, unknown_fields: set[str], copy: bool) -> Finding:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-WEIGHT_SUFFIXES = (
-    ".safetensors", ".gguf", ".onnx", ".bin", ".pt", ".pth", ".ckpt", ".pkl", ".h5", ".msgpack",
-)
+from aibom.model import WEIGHT_SUFFIXES
+
+__all__ = ["WEIGHT_SUFFIXES"]
 
 
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
