@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from aibom.collect.options import CollectOptions
 from aibom.errors import AibomError, InputError
@@ -62,17 +62,29 @@ def assess(prov: Provenance, profile: str = "core", *, allow_copyleft: bool = Fa
     return evaluate(prov, profile, allow_copyleft=allow_copyleft)
 
 
-def emit(prov: Provenance, *, spec_version: str = "1.6", reproducible: bool = False) -> str:
-    """The CycloneDX JSON of `prov`, strictly validated; an invalid BOM is an error, never returned."""
+BomFormat = Literal["cyclonedx", "spdx3"]
+
+
+def emit(prov: Provenance, *, spec_version: str = "1.6", reproducible: bool = False,
+         format: BomFormat = "cyclonedx") -> str:
+    """The CycloneDX JSON (or SPDX 3.0.1 JSON-LD) of `prov`, validated (CycloneDX: strict schema and
+    references; SPDX 3: JSON schema and SHACL); an invalid BOM is an error, never returned."""
     from uuid import uuid4
 
-    from aibom.emit.cyclonedx import to_json
-    from aibom.emit.validate import problems
-
     timestamp, repro = bom_time(reproducible)
-    text = to_json(prov, spec_version=spec_version, timestamp=timestamp,
-                   serial=None if repro else f"urn:uuid:{uuid4()}", reproducible=repro)
-    found = problems(text)
+    if format == "spdx3":
+        from aibom.emit.spdx3 import to_jsonld
+        from aibom.emit.spdx3_validate import problems as spdx_problems
+
+        text = to_jsonld(prov, timestamp=timestamp)
+        found = spdx_problems(text)
+    else:
+        from aibom.emit.cyclonedx import to_json
+        from aibom.emit.validate import problems
+
+        text = to_json(prov, spec_version=spec_version, timestamp=timestamp,
+                       serial=None if repro else f"urn:uuid:{uuid4()}", reproducible=repro)
+        found = problems(text)
     if found:
         raise AibomError("aibom produced an invalid BOM; nothing was written:\n  " + "\n  ".join(found),
                          "this is a bug in aibom; please report it with --debug output")
@@ -80,7 +92,8 @@ def emit(prov: Provenance, *, spec_version: str = "1.6", reproducible: bool = Fa
 
 
 def generate(target: str, options: CollectOptions | None = None, *, spec_version: str = "1.6",
-             reproducible: bool = False, score: str | None = None, allow_copyleft: bool = False) -> Bom:
+             reproducible: bool = False, score: str | None = None, allow_copyleft: bool = False,
+             format: BomFormat = "cyclonedx") -> Bom:
     """Collect TARGET, optionally embed an openness assessment, and emit its validated BOM."""
     bom_time(reproducible)  # a bad SOURCE_DATE_EPOCH is refused before any file is hashed
     prov = collect(target, options)
@@ -88,7 +101,7 @@ def generate(target: str, options: CollectOptions | None = None, *, spec_version
     if score:
         assessment = assess(prov, score, allow_copyleft=allow_copyleft)
         prov = prov.with_changes(assessments=(assessment,))
-    return Bom(prov, emit(prov, spec_version=spec_version, reproducible=reproducible), assessment)
+    return Bom(prov, emit(prov, spec_version=spec_version, reproducible=reproducible, format=format), assessment)
 
 
 def is_bom(target: str) -> bool:

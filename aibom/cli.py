@@ -55,6 +55,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.argument("target")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the BOM here (default: stdout).")
 @click.option("--spec-version", type=click.Choice(SPEC_VERSIONS), default="1.6", show_default=True)
+@click.option("--format", "bom_format", type=click.Choice(("cyclonedx", "spdx3")), default="cyclonedx",
+              show_default=True, help="CycloneDX JSON, or SPDX 3.0.1 JSON-LD (AI and Dataset profiles).")
 @click.option("--repo-id", callback=_repo_id, help="The Hub identity of a local folder (ORG/NAME).")
 @click.option("--revision", callback=_revision, help="The revision (commit, branch or tag) of the model.")
 @click.option("--reproducible", is_flag=True, help="Byte-identical output for identical input.")
@@ -66,15 +68,17 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--verify-weights", is_flag=True, help="Download Hub weight files and check their SHA-256.")
 @click.option("--lineage-depth", type=click.IntRange(0, 10), default=1, show_default=True)
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), help="Files hashed at once (default: one per core).")
-def generate(target: str, output: Path | None, spec_version: str, repo_id: str | None, revision: str | None,
+def generate(target: str, output: Path | None, spec_version: str, bom_format: str, repo_id: str | None,
+             revision: str | None,
              reproducible: bool, score_profile: str | None, allow_copyleft: bool, declarations: Path | None,
              cache_dir: str | None, verify_weights: bool, lineage_depth: int, jobs: int | None) -> None:
-    """Write a CycloneDX AI-BOM for TARGET: a model folder, a .gguf/.onnx file or a Hub repo id."""
+    """Write an AI-BOM (CycloneDX, or SPDX 3 with --format spdx3) for TARGET: a model folder, a
+    .gguf/.onnx file or a Hub repo id."""
     options = _options(repo_id=repo_id, revision=revision, declarations=declarations, jobs=jobs,
                        verify_weights=verify_weights, lineage_depth=lineage_depth,
                        use_cache=cache_dir is not None, cache_dir=Path(cache_dir) if cache_dir else None)
     bom = api.generate(target, options, spec_version=spec_version, reproducible=reproducible, score=score_profile,
-                       allow_copyleft=allow_copyleft)
+                       allow_copyleft=allow_copyleft, format=bom_format)  # type: ignore[arg-type]
     write_output(bom.text, output)
 
 
@@ -88,9 +92,9 @@ def validate(bom: str, fmt: str) -> None:
     import json
 
     from aibom.collect.textfiles import read_document
-    from aibom.emit.validate import problems
 
-    found = problems(read_document(bom))
+    text = read_document(bom)
+    found = _problems(text)
     name = "<stdin>" if bom == "-" else bom
     if fmt == "json":
         click.echo(json.dumps({"bom": name, "valid": not found, "problems": found}, indent=2))
@@ -98,9 +102,25 @@ def validate(bom: str, fmt: str) -> None:
         for line in found:
             click.echo(f"{name}: {line}", err=True)
     if found:
-        raise InputError(f"{name} is not a valid CycloneDX BOM ({len(found)} problem(s))")
+        raise InputError(f"{name} is not a valid {_kind(text)} ({len(found)} problem(s))")
     if fmt == "text":
         click.echo(f"{name}: valid")
+
+
+def _kind(text: str) -> str:
+    spdx = '"https://spdx.org/rdf/3.0.1/spdx-context.jsonld"' in text[:4096]
+    return "SPDX 3.0.1 document" if spdx else "CycloneDX BOM"
+
+
+def _problems(text: str) -> list[str]:
+    """The problems of a CycloneDX BOM, or of an SPDX 3.0.1 document (JSON-LD in SPDX 3.0.1's context)."""
+    if _kind(text).startswith("SPDX"):
+        from aibom.emit.spdx3_validate import problems as spdx_problems
+
+        return spdx_problems(text)
+    from aibom.emit.validate import problems
+
+    return problems(text)
 
 
 def _fail_on_groups(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
