@@ -119,14 +119,30 @@ def load(target: str, options: CollectOptions | None = None) -> Provenance:
 
     from aibom.collect import declarations as decl
     from aibom.collect.textfiles import STDIN, read_document
-    from aibom.emit.reader import from_json
 
     if target != STDIN and not Path(target).is_file():
         raise InputError(f"{target}: no such BOM file")
-    prov = from_json(read_document(target))
+    text = read_document(target)
+    prov = read_bom(text)
     if options.declarations is not None:
         prov = decl.apply(prov, decl.load(options.declarations)).without_self_ancestry()
     return prov
+
+
+def read_bom(text: str) -> Provenance:
+    """A CycloneDX BOM or an SPDX 3 document (JSON-LD in an SPDX 3.0 context) read back into the model."""
+    from aibom.emit.reader import from_json
+    from aibom.emit.spdx3_reader import from_jsonld
+
+    head = text[:4096]
+    if '"@context"' in head and "https://spdx.org/rdf/3.0." in head:
+        return from_jsonld(text)
+    return from_json(text)
+
+
+def convert(text: str, to: BomFormat, *, spec_version: str = "1.6", reproducible: bool = False) -> str:
+    """A BOM (CycloneDX or SPDX 3) in the other format, through the same Provenance; validated."""
+    return emit(read_bom(text), spec_version=spec_version, reproducible=reproducible, format=to)
 
 
 def compare(old: Provenance, new: Provenance, *, profile: str | None = None) -> Changes:

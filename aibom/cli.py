@@ -107,6 +107,23 @@ def validate(bom: str, fmt: str) -> None:
         click.echo(f"{name}: valid")
 
 
+@cli.command()
+@click.argument("bom")
+@click.option("--to", "to", type=click.Choice(("spdx3", "cyclonedx")), required=True,
+              help="The format to write: SPDX 3.0.1 JSON-LD or CycloneDX JSON.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the BOM here (default: stdout).")
+@click.option("--spec-version", type=click.Choice(SPEC_VERSIONS), default="1.6", show_default=True,
+              help="The CycloneDX version, with --to cyclonedx.")
+@click.option("--reproducible", is_flag=True, help="Byte-identical output for identical input.")
+def convert(bom: str, to: str, output: Path | None, spec_version: str, reproducible: bool) -> None:
+    """Convert BOM (CycloneDX or SPDX 3; - for standard input) to the other format, through the same
+    provenance, validated before it is written."""
+    from aibom.collect.textfiles import read_document
+
+    write_output(api.convert(read_document(bom), to, spec_version=spec_version,  # type: ignore[arg-type]
+                             reproducible=reproducible), output)
+
+
 def _kind(text: str) -> str:
     spdx = '"https://spdx.org/rdf/3.0.1/spdx-context.jsonld"' in text[:4096]
     return "SPDX 3.0.1 document" if spdx else "CycloneDX BOM"

@@ -29,6 +29,12 @@ CONCLUDED_CATEGORIES_UNKNOWN = ("unknown",)
 PURPOSES: dict[str, str] = {"weights": "model", "config": "configuration", "tokenizer": "data", "code": "source",
                             "doc": "documentation", "license": "documentation", "other": "other"}
 """File role -> software_SoftwarePurpose."""
+ROLE_COMMENT = "aibom file role: "
+REF_TYPES = {"research-paper": "documentation", "technical-report": "documentation", "model-card": "documentation",
+             "data-card": "documentation", "website": "altWebPage", "distribution": "altDownloadLocation",
+             "evaluation-results": "metrics"}
+"""Reference purpose -> ExternalRefType (code of any kind is ``vcs``, the rest ``other``); the
+purpose itself is the external ref's comment."""
 CONSIDERATIONS = {"limitations": "ai_limitation", "use-cases": "ai_informationAboutApplication"}
 TRAINING_KINDS = ("training-data", "training-procedure", "hyperparameters", "hardware")
 
@@ -123,6 +129,12 @@ class _Builder:
             pkg.ai_typeOfModel.append(card.architecture_family.value)
         if card.task is not None:
             pkg.ai_domain.append(card.task.value)
+        for ref in prov.own_references:
+            if "://" in ref.url:
+                kind = REF_TYPES.get(ref.purpose, "vcs" if ref.purpose.endswith(("code", "libraries", "repository",
+                                                                                  "architecture")) else "other")
+                pkg.externalRef.append(s.ExternalRef(externalRefType=getattr(s.ExternalRefType, kind),
+                                                     locator=[ref.url], comment=ref.purpose))
         pkg.ai_autonomyType = s.PresenceType.noAssertion
         for key, value in self._hyperparameters():
             pkg.ai_hyperparameter.append(s.DictionaryEntry(key=key, value=value))
@@ -174,6 +186,7 @@ class _Builder:
         obj = s.software_File(spdxId=self.id("file"), creationInfo=self.info, name=f.path)
         obj.software_fileKind = s.software_FileKindType.file
         obj.software_primaryPurpose = getattr(s.software_SoftwarePurpose, PURPOSES[f.role])
+        obj.comment = f"{ROLE_COMMENT}{f.role}"  # the purposes cannot tell a tokenizer or LICENSE file apart
         if f.sha256:
             obj.verifiedUsing.append(s.Hash(algorithm=s.HashAlgorithm.sha256, hashValue=f.sha256))
         return self.add(obj)
