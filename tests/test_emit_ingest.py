@@ -79,6 +79,7 @@ def test_taxonomy_names_carry_plain_values_and_read_back(tmp_path: Path) -> None
 
 TAXONOMY = {
     "cdx:reproducible", "cdx:ai-ml:model:language", "cdx:ai-ml:model:parameter:count",
+    "cdx:ai-ml:model:parameter:tune_method",
     "cdx:ai-ml:model:hyperparameter:quantization", "cdx:ai-ml:model:hyperparameter:context_length",
     "cdx:ai-ml:tokenizer:hyperparameter:chat_template",
 }
@@ -166,3 +167,15 @@ def test_mof_classes_are_the_standards_levels_each_with_its_cumulative_requireme
     assert "requirement:mof:mof-model-parameters-final" in iii
     assert "requirement:mof:mof-training-code" in ii - iii
     assert "requirement:mof:mof-research-paper" in i - ii
+
+
+def test_an_adapter_says_its_tune_method_and_a_fine_tune_claims_none(tmp_path: Path) -> None:
+    root = tmp_path / "acme-lora"
+    root.mkdir()
+    (root / "README.md").write_text("---\nlicense: mit\nbase_model: acme/base-7b\n---\n# acme-7b-lora\n\nText.\n")
+    (root / "adapter_config.json").write_text('{"peft_type": "LORA"}')
+    card = {p["name"]: p["value"] for p in model_of(generate(root)).get("modelCard", {}).get("properties", [])}
+    assert card["cdx:ai-ml:model:parameter:tune_method"] == "adapter"
+    (root / "adapter_config.json").unlink()
+    card = {p["name"]: p["value"] for p in model_of(generate(root)).get("modelCard", {}).get("properties", [])}
+    assert "cdx:ai-ml:model:parameter:tune_method" not in card  # how it was tuned is not known

@@ -101,6 +101,8 @@ def model_card(prov: Provenance, dataset_refs: list[str]) -> dict[str, Any]:
         props.append(_prop(P.LANGUAGES, ",".join(card.languages)))
     if prov.parameters is not None:  # where the taxonomy's examples put it (modelParameters has no properties)
         props.append(_prop(P.PARAMETER_COUNT, parameter_count(prov.parameters.value)))
+    if any(b.relation == "adapter" for b in prov.base_models):  # the one tune method the files prove
+        props.append(_prop(P.TUNE_METHOD, "adapter"))
     props += [
         _prop(P.METRIC, P.pack_evidence(m.evidence, m.type, m.value, m.name, m.dataset, m.split, m.task))
         for m in card.metrics

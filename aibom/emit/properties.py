@@ -24,6 +24,7 @@ REPO_ID = "aibom:repo-id"
 GATED = "aibom:gated"
 PARAMETERS_TOTAL = "aibom:parameters:total"
 PARAMETER_COUNT = "cdx:ai-ml:model:parameter:count"
+TUNE_METHOD = "cdx:ai-ml:model:parameter:tune_method"
 LANGUAGES = "cdx:ai-ml:model:language"
 LANGUAGES_BEFORE_2026 = "cdx:ai-ml:model:languages"
 """The taxonomy's name until its February 2026 rename; still read."""
@@ -88,6 +89,7 @@ OWN = frozenset(
         GATED,
         PARAMETERS_TOTAL,
         PARAMETER_COUNT,
+        TUNE_METHOD,
         UNKNOWN,
         REFERENCE,
         REFERENCE_LICENSE,
