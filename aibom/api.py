@@ -120,7 +120,7 @@ def load(target: str, options: CollectOptions | None = None) -> Provenance:
     from aibom.collect import declarations as decl
     from aibom.collect.textfiles import STDIN, read_document
 
-    if target != STDIN and not Path(target).is_file():
+    if target != STDIN and not Path(target).exists():
         raise InputError(f"{target}: no such BOM file")
     text = read_document(target)
     prov = read_bom(text)

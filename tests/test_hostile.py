@@ -154,7 +154,9 @@ def test_non_json_header(tmp_path: Path) -> None:
     (folder / "text.safetensors").write_bytes(safetensors_claiming(8, b"\xffnot-js\x00"))
     (folder / "array.safetensors").write_bytes(safetensors_claiming(2, b"[]"))
     bom = generate_ok(folder)
-    assert risks(bom, "text.safetensors") == ["malformed-header: header is not JSON (UnicodeDecodeError)"]
+    assert risks(bom, "text.safetensors") == [
+        "malformed-header: header is not JSON (UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff in position 0: "
+        "invalid start byte)"]
     assert risks(bom, "array.safetensors") == ["malformed-header: header is JSON list, not an object"]
     props = dict(file_props(bom, "text.safetensors"))
     assert props["aibom:weights:evidence"] == "computed|local|text.safetensors#header"

@@ -178,7 +178,7 @@ def test_many_files_validate_quickly() -> None:
 
 def test_deeply_nested_json_is_one_problem_not_a_crash() -> None:
     deep = '{"bomFormat": "CycloneDX", "specVersion": "1.6", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
-    assert problems(deep) == ["not JSON aibom can read: nested too deeply"]
+    assert problems(deep) == ["not JSON: JSON nested too deeply"]
 
 
 MUTATIONS: dict[str, Callable[[dict[str, Any]], None]] = {

@@ -10,13 +10,12 @@ file name. Never ``config.json:_name_or_path``, which is base-model evidence onl
 from __future__ import annotations
 
 import codecs
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from aibom import license_text
+from aibom import license_text, strict_json
 from aibom.collect import weights
 from aibom.collect.cards import CardInfo, parse_model_card
 from aibom.collect.header_facts import HeaderFacts, header_facts
@@ -305,8 +304,8 @@ def _config(source: Source, present: dict[str, FileEntry], collector: str, unkno
         unknowns.append(Unknown("model", "config", f"config.json is larger than {CONFIG_LIMIT} bytes; not read"))
         return _Config()
     try:
-        config = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        config = strict_json.loads(data.decode("utf-8"))
+    except ValueError as exc:  # not UTF-8, not JSON, NaN, a lone surrogate, an integer of 5,000 digits
         unknowns.append(Unknown("model", "config", f"config.json is not valid JSON ({exc})"))
         return _Config()
     if not isinstance(config, dict):
@@ -442,8 +441,8 @@ def _indexes(source: Source, present: dict[str, FileEntry], collector: str, unkn
     for rel in sorted(p for p in present if p.endswith(_INDEX_SUFFIXES)):
         data, truncated = source.read(rel, INDEX_LIMIT)
         try:
-            index = None if truncated else json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            index = None if truncated else strict_json.loads(data.decode("utf-8"))
+        except ValueError:
             index = None
         weight_map = index.get("weight_map") if isinstance(index, dict) else None
         if not isinstance(weight_map, dict):

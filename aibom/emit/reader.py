@@ -7,13 +7,13 @@ and declarations. Whatever cannot be mapped becomes an `Unknown`; nothing here r
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from packageurl import PackageURL
 
 from aibom import model as m
+from aibom import strict_json
 from aibom.emit import bom_json as js
 from aibom.emit import modelcard
 from aibom.emit import properties as P
@@ -53,11 +53,9 @@ MAPPED_CARD = {"modelParameters", "quantitativeAnalysis", "considerations", "pro
 def from_json(text: str) -> m.Provenance:
     """The provenance a CycloneDX JSON BOM describes."""
     try:
-        doc = json.loads(text)
+        doc = strict_json.loads(text)
     except ValueError as exc:
-        raise InputError(f"the BOM is not valid JSON: {exc}") from exc
-    except RecursionError as exc:
-        raise InputError("the BOM nests JSON too deeply to be read") from exc
+        raise InputError(f"the BOM is not valid JSON: {str(exc)[:200]}") from exc
     if not isinstance(doc, dict) or doc.get("bomFormat") != "CycloneDX":
         raise InputError('the document is not a CycloneDX BOM (no "bomFormat": "CycloneDX")')
     if doc.get("specVersion") not in SCHEMA_VERSIONS:

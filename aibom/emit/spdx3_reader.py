@@ -10,11 +10,11 @@ as absent; what aibom does not map is said as a ``bom`` unknown, never dropped i
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from aibom import model as m
+from aibom import strict_json
 from aibom.emit import bom_json as js
 from aibom.emit.spdx3 import ROLE_COMMENT
 from aibom.errors import InputError
@@ -40,9 +40,9 @@ def is_spdx3(doc: object) -> bool:
 def from_jsonld(text: str) -> m.Provenance:
     """The provenance an SPDX 3 document holds; InputError for a document that is none."""
     try:
-        doc = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise InputError(f"the document is not JSON ({exc})") from exc
+        doc = strict_json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"the document is not valid JSON: {str(exc)[:200]}") from exc
     if not is_spdx3(doc):
         raise InputError("the document is not SPDX 3 JSON-LD (no SPDX 3.0 @context)")
     return _Reader(js.dicts(doc.get("@graph"))).provenance()

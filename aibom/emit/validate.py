@@ -15,6 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from aibom import strict_json
 from aibom.emit import SPEC_VERSIONS
 
 if TYPE_CHECKING:
@@ -34,11 +35,9 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 def problems(text: str) -> list[str]:
     """Every problem found, one readable line each (JSON path first); an empty list means valid."""
     try:
-        doc = json.loads(text)
-    except ValueError as exc:
-        return [f"not JSON: {exc}"]
-    except RecursionError:
-        return ["not JSON aibom can read: nested too deeply"]
+        doc = strict_json.loads(text)
+    except ValueError as exc:  # NaN, lone surrogates and 5,000-digit integers are not valid BOM JSON either
+        return [f"not JSON: {str(exc)[:200]}"]
     if not isinstance(doc, dict):
         return ["not a CycloneDX BOM: the document is not a JSON object"]
     version = doc.get("specVersion")
@@ -46,8 +45,10 @@ def problems(text: str) -> list[str]:
         return [
             f"$.specVersion: {version!r} is not a supported CycloneDX version (supported: {', '.join(SCHEMA_VERSIONS)})"
         ]
-    found = _schema_problems(doc, version)
-    return found + _reference_problems(doc)
+    try:
+        return _schema_problems(doc, version) + _reference_problems(doc)
+    except RecursionError:  # explaining errors walks the document recursively (the fast check does not)
+        return ["the BOM nests components too deeply to be checked (more than the interpreter's recursion limit)"]
 
 
 def prepare(version: str) -> None:

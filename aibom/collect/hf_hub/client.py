@@ -26,6 +26,7 @@ from huggingface_hub.utils import tqdm as hf_tqdm
 from aibom import __version__
 from aibom.collect.options import CollectOptions
 from aibom.errors import AibomError, EnvironmentFailure, InputError
+from aibom.identity import without_credentials
 
 T = TypeVar("T")
 
@@ -81,6 +82,8 @@ class Hub:
 
     def __init__(self, options: CollectOptions) -> None:
         self.endpoint = endpoint()
+        self.shown = without_credentials(self.endpoint)
+        """The endpoint as every message and every evidence location names it: never with a password."""
         self.token = options.token or get_token()
         self.progress = options.progress
         self.api = HfApi(
@@ -103,13 +106,13 @@ class Hub:
                 asked = exc.response.headers.get("Retry-After", "") if exc.response is not None else ""
                 wait = min(float(asked), MAX_WAIT) if asked.isdigit() else 0.0
                 failure: AibomError = EnvironmentFailure(
-                    f"the Hub at {self.endpoint} answered {status} to {what} {attempt} times in a row",
+                    f"the Hub at {self.shown} answered {status} to {what} {attempt} times in a row",
                     "the Hub is rate-limiting or unavailable; try again later",
                 )
             except httpx2.TimeoutException:
                 wait = 0.0
                 failure = EnvironmentFailure(
-                    f"the Hub at {self.endpoint} timed out on {what} {attempt} times"
+                    f"the Hub at {self.shown} timed out on {what} {attempt} times"
                 )
             except Exception as exc:
                 raise self.translate(exc, what, repo) from None
@@ -131,7 +134,7 @@ class Hub:
             )
         if isinstance(exc, RevisionNotFoundError):
             return InputError(
-                f"{repo}: no such revision on {self.endpoint} ({what})", "check the branch, tag or commit"
+                f"{repo}: no such revision on {self.shown} ({what})", "check the branch, tag or commit"
             )
         if isinstance(exc, RemoteEntryNotFoundError):
             return InputError(f"{repo}: {what}: file not found at that revision")
@@ -141,7 +144,7 @@ class Hub:
                 if self.token
                 else "check the name; if the repo is private, a token is needed: set HF_TOKEN"
             )
-            return InputError(f"{repo}: repository not found on {self.endpoint}", hint)
+            return InputError(f"{repo}: repository not found on {self.shown}", hint)
         if isinstance(exc, HfHubHTTPError):
             status = exc.response.status_code if exc.response is not None else None
             if status in (401, 403):
@@ -149,7 +152,7 @@ class Hub:
                     f"the Hub refused {what} for {repo} ({status})",
                     "check that HF_TOKEN is valid and can read this repo",
                 )
-            return EnvironmentFailure(f"the Hub at {self.endpoint} answered {status} to {what}")
+            return EnvironmentFailure(f"the Hub at {self.shown} answered {status} to {what}")
         if isinstance(exc, OfflineModeIsEnabled):
             return EnvironmentFailure(
                 f"cannot reach the Hub for {what}: HF_HUB_OFFLINE is set",
@@ -160,14 +163,14 @@ class Hub:
             if isinstance(cause, HfHubHTTPError | OfflineModeIsEnabled):
                 return self.translate(cause, what, repo)
             return EnvironmentFailure(
-                f"cannot reach the Hub at {self.endpoint} for {what}",
+                f"cannot reach the Hub at {self.shown} for {what}",
                 "check the network connection, proxy and HF_ENDPOINT",
             )
         if isinstance(exc, HFValidationError):
             return InputError(f"{repo} is not a valid Hugging Face repo id")
         if isinstance(exc, httpx2.HTTPError):
             return EnvironmentFailure(
-                f"cannot reach the Hub at {self.endpoint} for {what}",
+                f"cannot reach the Hub at {self.shown} for {what}",
                 "check the network connection, proxy and HF_ENDPOINT",
             )
         if isinstance(exc, AibomError):

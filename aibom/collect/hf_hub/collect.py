@@ -54,10 +54,10 @@ def collect_hub(repo_id: str, revision: str | None, options: CollectOptions) -> 
     sha = info.sha
     if not sha:
         raise EnvironmentFailure(
-            f"the Hub at {hub.endpoint} gave no commit for {repo_id}",
+            f"the Hub at {hub.shown} gave no commit for {repo_id}",
             "HF_ENDPOINT may not point to a Hugging Face Hub",
         )
-    where = f"{hub.endpoint}/api/models/{repo_id}/revision/{sha}"
+    where = f"{hub.shown}/api/models/{repo_id}/revision/{sha}"
     with tempfile.TemporaryDirectory(prefix="aibom-hub-") as tmp:
         source, files, unknowns = _files(hub, repo_id, sha, info.siblings or [], Path(tmp) / "model", where,
                                          options)
@@ -96,7 +96,7 @@ def _files(
             or ".git" in parts
         ):
             raise EnvironmentFailure(
-                f"the Hub at {hub.endpoint} lists an unsafe file name for {repo_id}: {s.rfilename!r}",
+                f"the Hub at {hub.shown} lists an unsafe file name for {repo_id}: {s.rfilename!r}",
                 "HF_ENDPOINT may not point to a trustworthy Hub",
             )
     fetch = [
@@ -260,7 +260,7 @@ def _datasets(hub: Hub, prov: Provenance, folder: Path) -> Provenance:
                 Unknown(
                     "dataset",
                     "license",
-                    f"the Hub at {hub.endpoint} does not know dataset {ds.id} (or it is private)",
+                    f"the Hub at {hub.shown} does not know dataset {ds.id} (or it is private)",
                     ds.id,
                 )
             )
@@ -275,8 +275,8 @@ def _datasets(hub: Hub, prov: Provenance, folder: Path) -> Provenance:
 def _dataset_from_hub(hub: Hub, ds: Dataset, info: object, folder: Path) -> Dataset:
     """A dataset completed from ``dataset_info`` and its README card at the same commit."""
     sha = getattr(info, "sha", None)
-    url = f"{hub.endpoint}/datasets/{ds.id}"
-    where = f"{hub.endpoint}/api/datasets/{ds.id}" + (f"/revision/{sha}" if sha else "")
+    url = f"{hub.shown}/datasets/{ds.id}"
+    where = f"{hub.shown}/api/datasets/{ds.id}" + (f"/revision/{sha}" if sha else "")
     gated = getattr(info, "gated", None)
     has_card = any(s.rfilename == "README.md" for s in getattr(info, "siblings", None) or [])
     lics: tuple[License, ...] = ()
@@ -332,13 +332,13 @@ def _lineage(hub: Hub, prov: Provenance, depth: int) -> Provenance:
                     Unknown(
                         "base-model",
                         "license",
-                        f"the Hub at {hub.endpoint} does not know {base.id} (or it is private)",
+                        f"the Hub at {hub.shown} does not know {base.id} (or it is private)",
                         base.id,
                     )
                 )
                 continue
             sha = getattr(info, "sha", None)
-            where = f"{hub.endpoint}/api/models/{base.id}" + (f"/revision/{sha}" if sha else "")
+            where = f"{hub.shown}/api/models/{base.id}" + (f"/revision/{sha}" if sha else "")
             ev = Evidence(COLLECTOR, f"{where}#cardData", "declared")
             cd = getattr(info, "card_data", None)
             lics = base.licenses or (front_matter_licenses(cd.to_dict(), ev) if cd is not None else ())

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import math
 import struct
 from typing import Any, BinaryIO
 
+from aibom import strict_json
 from aibom.collect.weights.limits import SAFETENSORS_MAX_HEADER, Malformed, _is_count, _short
 
 SAFETENSORS_DTYPE_BYTES = {
@@ -38,9 +38,9 @@ def _safetensors(fh: BinaryIO, size: int) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8")
         del raw
-        header = json.loads(text, object_pairs_hook=_compact_entry)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise Malformed(f"header is not JSON ({type(exc).__name__})") from exc
+        header = strict_json.loads(text, object_pairs_hook=_compact_entry)
+    except ValueError as exc:  # not UTF-8 or JSON, NaN, a lone surrogate, a 5,000-digit integer, deep nesting
+        raise Malformed(f"header is not JSON ({type(exc).__name__}: {str(exc)[:120]})") from exc
     del text
     if not isinstance(header, dict):
         raise Malformed(f"header is JSON {type(header).__name__}, not an object")

@@ -1,0 +1,136 @@
+"""Hostile input held to the promise: one clear line and exit 2 (or an unknown with evidence),
+never a traceback, nothing that blocks or grows without bound. Each case is a class of the
+adversarial corpus, written here."""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from builders import write_safetensors
+from hypothesis import given
+from hypothesis import strategies as st
+
+from aibom import api, strict_json
+from aibom.collect.cards import parse_model_card
+from aibom.emit.validate import problems
+from aibom.errors import InputError
+
+
+def aibom(*args: str, timeout: float = 60, **kw: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "aibom", *args], capture_output=True, text=True,
+                          timeout=timeout, **kw)  # type: ignore[call-overload]
+
+
+def one_line_error(run: subprocess.CompletedProcess[str], code: int) -> str:
+    assert run.returncode == code, (run.returncode, run.stderr)
+    assert "Traceback" not in run.stderr and "unexpected error" not in run.stderr
+    return run.stderr
+
+
+@pytest.mark.parametrize("value", ["1" * 5000, "NaN", "Infinity", '"\\ud800"', "[" * 100_000 + "]" * 100_000])
+def test_config_json_the_interpreter_cannot_hold_is_an_unknown(tmp_path: Path, value: str) -> None:
+    root = tmp_path / "m"
+    root.mkdir()
+    (root / "README.md").write_text("---\nlicense: mit\n---\n# m-1\n")
+    (root / "config.json").write_text('{"model_type": "llama", "max_position_embeddings": ' + value + "}")
+    prov = api.collect(str(root))
+    reasons = [u.reason for u in prov.unknowns if u.field == "config"]
+    assert reasons and reasons[0].startswith("config.json is not valid JSON")
+
+
+def test_a_safetensors_header_with_a_lone_surrogate_is_a_malformed_header(tmp_path: Path) -> None:
+    header = b'{"__metadata__": {"x": "\\udc80"}, "w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}'
+    path = tmp_path / "m" / "model.safetensors"
+    path.parent.mkdir()
+    path.write_bytes(struct.pack("<Q", len(header)) + header + b"\0" * 4)
+    (f,) = api.collect(str(path.parent)).files
+    assert f.weights is not None and f.weights.risks[0].startswith("malformed-header: header is not JSON")
+    assert "surrogate" in f.weights.risks[0]
+
+
+def test_a_bom_with_a_lone_surrogate_or_a_huge_integer_is_invalid_and_refused(tmp_path: Path) -> None:
+    text = api.generate("fixtures/models/tiny-llama-ft", reproducible=True).text
+    surrogate = text.replace('"tiny-llama-ft"', '"\\ud83d"', 1)
+    for bad in (surrogate, text.replace('"version": 1', '"version": ' + "9" * 5000, 1)):
+        assert problems(bad) and problems(bad)[0].startswith("not JSON")
+        path = tmp_path / "bad.json"
+        path.write_text(bad)
+        one_line_error(aibom("score", str(path)), 2)
+
+
+def test_an_impossible_date_in_a_card_stays_text() -> None:
+    info = parse_model_card("---\nlicense: mit\nreleased: 2023-02-30\n---\n# m-1\n", collector="t")
+    assert [lic.spdx for lic in info.licenses] == ["MIT"]
+    assert not [u for u in info.unknowns if u.field == "front-matter"]
+
+
+def test_yaml_aliases_in_declarations_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "aibom.yaml"
+    path.write_text("a: &a [x, x]\nmodel: {name: m, license: *a}\n")
+    with pytest.raises(InputError, match="aliases"):
+        api.collect(str(path))
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_dev_zero_as_a_bom_or_declarations_is_refused_at_once(tmp_path: Path) -> None:
+    start = time.monotonic()
+    with open("/dev/zero", "rb") as zero:  # standard input without end: read up to the cap, then refused
+        assert "standard input holds more than" in one_line_error(aibom("score", "-", stdin=zero), 2)
+    assert "is not a regular file" in one_line_error(
+        aibom("generate", "fixtures/models/tiny-llama-ft", "--declarations", "/dev/zero"), 2)
+    assert time.monotonic() - start < 30
+
+
+def test_a_fifo_without_a_writer_never_blocks(tmp_path: Path) -> None:
+    fifo = tmp_path / "bom.json"
+    os.mkfifo(fifo)
+    start = time.monotonic()
+    err = one_line_error(aibom("score", str(fifo), timeout=20), 2)
+    assert "is not a regular file" in err and time.monotonic() - start < 20
+    err = one_line_error(aibom("validate", str(fifo), timeout=20), 2)
+    assert "is not a regular file" in err
+
+
+@pytest.mark.parametrize("depth", [700, 5000])
+def test_deeply_nested_components_are_one_problem(depth: int) -> None:
+    text = api.generate("fixtures/models/tiny-llama-ft", reproducible=True).text
+    nested = '{"type": "file", "name": "x", "components": [' * depth + '{"type": "file", "name": "y"}' + "]}" * depth
+    found = problems(text.replace('"components": [', '"components": [' + nested + ",", 1))
+    assert found and len(found) <= 3
+    assert any("too deeply" in p for p in found) or all(p.startswith("$") for p in found)
+
+
+def test_credentials_in_the_hub_endpoint_are_never_printed(tmp_path: Path) -> None:
+    run = aibom("generate", "hf://org/name", env={**os.environ, "HF_ENDPOINT": "http://user:s3cret@127.0.0.1:9"})
+    err = one_line_error(run, 3)
+    assert "s3cret" not in err and "user:" not in err and "http://127.0.0.1:9" in err
+
+
+@given(st.text(max_size=200))
+def test_strict_json_gives_a_value_or_a_value_error(text: str) -> None:
+    try:
+        value = strict_json.loads(text)
+    except ValueError:
+        return
+    json.dumps(value, ensure_ascii=False).encode("utf-8")  # whatever it returns can be written back
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+                    | st.text(), lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=5), c,
+                                                                                       max_size=3), max_leaves=20))
+def test_strict_json_reads_every_json_a_producer_writes(value: object) -> None:
+    assert strict_json.loads(json.dumps(value)) == value
+
+
+def test_a_safetensors_file_still_reads(tmp_path: Path) -> None:
+    (tmp_path / "m").mkdir()
+    path = write_safetensors(tmp_path / "m" / "model.safetensors", {"w": ("F32", [2, 3])})
+    (f,) = api.collect(str(path.parent)).files
+    assert f.weights is not None and f.weights.parameters == (("F32", 6),)
