@@ -134,3 +134,21 @@ def test_a_safetensors_file_still_reads(tmp_path: Path) -> None:
     path = write_safetensors(tmp_path / "m" / "model.safetensors", {"w": ("F32", [2, 3])})
     (f,) = api.collect(str(path.parent)).files
     assert f.weights is not None and f.weights.parameters == (("F32", 6),)
+
+
+CRAFTED_CARDS = {
+    "unclosed comments": "# m\n" + "<!-- x " * 60_000,
+    "brackets in a heading": "# " + "[" * 200_000,
+    "closing hashes in a heading": "# " + " #" * 100_000 + "x",
+    "links on one line": "# m\n" + "[a](https://x.org/a) " * 30_000,
+    "a label of stars": "# m\n\n**" + "a" * 200_000,
+    "headings": "".join(f"## Training data {i}\ntext\n" for i in range(20_000)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CRAFTED_CARDS))
+def test_card_patterns_run_in_linear_time(name: str) -> None:
+    text = "---\nlicense: mit\n---\n" + CRAFTED_CARDS[name] + "\n"
+    start = time.monotonic()
+    parse_model_card(text, collector="t")
+    assert time.monotonic() - start < 3, name  # each was 2–10 s at a tenth of this size before

@@ -50,6 +50,9 @@ def from_jsonld(text: str) -> m.Provenance:
 
 class _Reader:
     def __init__(self, graph: list[dict[str, Any]]) -> None:
+        # an spdxId that is no string is no identifier: the element is read without one
+        graph = [e if isinstance(e.get("spdxId", ""), str) else {k: v for k, v in e.items() if k != "spdxId"}
+                 for e in graph]
         self.by_id = {e["spdxId"]: e for e in graph if isinstance(e.get("spdxId"), str)}
         self.graph = graph
         self.rels = [e for e in graph if e.get("type") == "Relationship"]

@@ -8,7 +8,16 @@ from dataclasses import replace
 from typing import Any
 
 from aibom.collect.cards.front_matter import _base_model, _strings
-from aibom.collect.cards.sections import _BOLD_LABEL, _HEADING, _LIST_ITEM, _normalise, _plain, _prose, _quote
+from aibom.collect.cards.sections import (
+    _BOLD_LABEL,
+    _LIST_ITEM,
+    HEADING_CHARS,
+    _normalise,
+    _plain,
+    _prose,
+    _quote,
+    heading,
+)
 from aibom.collect.cards.text import MAX_ITEMS, MAX_QUOTE_CHARS, _Line
 from aibom.identity import hub_model_id, is_model_like
 from aibom.model import (
@@ -191,7 +200,8 @@ def _references(
             found.setdefault(ref.url, ref)
         row = section if "huggingface.co/datasets/" not in line.text else "dataset"
         for m in _URL.finditer(line.text):
-            before = f"{previous} {line.text[: m.start()]}"
+            # the sentence before a link, bounded: a line of 50,000 links must not copy itself per link
+            before = f"{previous} {line.text[max(0, m.start() - 2 * MAX_QUOTE_CHARS) : m.start()]}"
             ref = _reference(trim_url(m.group(0)), line, m.start(), before, collector, location, repo_id)
             if ref is None:
                 continue
@@ -201,7 +211,7 @@ def _references(
             if known is None or (known.purpose == "repository" and ref.purpose == "training-code"):
                 found[ref.url] = ref
         text = line.text.strip()
-        joins = text and not (_HEADING.match(text) or _LIST_ITEM.match(text) or text.startswith("|"))
+        joins = text and not (heading(text) or _LIST_ITEM.match(text) or text.startswith("|"))
         previous = f"{previous} {text}"[-MAX_QUOTE_CHARS:] if joins else ""
         if len(found) >= MAX_ITEMS:
             break
@@ -216,8 +226,8 @@ _REPORT_TEXT = re.compile(r"(?i)\btech(?:nical)? report\b")
 def _section_subject(text: str, previous: str, current: ReferenceSubject) -> ReferenceSubject:
     """Whose links the section that `text` opens holds: a (training) data section's are its
     datasets', a base-model section's the base model's; `current` when `text` opens none."""
-    m = _HEADING.match(text)
-    label = _plain(m.group(2)) if m else None
+    found = heading(text)
+    label = _plain(found[1][:HEADING_CHARS]) if found else None
     if label is None and not previous.strip() and (bold := _BOLD_LABEL.match(text)):
         label = bold.group(1)
     if label is None:
@@ -241,7 +251,7 @@ def _reference(
     arxiv = _ARXIV.search(url)
     if arxiv:
         return Reference(f"https://arxiv.org/abs/{arxiv.group(1)}", "research-paper", evidence)
-    text = _LINK_TEXT.search(line.text[:start])
+    text = _LINK_TEXT.search(line.text[max(0, start - 100):start])
     if text is not None and _REPORT_TEXT.search(text.group(1)):
         return Reference(url, "technical-report", evidence)  # the model's report, wherever the card links it
     gh = _GITHUB.match(url)
@@ -259,11 +269,11 @@ def _reference(
     else:
         sentence = re.split(r"(?<=[.!?])\s", before)[-1] + url
         own = repo_id is not None and _same_org(owner, repo, repo_id)
-        prefix = line.text[:start]
+        prefix = line.text[max(0, start - 2 * MAX_QUOTE_CHARS):start]  # a label or link text is near the link
         text = _LINK_TEXT.search(prefix)
         introduced = (
             _TRAINING_CONTEXT.search(sentence)
-            or (_CODE_LABEL.match(_label(prefix)) and (own or repo_id is None))
+            or (start <= 2 * MAX_QUOTE_CHARS and _CODE_LABEL.match(_label(prefix)) and (own or repo_id is None))
             or (own and _bare_link(line.text, start, url))
             or (own and text is not None and _CODE_LABEL.match(text.group(1)) and _TRAINING_CONTEXT.search(before))
         )
