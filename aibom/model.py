@@ -41,6 +41,7 @@ UnknownField = Literal[
 """Which fact could not be found or read (``mapping``: a part of a read BOM aibom does not map)."""
 WEIGHT_SUFFIXES = (
     ".safetensors", ".gguf", ".onnx", ".bin", ".pt", ".pth", ".ckpt", ".pkl", ".h5", ".msgpack",
+    ".pickle", ".joblib", ".dill", ".npy", ".npz",
 )
 """File name endings of weight files (lower case): what collectors inspect and BOM readers recognise."""
 FileListing = Literal["release", "copy", "none"]

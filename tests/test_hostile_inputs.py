@@ -152,3 +152,88 @@ def test_card_patterns_run_in_linear_time(name: str) -> None:
     start = time.monotonic()
     parse_model_card(text, collector="t")
     assert time.monotonic() - start < 3, name  # each was 2–10 s at a tenth of this size before
+
+
+def _su(text: str) -> bytes:
+    """SHORT_BINUNICODE: push a string."""
+    return b"\x8c" + bytes([len(text)]) + text.encode()
+
+
+CALL_AND_STOP = b")R."  # EMPTY_TUPLE, REDUCE (call the global), STOP
+EVASIONS = {
+    # decoy strings popped off: STACK_GLOBAL takes what is under them
+    "pop": _su("os") + _su("system") + _su("collections") + _su("OrderedDict") + b"00\x93" + CALL_AND_STOP,
+    # decoys above a mark, dropped by POP_MARK
+    "pop-mark": _su("os") + _su("system") + b"(" + _su("collections") + _su("OrderedDict") + b"1\x93" + CALL_AND_STOP,
+    # the real names memoized, decoys pushed, the real names fetched back
+    "memo": _su("posix") + b"q\x00" + _su("system") + b"q\x01" + b"00" + _su("collections") + _su("OrderedDict")
+    + b"00h\x00h\x01\x93" + CALL_AND_STOP,
+    # DUP and a decoy: the names STACK_GLOBAL sees are "builtins" "eval"
+    "dup": _su("builtins") + _su("eval") + b"2" + b"0" + b"\x93" + CALL_AND_STOP,
+}
+
+
+@pytest.mark.parametrize("case", sorted(EVASIONS))
+def test_the_pickle_scanner_follows_the_stack_as_the_unpickler_does(tmp_path: Path, case: str) -> None:
+    root = tmp_path / "m"
+    root.mkdir()
+    (root / "pytorch_model.bin").write_bytes(b"\x80\x04" + EVASIONS[case])
+    (f,) = api.collect(str(root)).files
+    risks = f.weights.risks  # type: ignore[union-attr]
+    dangerous = [r for r in risks if r.startswith("pickle-dangerous-import: ")]
+    assert dangerous and "collections.OrderedDict" not in " ".join(dangerous), risks
+    assert any(name in dangerous[0] for name in ("os.system", "posix.system", "builtins.eval")), risks
+
+
+def test_a_pickle_whose_imports_cannot_be_followed_is_a_risk_never_a_pass(tmp_path: Path) -> None:
+    root = tmp_path / "m"
+    root.mkdir()
+    # STACK_GLOBAL with an empty stack: no unpickler would run it, and nobody can say what it imports
+    (root / "pytorch_model.bin").write_bytes(b"\x80\x04\x93" + CALL_AND_STOP)
+    (f,) = api.collect(str(root)).files
+    assert {"pickle-unresolved-import", "pickle-scan-incomplete"} <= set(f.weights.risks)  # type: ignore[union-attr]
+
+
+class _Payload:
+    """Pickles as a call of os.system; nothing here ever unpickles it."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.system, ("echo never",)
+
+
+@pytest.mark.parametrize("name", ["model.pickle", "model.joblib", "model.dill", "weights.data", "blob"])
+def test_a_pickle_under_any_name_is_scanned(tmp_path: Path, name: str) -> None:
+    import pickle
+
+    root = tmp_path / "m"
+    root.mkdir()
+    (root / name).write_bytes(pickle.dumps(_Payload(), protocol=4))
+    (f,) = api.collect(str(root)).files
+    assert f.weights is not None and f.weights.format == "pickle"
+    assert any(r.startswith("pickle-dangerous-import: ") and "system" in r for r in f.weights.risks)
+
+
+def test_numpy_object_arrays_are_scanned_and_plain_arrays_are_not_risks(tmp_path: Path) -> None:
+    import numpy as np
+
+    root = tmp_path / "m"
+    root.mkdir()
+    np.save(root / "plain.npy", np.zeros((2, 3), dtype=np.float32))
+    np.save(root / "objects.npy", np.array([_Payload()], dtype=object), allow_pickle=True)
+    np.savez(root / "bundle.npz", a=np.zeros(3), b=np.array([_Payload()], dtype=object))
+    files = {f.path: f.weights for f in api.collect(str(root)).files}
+    assert files["plain.npy"] is not None and files["plain.npy"].risks == ()
+    for name in ("objects.npy", "bundle.npz"):
+        risks = files[name].risks  # type: ignore[union-attr]
+        assert "pickle-executable-on-load" in risks and any("system" in r for r in risks), (name, risks)
+
+
+def test_a_plain_zip_or_text_file_is_not_taken_for_a_pickle(tmp_path: Path) -> None:
+    import zipfile
+
+    root = tmp_path / "m"
+    root.mkdir()
+    with zipfile.ZipFile(root / "assets.zip", "w") as z:
+        z.writestr("a.txt", "hello")
+    (root / "notes").write_text("plain text")
+    assert all(f.weights is None for f in api.collect(str(root)).files)

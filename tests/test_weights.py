@@ -270,7 +270,7 @@ def test_garbage_pickle_scan_stops_cleanly(tmp_path: Path) -> None:
     path = tmp_path / "junk.pkl"
     path.write_bytes(b"\x80\x02\xff\xff\xff")
     info = inspect_file(path, "junk.pkl")
-    assert info is not None and info.risks == ("pickle-executable-on-load",)
+    assert info is not None and info.risks == ("pickle-executable-on-load", "pickle-scan-incomplete")
     assert dict(info.metadata)["pickle.scan"].startswith("stopped at byte")
 
 

@@ -33,7 +33,14 @@ data type). `WeightInfo.metadata` keys, stable and emitted as properties:
 
 Risks: ``malformed-header: <why>``, ``pickle-executable-on-load``, ``pickle-dangerous-import:
 <module.name>`` (outside the allowlist of tensor-rebuilding callables), ``pickle-unresolved-import``
-(a STACK_GLOBAL whose name was computed), ``torchscript-code``, ``chat-template-code: <constructs>``.
+(a STACK_GLOBAL whose names the stack model cannot tell: computed, or a stack no unpickler could
+run), ``pickle-scan-incomplete`` (the scan stopped: what follows may import anything),
+``torchscript-code``, ``chat-template-code: <constructs>``.
+
+Pickles are found by content as well as by name: ``.pickle``, ``.joblib``, ``.dill``, NumPy object
+arrays (``.npy``, each array of an ``.npz``), and any file whose first bytes are a pickle's or a zip
+holding ``.pkl`` members. STACK_GLOBAL's names come from a model of the unpickler's stack and memo
+(POP, POP_MARK, DUP, MEMOIZE, PUT/GET, every opcode's stack effect), never from the last two strings.
 """
 
 from aibom.collect.weights.chat_template import chat_template_code

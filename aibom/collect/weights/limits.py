@@ -7,7 +7,18 @@ from aibom.model import WEIGHT_SUFFIXES
 __all__ = ["WEIGHT_SUFFIXES"]
 
 
-PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
+PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib", ".dill")
+
+
+NUMPY_SUFFIXES = (".npy", ".npz")
+"""NumPy arrays: an object array (dtype ``O``) is a pickle after the array header."""
+
+
+TEXT_SUFFIXES = (
+    ".json", ".md", ".txt", ".py", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".jinja", ".html", ".csv", ".tsv",
+    ".model", ".tiktoken", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ipynb", ".sh", ".rst", ".pdf",
+)
+"""Files never sniffed for a pickle (any other file is: a pickle under another name is still one)."""
 
 
 UNPARSED_FORMATS = {".h5": "hdf5", ".msgpack": "flax-msgpack"}

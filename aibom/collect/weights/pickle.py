@@ -6,8 +6,8 @@ import io
 import pickletools
 import re
 import zipfile
-from collections import deque
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import BinaryIO
 
 from aibom.collect.weights.limits import (
@@ -62,11 +62,16 @@ def _pickle(fh: BinaryIO, suffix: str, evidence: Evidence) -> WeightInfo:
     magic = fh.read(4)
     if zipfile.is_zipfile(fh):
         container, scans, risks = "zip", *_scan_zip(fh)
-    elif magic[:1] == b"\x80" or suffix == ".pkl":
+    elif magic[:1] == b"\x80" or suffix in (".pkl", ".pickle", ".joblib", ".dill"):
         fh.seek(0)
         container, scans, risks = "raw", [_scan_stream(io.BytesIO(fh.read(PICKLE_MAX_BYTES)))], []
     else:
         return WeightInfo("bin", evidence, metadata=(("inspection.skipped", "not a pickle or a zip"),))
+    return _report(scans, risks, container, evidence)
+
+
+def _report(scans: list[_Scan], risks: list[str], container: str, evidence: Evidence) -> WeightInfo:
+    """The WeightInfo of scanned pickles: their imports, the flagged ones, and what stayed unknown."""
     location = evidence.location.replace("#header", "#pickle-opcodes")
     evidence = Evidence(evidence.collector, location, "computed")
     imports = sorted({name for scan in scans for name in scan.imports})
@@ -74,10 +79,58 @@ def _pickle(fh: BinaryIO, suffix: str, evidence: Evidence) -> WeightInfo:
     risks = ["pickle-executable-on-load", *risks, *(f"pickle-dangerous-import: {n}" for n in flagged)]
     if any(scan.unresolved for scan in scans):
         risks.append("pickle-unresolved-import")
+    if any(scan.stopped for scan in scans):  # what comes after the stop may import anything
+        risks.append("pickle-scan-incomplete")
     stopped = [scan.stopped for scan in scans if scan.stopped]
     metadata = (("pickle.container", container), ("pickle.imports", _short(",".join(imports))),
                 ("pickle.scan", stopped[0] if stopped else "complete"))
     return WeightInfo("pickle", evidence, metadata=tuple(m for m in metadata if m[1]), risks=tuple(risks))
+
+
+NPY_MAGIC = b"\x93NUMPY"
+
+
+def _numpy(fh: BinaryIO, suffix: str, evidence: Evidence) -> WeightInfo:
+    """A ``.npy`` array, or each ``.npy`` of an ``.npz`` archive: an object array (dtype ``O``) holds
+    a pickle after its header, which `numpy.load(allow_pickle=True)` would run; it is scanned."""
+    if suffix == ".npz":
+        scans: list[_Scan] = []
+        try:
+            with zipfile.ZipFile(fh) as archive:
+                members = archive.infolist()
+                if len(members) > ZIP_MAX_MEMBERS:
+                    raise Malformed(f"npz archive lists {len(members)} members, above the {ZIP_MAX_MEMBERS} cap")
+                for member in members:
+                    with archive.open(member) as stream:
+                        scan = _npy_scan(io.BytesIO(stream.read(PICKLE_MAX_BYTES)))
+                    if scan is not None:
+                        scans.append(scan)
+        except Malformed:
+            raise
+        except Exception as exc:  # zipfile signals corruption with many error types
+            raise Malformed(f"npz archive is unreadable ({type(exc).__name__}: {str(exc)[:120]})") from exc
+    else:
+        one = _npy_scan(io.BytesIO(fh.read(PICKLE_MAX_BYTES)))
+        scans = [one] if one is not None else []
+    if not scans:
+        return WeightInfo("numpy", evidence, metadata=(("numpy.object_arrays", "0"),))
+    info = _report(scans, [], "npz" if suffix == ".npz" else "npy", evidence)
+    return replace(info, metadata=(*info.metadata, ("numpy.object_arrays", str(len(scans)))))
+
+
+def _npy_scan(stream: io.BytesIO) -> _Scan | None:
+    """The pickle scan of one .npy stream when its dtype is an object dtype, else None."""
+    data = stream.getbuffer()
+    if bytes(data[:6]) != NPY_MAGIC or len(data) < 10:
+        raise Malformed("not a NumPy .npy array (no \\x93NUMPY magic)")
+    major = data[6]
+    width = 2 if major == 1 else 4
+    length = int.from_bytes(bytes(data[8:8 + width]), "little")
+    header = bytes(data[8 + width:8 + width + length]).decode("latin-1")
+    if "'O'" not in header and "|O" not in header and "'descr': [" not in header:
+        return None
+    stream.seek(8 + width + length)
+    return _scan_stream(io.BytesIO(stream.read()))
 
 
 class _Scan:
@@ -126,6 +179,10 @@ def _scan_stream(stream: io.BytesIO) -> _Scan:
                     scan.stopped = f"stopped after {PICKLE_MAX_OPCODES} opcodes"
                     return scan
                 _record(scan, name, arg)
+        except _Unresolvable as exc:
+            scan.unresolved = True
+            scan.stopped = f"stopped at byte {stream.tell()}: {exc}"
+            return scan
         except Exception as exc:  # pickletools reports bad opcodes and short reads with assorted errors
             scan.stopped = f"stopped at byte {stream.tell()}: {type(exc).__name__}: {str(exc)[:120]}"
             return scan
@@ -134,27 +191,75 @@ def _scan_stream(stream: io.BytesIO) -> _Scan:
     return scan
 
 
+class _Unresolvable(Exception):
+    """The stack the unpickler would hold cannot be followed (an underflow, a missing mark)."""
+
+
+_MARK = object()
+STACK_MAX = 1_000_000
+"""Stack and memo entries followed: what a crafted pickle may push beyond that is not modelled."""
+
+
 def _opcodes(stream: io.BytesIO) -> Iterator[tuple[str, object]]:
-    """(opcode name, argument) pairs, with STACK_GLOBAL resolved from the strings pushed before it."""
+    """(opcode name, argument) pairs, with STACK_GLOBAL's (module, name) read from a model of the
+    unpickler's stack and memo: every opcode pops and pushes what pickletools says it does, so POP,
+    POP_MARK, DUP, MEMOIZE and the GETs make STACK_GLOBAL see what the unpickler would. Only strings
+    are known values (everything else is None); nothing is ever built or called. A stack the model
+    cannot follow raises `_Unresolvable`: the imports are then not known, never assumed safe."""
+    stack: list[object] = []
     memo: dict[object, object] = {}
-    recent: deque[object] = deque([None, None], maxlen=2)
+
+    def pop() -> object:
+        if not stack or stack[-1] is _MARK:
+            raise _Unresolvable("the pickle pops from an empty stack")
+        return stack.pop()
+
+    def pop_mark() -> None:
+        while stack:
+            if stack.pop() is _MARK:
+                return
+        raise _Unresolvable("the pickle pops to a mark it never set")
+
     for op, arg, _ in pickletools.genops(stream):
         name = op.name
         if name == "STACK_GLOBAL":
-            yield name, (recent[0], recent[1])
-            recent.append(None)
+            attr, module = pop(), pop()
+            yield name, (module, attr)
+            stack.append(None)
             continue
         yield name, arg
         if name in PICKLE_STRING_OPS:
-            recent.append(arg.decode("latin-1") if isinstance(arg, bytes) else arg)
+            stack.append(arg.decode("latin-1") if isinstance(arg, bytes) else arg)
+        elif name == "MARK":
+            stack.append(_MARK)
+        elif name == "POP":
+            if stack and stack[-1] is _MARK:
+                stack.pop()  # POP of a mark is how protocol 0/1 pickles drop it
+            else:
+                pop()
+        elif name == "POP_MARK":
+            pop_mark()
+        elif name == "DUP":
+            value = pop()
+            stack += [value, value]
         elif name == "MEMOIZE":
-            memo[len(memo)] = recent[-1]
+            memo[len(memo)] = stack[-1] if stack else None
         elif name in ("PUT", "BINPUT", "LONG_BINPUT"):
-            memo[arg] = recent[-1]
+            memo[arg] = stack[-1] if stack else None
         elif name in ("GET", "BINGET", "LONG_BINGET"):
-            recent.append(memo.get(arg))
-        elif op.stack_after:
-            recent.append(None)
+            stack.append(memo.get(arg))
+        else:
+            before = op.stack_before
+            if pickletools.markobject in before:
+                pop_mark()
+                for _ in range(before.index(pickletools.markobject)):
+                    pop()
+            else:
+                for _ in before:
+                    pop()
+            stack += [None] * len(op.stack_after)
+        if len(stack) > STACK_MAX or len(memo) > STACK_MAX:
+            raise _Unresolvable(f"the pickle holds more than {STACK_MAX} stack or memo entries")
 
 
 def _record(scan: _Scan, name: str, arg: object) -> None:
