@@ -237,3 +237,34 @@ def test_a_plain_zip_or_text_file_is_not_taken_for_a_pickle(tmp_path: Path) -> N
         z.writestr("a.txt", "hello")
     (root / "notes").write_text("plain text")
     assert all(f.weights is None for f in api.collect(str(root)).files)
+
+
+def test_a_hub_that_stalls_after_the_request_is_exit_3_within_the_timeout(tmp_path: Path) -> None:
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held: list[socket.socket] = []
+
+    def accept() -> None:  # take every connection, read the request, never answer
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            held.append(conn)
+
+    threading.Thread(target=accept, daemon=True).start()
+    env = {**os.environ, "HF_ENDPOINT": f"http://127.0.0.1:{server.getsockname()[1]}",
+           "AIBOM_HTTP_TIMEOUT": "1", "AIBOM_HTTP_BACKOFF": "0"}
+    start = time.monotonic()
+    try:
+        err = one_line_error(aibom("generate", "hf://org/name", env=env, timeout=60), 3)
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+    assert "timed out" in err and "AIBOM_HTTP_TIMEOUT" in err
+    assert time.monotonic() - start < 30  # four tries of one second, not for ever

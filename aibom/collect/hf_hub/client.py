@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import httpx2
-from huggingface_hub import HfApi, constants, get_token, hf_hub_download
+from huggingface_hub import HfApi, constants, get_token, hf_hub_download, set_client_factory
 from huggingface_hub.errors import (
     GatedRepoError,
     HfHubHTTPError,
@@ -51,6 +51,29 @@ MAX_WAIT = 30.0
 
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+TIMEOUT_ENV = "AIBOM_HTTP_TIMEOUT"
+"""Seconds the Hub may take to connect, or stay silent while answering (default 30; tests lower it).
+huggingface_hub's own client waits for ever: a server that stalls after the request hung aibom."""
+
+
+def _timeout() -> float:
+    raw = os.environ.get(TIMEOUT_ENV, "30")
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 600:
+        raise InputError(f"{TIMEOUT_ENV}={raw!r} is not a number of seconds above 0 and at most 600")
+    return value
+
+
+def _bounded_client() -> httpx2.Client:
+    """huggingface_hub's client, with connect, read, write and pool timeouts."""
+    from huggingface_hub.utils._http import default_client_factory
+
+    client = default_client_factory()
+    client.timeout = httpx2.Timeout(_timeout())
+    return client
 
 
 def _backoff() -> float:
@@ -82,6 +105,9 @@ class Hub:
 
     def __init__(self, options: CollectOptions) -> None:
         self.endpoint = endpoint()
+        self.timeout = _timeout()
+        """Seconds per connect or silence: passed to every call (huggingface_hub passes None, for ever)."""
+        set_client_factory(_bounded_client)
         self.shown = without_credentials(self.endpoint)
         """The endpoint as every message and every evidence location names it: never with a password."""
         self.token = options.token or get_token()
@@ -96,6 +122,7 @@ class Hub:
     def call(self, what: str, repo: str, fn: Callable[[], T]) -> T:
         """Run one Hub request with bounded exponential backoff on 429/5xx/timeouts; errors become aibom's."""
         delay = _backoff()
+        waited = 0.0
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return fn()
@@ -106,18 +133,22 @@ class Hub:
                 asked = exc.response.headers.get("Retry-After", "") if exc.response is not None else ""
                 wait = min(float(asked), MAX_WAIT) if asked.isdigit() else 0.0
                 failure: AibomError = EnvironmentFailure(
-                    f"the Hub at {self.shown} answered {status} to {what} {attempt} times in a row",
+                    f"the Hub at {self.shown} answered {status} to {what} {attempt} times in a row "
+                    f"(aibom waited {waited:.0f} s in all; a Retry-After above {MAX_WAIT:g} s is cut to it)",
                     "the Hub is rate-limiting or unavailable; try again later",
                 )
             except httpx2.TimeoutException:
                 wait = 0.0
                 failure = EnvironmentFailure(
-                    f"the Hub at {self.shown} timed out on {what} {attempt} times"
+                    f"the Hub at {self.shown} timed out on {what} {attempt} times "
+                    f"(no answer within {_timeout():g} s each; {TIMEOUT_ENV} sets it)"
                 )
             except Exception as exc:
                 raise self.translate(exc, what, repo) from None
             if attempt < ATTEMPTS:
-                time.sleep(max(wait, min(delay * 2 ** (attempt - 1), MAX_WAIT)))
+                pause = max(wait, min(delay * 2 ** (attempt - 1), MAX_WAIT))
+                time.sleep(pause)
+                waited += pause
         raise failure
 
     def translate(self, exc: BaseException, what: str, repo: str) -> AibomError:
@@ -193,6 +224,7 @@ class Hub:
                     endpoint=self.endpoint,
                     token=self.token or False,
                     tqdm_class=None if self.progress else _Quiet,
+                    etag_timeout=self.timeout,
                 )
             )
         except Exception as exc:

@@ -49,7 +49,7 @@ def collect_hub(repo_id: str, revision: str | None, options: CollectOptions) -> 
     info = hub.call(
         "reading the model info",
         f"{repo_id}@{revision}" if revision else repo_id,
-        lambda: hub.api.model_info(repo_id, revision=revision, files_metadata=True),
+        lambda: hub.api.model_info(repo_id, revision=revision, files_metadata=True, timeout=hub.timeout),
     )
     sha = info.sha
     if not sha:
@@ -253,7 +253,8 @@ def _datasets(hub: Hub, prov: Provenance, folder: Path) -> Provenance:
     unknowns: list[Unknown] = []
     for ds in prov.datasets:
         try:
-            info = hub.call(f"reading dataset {ds.id}", ds.id, lambda ds=ds: hub.api.dataset_info(ds.id))
+            info = hub.call(f"reading dataset {ds.id}", ds.id,
+                            lambda ds=ds: hub.api.dataset_info(ds.id, timeout=hub.timeout))
         except InputError:
             out.append(ds)
             unknowns.append(
@@ -325,7 +326,8 @@ def _lineage(hub: Hub, prov: Provenance, depth: int) -> Provenance:
             seen.add(base.id)
             try:
                 info = hub.call(
-                    f"reading base model {base.id}", base.id, lambda base=base: hub.api.model_info(base.id)
+                    f"reading base model {base.id}", base.id,
+                    lambda base=base: hub.api.model_info(base.id, timeout=hub.timeout),
                 )
             except InputError:
                 unknowns.append(

@@ -86,11 +86,12 @@ class RemoteFile(io.RawIOBase):
             self._blocks[b] = data[(b - first) * BLOCK : (b - first + 1) * BLOCK]
 
 
-def read_range(url: str, headers: dict[str, str], start: int, end: int) -> bytes:
+def read_range(url: str, headers: dict[str, str], start: int, end: int, timeout: float | None = 30.0) -> bytes:
     """Bytes `start`..`end` of `url`, read no further even if the server ignores the range (then only
     a range from byte 0 is usable)."""
     limit = end - start + 1
-    with get_session().stream("GET", url, headers={**headers, "range": f"bytes={start}-{end}"}) as r:
+    with get_session().stream("GET", url, headers={**headers, "range": f"bytes={start}-{end}"},
+                              timeout=timeout) as r:
         if r.status_code >= 400:
             r.read()
             hf_raise_for_status(r)
@@ -138,6 +139,6 @@ class HubSource:
 
         def fetch(start: int, end: int) -> bytes:
             return self.hub.call(f"reading bytes {start}-{end} of {rel}", self.repo_id,
-                                 lambda: read_range(url, headers, start, end))
+                                 lambda: read_range(url, headers, start, end, self.hub.timeout))
 
         return fetch
