@@ -21,6 +21,8 @@ FORMATS = ("text", "json", "markdown")
 def write_output(text: str, output: Path | None) -> None:
     """Write to stdout, or atomically to `output`."""
     if output is None or str(output) == "-":
+        if sys.stdout is None:  # started with stdout closed (>&-): the BOM has nowhere to go
+            raise EnvironmentFailure("standard output is closed", "write to a file with -o FILE")
         click.echo(text, nl=not text.endswith("\n"))
         return
     write_text(output, text)
@@ -306,7 +308,8 @@ def console() -> None:
     except SystemExit as exc:
         code = exc.code
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:
+            sys.stdout.flush()
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     sys.exit(code)

@@ -268,3 +268,19 @@ def test_a_hub_that_stalls_after_the_request_is_exit_3_within_the_timeout(tmp_pa
             conn.close()
     assert "timed out" in err and "AIBOM_HTTP_TIMEOUT" in err
     assert time.monotonic() - start < 30  # four tries of one second, not for ever
+
+
+def test_closed_stdout_is_exit_3_and_a_reader_that_leaves_is_not_an_error(tmp_path: Path) -> None:
+    closed = subprocess.run([sys.executable, "-m", "aibom", "generate", "fixtures/models/tiny-llama-ft"],
+                            stdout=subprocess.DEVNULL, capture_output=False, stderr=subprocess.PIPE, text=True,
+                            timeout=120, preexec_fn=lambda: os.close(1))
+    assert closed.returncode == 3 and "standard output is closed" in closed.stderr
+    assert "Traceback" not in closed.stderr
+    out = tmp_path / "bom.json"
+    with_file = subprocess.run([sys.executable, "-m", "aibom", "generate", "fixtures/models/tiny-llama-ft",
+                                "-o", str(out)], stderr=subprocess.PIPE, text=True, timeout=120,
+                               preexec_fn=lambda: os.close(1))
+    assert with_file.returncode == 0 and out.stat().st_size > 0
+    head = subprocess.run(f"{sys.executable} -m aibom generate fixtures/models/tiny-llama-ft | head -c 5",
+                          shell=True, capture_output=True, text=True, timeout=120)
+    assert head.stdout == '{\n  "' and head.stderr == ""
