@@ -130,3 +130,17 @@ def test_a_cache_written_by_the_real_client(hub, tmp_path: Path) -> None:
     assert {f.path: f.sha256 for f in prov.files} == {
         p: hashlib.sha256(d).hexdigest() for p, d in files.items()
     }
+
+
+def test_a_snapshot_linked_out_of_its_repo_folder_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("not the model's")
+    (outside / "README.md").write_text("# not a model\n")
+    repo = tmp_path / "cache" / "models--google-bert--bert-base-uncased"
+    (repo / "snapshots").mkdir(parents=True)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(COMMIT_1)
+    (repo / "snapshots" / COMMIT_1).symlink_to(outside, target_is_directory=True)
+    with pytest.raises(InputError, match="points out of its repo folder"):
+        hf_cache.collect_cache(BERT, None, CollectOptions(cache_dir=tmp_path / "cache"))

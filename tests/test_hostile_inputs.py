@@ -284,3 +284,46 @@ def test_closed_stdout_is_exit_3_and_a_reader_that_leaves_is_not_an_error(tmp_pa
     head = subprocess.run(f"{sys.executable} -m aibom generate fixtures/models/tiny-llama-ft | head -c 5",
                           shell=True, capture_output=True, text=True, timeout=120)
     assert head.stdout == '{\n  "' and head.stderr == ""
+
+
+def test_long_gguf_strings_are_skipped_not_kept(tmp_path: Path) -> None:
+    import gguf
+
+    path = tmp_path / "m" / "big.gguf"
+    path.parent.mkdir()
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_name("Acme")
+    for i in range(8):
+        writer.add_string(f"general.note{i}", "x" * (1 << 20))  # 8 strings of 1 MiB
+    import numpy as np
+
+    writer.add_tensor("w", np.ones(4, dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    import tracemalloc
+
+    tracemalloc.start()
+    (f,) = api.collect(str(path.parent)).files
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    meta = dict(f.weights.metadata)  # type: ignore[union-attr]
+    assert meta["gguf.name"] == "Acme" and not [k for k in meta if k.startswith("gguf.note")]
+    assert f.weights.parameters == (("F32", 4),)  # type: ignore[union-attr]
+    assert peak < 4 << 20  # the skipped strings were never held
+
+
+@pytest.mark.slow
+def test_a_deflate_bomb_in_a_torch_zip_is_read_only_up_to_the_cap(tmp_path: Path) -> None:
+    import zipfile
+
+    root = tmp_path / "m"
+    root.mkdir()
+    with zipfile.ZipFile(root / "pytorch_model.bin", "w", zipfile.ZIP_DEFLATED) as z:
+        for i in range(4):
+            z.writestr(f"archive/data{i}.pkl", b"\x80\x02" + b"\x00" * (100 << 20))  # 4 × 100 MiB of zeros
+    start = time.monotonic()
+    (f,) = api.collect(str(root)).files
+    assert time.monotonic() - start < 20
+    assert "pickle-scan-incomplete" in f.weights.risks  # type: ignore[union-attr]

@@ -81,6 +81,9 @@ def collect_cache(repo_id: str, revision: str | None, options: CollectOptions) -
     if commit is None:
         raise EnvironmentFailure(missing, hint)
     snapshot = repo_path / "snapshots" / commit
+    if not snapshot.resolve().is_relative_to(repo_path.resolve()):  # a snapshot linked to /etc is not the model
+        raise InputError(f"the cached snapshot {snapshot} points out of its repo folder {repo_path}",
+                         "the cache is damaged or tampered with; download the model again")
     walked = walk(snapshot, allow_links_into=repo_path)
     source = FolderSource(dict(walked), COLLECTOR)
     files = local.describe_files(source, start_hashing(walked, options))

@@ -17,6 +17,7 @@ from aibom.collect.weights.gguf_types import FILE_TYPES, TENSOR_TYPES, VALUE_TYP
 from aibom.collect.weights.limits import (
     CHAT_TEMPLATE_MAX,
     GGUF_KEPT_ARRAY,
+    GGUF_KEPT_STRING,
     GGUF_MAX_ARRAY,
     GGUF_MAX_KV,
     GGUF_MAX_STRING,
@@ -32,8 +33,9 @@ def _gguf(fh: BinaryIO, size: int) -> dict[str, Any]:
     version, n_tensors, n_kv = _gguf_head(cursor)
     fields = {}
     for _ in range(n_kv):
-        key = cursor.string(GGUF_MAX_STRING)
-        fields[key] = _gguf_read_value(cursor, cursor.u32())
+        key = cursor.string(GGUF_KEPT_STRING)
+        keep = GGUF_MAX_STRING if key == "tokenizer.chat_template" else GGUF_KEPT_STRING
+        fields[key] = _gguf_read_value(cursor, cursor.u32(), keep=keep)
     tensors = [_gguf_tensor_info(cursor) for _ in range(n_tensors)]
     _gguf_check_data(cursor, fields.get("general.alignment", 32), tensors)
     counts: dict[str, int] = {}
@@ -96,14 +98,23 @@ GGUF_SCALARS = {"UINT8": "<B", "INT8": "<b", "UINT16": "<H", "INT16": "<h", "UIN
                 "FLOAT32": "<f", "BOOL": "<?", "UINT64": "<Q", "INT64": "<q", "FLOAT64": "<d"}
 
 
-def _gguf_read_value(cursor: _Cursor, raw_type: int, depth: int = 0) -> object:
-    """A scalar or string; a short string array joined by commas; any other array skipped (None)."""
+def _gguf_read_value(cursor: _Cursor, raw_type: int, depth: int = 0, keep: int = GGUF_KEPT_STRING) -> object:
+    """A scalar or string (one longer than `keep` is skipped: None); a short string array joined by
+    commas; any other array skipped (None)."""
     kind = _gguf_enum(VALUE_TYPES, raw_type, "value type")
     if kind in GGUF_SCALARS:
         fmt = GGUF_SCALARS[kind]
         return struct.unpack(fmt, cursor.read(struct.calcsize(fmt)))[0]
     if kind == "STRING":
-        return cursor.string(GGUF_MAX_STRING)
+        n = cursor.u64()
+        if n > GGUF_MAX_STRING:
+            raise Malformed(f"GGUF string of {n} bytes at byte {cursor.pos} is above the {GGUF_MAX_STRING}-byte cap")
+        if n > keep:
+            cursor.skip(n)
+            return None
+        cursor.pos -= 8
+        cursor.fh.seek(cursor.pos)
+        return cursor.string(keep)
     if kind != "ARRAY" or depth > 1:
         raise Malformed(f"GGUF value type {kind} is nested too deep")
     item_type, count = cursor.u32(), cursor.u64()

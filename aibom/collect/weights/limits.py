@@ -57,6 +57,11 @@ GGUF_KEPT_ARRAY = 256
 
 
 PICKLE_MAX_BYTES = 64 * 1024 * 1024
+PICKLE_ZIP_TOTAL = 128 * 1024 * 1024
+"""Inflated bytes read over all ``.pkl`` members of one zip: a deflate or bzip2 bomb stops here."""
+GGUF_KEPT_STRING = 64 * 1024
+"""A GGUF string value longer than this is skipped, not kept (only the chat template may be longer,
+up to its own cap): 16 MB strings under many keys would otherwise all stay in memory."""
 
 
 PICKLE_MAX_OPCODES = 2_000_000

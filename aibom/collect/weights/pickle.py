@@ -14,6 +14,7 @@ from aibom.collect.weights.limits import (
     PICKLE_MAX_BYTES,
     PICKLE_MAX_OPCODES,
     PICKLE_MAX_STREAMS,
+    PICKLE_ZIP_TOTAL,
     ZIP_MAX_MEMBERS,
     Malformed,
     _short,
@@ -150,12 +151,18 @@ def _scan_zip(fh: BinaryIO) -> tuple[list[_Scan], list[str]]:
                 raise Malformed(f"zip archive lists {len(members)} members, above the {ZIP_MAX_MEMBERS} cap")
             risks = ["torchscript-code"] if any("/code/" in f"/{m.filename}" for m in members) else []
             scans = []
+            budget = PICKLE_ZIP_TOTAL
             for member in members:
                 if member.filename.endswith(".pkl"):
-                    with archive.open(member) as stream:
-                        scan = _scan_stream(io.BytesIO(stream.read(PICKLE_MAX_BYTES)))
-                    if member.file_size > PICKLE_MAX_BYTES:
-                        scan.stopped = f"{member.filename}: scanned its first {PICKLE_MAX_BYTES} bytes"
+                    if budget <= 0:
+                        scans[-1].stopped = f"stopped before {member.filename}: {PICKLE_ZIP_TOTAL} bytes inflated"
+                        break
+                    with archive.open(member) as stream:  # inflated bytes are capped, whatever the member claims
+                        data = stream.read(min(PICKLE_MAX_BYTES, budget) + 1)
+                    budget -= len(data)
+                    scan = _scan_stream(io.BytesIO(data[:PICKLE_MAX_BYTES]))
+                    if len(data) > min(PICKLE_MAX_BYTES, budget + len(data)):
+                        scan.stopped = f"{member.filename}: scanned its first {len(data) - 1} inflated bytes"
                     scans.append(scan)
     except (Malformed, PermissionError):
         raise
