@@ -327,3 +327,38 @@ def test_a_deflate_bomb_in_a_torch_zip_is_read_only_up_to_the_cap(tmp_path: Path
     (f,) = api.collect(str(root)).files
     assert time.monotonic() - start < 20
     assert "pickle-scan-incomplete" in f.weights.risks  # type: ignore[union-attr]
+
+
+HEADER_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-2**70, max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+    lambda c: st.lists(c, max_size=4) | st.dictionaries(
+        st.sampled_from(["dtype", "shape", "data_offsets", "__metadata__", "w", "x"]), c, max_size=4),
+    max_leaves=25)
+
+
+@given(st.dictionaries(st.text(max_size=6), HEADER_VALUES, max_size=5))
+def test_any_safetensors_header_json_gives_counts_or_a_malformed_header(header: dict) -> None:
+    import io
+
+    from aibom.collect.weights.limits import Malformed
+    from aibom.collect.weights.safetensors import _safetensors
+
+    raw = json.dumps(header).encode()
+    data = struct.pack("<Q", len(raw)) + raw + b"\0" * 64
+    try:
+        _safetensors(io.BytesIO(data), len(data))
+    except Malformed:
+        pass
+
+
+@pytest.mark.parametrize("shape", [[1] * 100_000, [10**18] * 60_000, [2**62] * 3])
+def test_tensor_shapes_are_bounded_in_dimensions_and_elements(tmp_path: Path, shape: list[int]) -> None:
+    header = json.dumps({"w": {"dtype": "F32", "shape": shape, "data_offsets": [0, 4]}}).encode()
+    path = tmp_path / "m" / "model.safetensors"
+    path.parent.mkdir()
+    path.write_bytes(struct.pack("<Q", len(header)) + header + b"\0" * 4)
+    start = time.monotonic()
+    (f,) = api.collect(str(path.parent)).files
+    assert time.monotonic() - start < 5
+    assert f.weights is not None and f.weights.risks[0].startswith("malformed-header: tensor 'w' has a shape")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import struct
 from typing import Any, BinaryIO
 
@@ -73,6 +72,10 @@ DTYPES = {d: d for d in (*SAFETENSORS_DTYPE_BYTES, *SAFETENSORS_SUBBYTE_DTYPES)}
 """Canonical dtype strings, so a few hundred thousand entries share a handful of them."""
 
 
+MAX_DIMS = 64
+"""Dimensions a tensor shape may have (real ones have a handful; 100,000 made counting quadratic)."""
+
+
 class _BadEntry(str):
     """Why a tensor entry is invalid; the caller prefixes the tensor's name."""
 
@@ -83,15 +86,20 @@ def _compact_entry(pairs: list[tuple[str, Any]]) -> object:
     obj = dict(pairs)
     if obj.keys() != TENSOR_KEYS:
         return obj
-    dtype, shape, offsets = DTYPES.get(obj["dtype"]), obj["shape"], obj["data_offsets"]
+    raw_dtype, shape, offsets = obj["dtype"], obj["shape"], obj["data_offsets"]
+    dtype = DTYPES.get(raw_dtype) if isinstance(raw_dtype, str) else None
     if dtype is None:
-        return _BadEntry(f"has unknown dtype {str(obj['dtype'])[:40]!r}")
-    if not isinstance(shape, list) or not all(_is_count(d) for d in shape):
-        return _BadEntry("has a shape that is not a list of non-negative integers")
+        return _BadEntry(f"has unknown dtype {str(raw_dtype)[:40]!r}")
+    if not isinstance(shape, list) or len(shape) > MAX_DIMS or not all(_is_count(d) for d in shape):
+        return _BadEntry(f"has a shape that is not a list of at most {MAX_DIMS} non-negative integers")
     if not isinstance(offsets, list) or len(offsets) != 2 or not all(_is_count(o) for o in offsets):
         return _BadEntry("has data_offsets that are not two non-negative integers")
     begin, end = offsets
-    elements = math.prod(shape)
+    elements = 1
+    for d in shape:  # bounded as it grows: a product of huge dimensions would take quadratic time
+        elements *= d
+        if elements >= 1 << 64:
+            return _BadEntry("has a shape of more than 2**64 elements")
     if end < begin or (dtype in SAFETENSORS_DTYPE_BYTES and end - begin != elements * SAFETENSORS_DTYPE_BYTES[dtype]):
         return _BadEntry(f"spans bytes {begin}..{end}, which does not fit its dtype and shape")
     return (dtype, elements, begin, end)
