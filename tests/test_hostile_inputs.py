@@ -347,9 +347,11 @@ def test_any_safetensors_header_json_gives_counts_or_a_malformed_header(header: 
     raw = json.dumps(header).encode()
     data = struct.pack("<Q", len(raw)) + raw + b"\0" * 64
     try:
-        _safetensors(io.BytesIO(data), len(data))
-    except Malformed:
-        pass
+        found = _safetensors(io.BytesIO(data), len(data))
+    except Malformed as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert all(isinstance(n, int) and n >= 0 for _, n in found["parameters"])
 
 
 @pytest.mark.parametrize("shape", [[1] * 100_000, [10**18] * 60_000, [2**62] * 3])
