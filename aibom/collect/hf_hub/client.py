@@ -56,15 +56,20 @@ TIMEOUT_ENV = "AIBOM_HTTP_TIMEOUT"
 huggingface_hub's own client waits for ever: a server that stalls after the request hung aibom."""
 
 
-def _timeout() -> float:
-    raw = os.environ.get(TIMEOUT_ENV, "30")
+def _seconds(name: str, default: str, low: float, high: float) -> float:
+    """Environment variable `name` as seconds from `low` to `high`, else an InputError."""
+    raw = os.environ.get(name, default)
     try:
         value = float(raw)
     except ValueError:
         value = -1.0
-    if not 0 < value <= 600:
-        raise InputError(f"{TIMEOUT_ENV}={raw!r} is not a number of seconds above 0 and at most 600")
+    if not low <= value <= high:
+        raise InputError(f"{name}={raw!r} is not a number of seconds from {low:g} to {high:g}")
     return value
+
+
+def _timeout() -> float:
+    return _seconds(TIMEOUT_ENV, "30", 0.001, 600)
 
 
 def _bounded_client() -> httpx2.Client:
@@ -77,14 +82,7 @@ def _bounded_client() -> httpx2.Client:
 
 
 def _backoff() -> float:
-    raw = os.environ.get(BACKOFF_ENV, "1")
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= MAX_WAIT:
-        raise InputError(f"{BACKOFF_ENV}={raw!r} is not a number of seconds between 0 and {MAX_WAIT:g}")
-    return value
+    return _seconds(BACKOFF_ENV, "1", 0, MAX_WAIT)
 
 
 def endpoint() -> str:
