@@ -73,8 +73,12 @@ def test_hub_gives_the_folder_answer(hub, tmp_path: Path) -> None:
     assert hub.count(r"^/blobs/") == 1, "only the safetensors header was fetched, never the weights"
     (info,) = [r for r in hub.requests if r.path.startswith("/api/models/")]
     assert info.path == f"/api/models/{BERT}" and info.query == "blobs=true"
+    # each small file is one streamed GET of at most the size the Hub lists (no HEAD first)
     small = sorted(p for p in files if not p.endswith(".safetensors"))
-    assert sorted(r.path.rsplit("/", 1)[1] for r in hub.requests if r.method == "HEAD") == small
+    gets = [r for r in hub.requests if r.method == "GET" and "/resolve/" in r.path
+            and not r.path.endswith(".safetensors")]  # the weights: ranged header reads
+    assert sorted(r.path.rsplit("/", 1)[1] for r in gets) == small
+    assert not [r for r in hub.requests if r.method == "HEAD"]
 
 
 @pytest.mark.parametrize("fixture", ["tiny-llama-ft", "sharded-bert"])
@@ -288,7 +292,7 @@ def test_gguf_parameters_declared_by_the_hub(hub) -> None:
 
 @pytest.mark.slow
 def test_request_count_grows_linearly_with_datasets(hub) -> None:
-    """A generate costs a fixed number of requests plus at most 3 per dataset (info, HEAD+GET of its card)."""
+    """A generate costs a fixed number of requests plus at most 2 per dataset (its info, a GET of its card)."""
     counts: dict[int, tuple[int, int]] = {}
     for repo in (
         MISTRAL,
@@ -311,8 +315,8 @@ def test_request_count_grows_linearly_with_datasets(hub) -> None:
     fixed = counts[0][0]
     assert set(counts) == {0, 1, 2, 3, 21}
     for n, (count, carded) in counts.items():
-        assert count == fixed + n + 2 * carded, counts  # info for each, HEAD+GET of each card the Hub has
-        assert count <= fixed + 3 * n
+        assert count == fixed + n + carded, counts  # info for each, a GET of each card the Hub has
+        assert count <= fixed + 2 * n
     print(f"\nHub requests per generate, by datasets named: {counts} (requests, datasets with a card)")
 
 
@@ -371,3 +375,21 @@ def test_the_hf_scheme_names_a_repo_even_beside_a_local_namesake(hub, tmp_path: 
         api.collect(ZEPHYR)
     prov = api.collect(f"hf://{ZEPHYR}")
     assert (prov.repo_id, prov.revision) == (ZEPHYR, sha)
+
+
+def test_a_hub_that_serves_more_than_it_lists_is_stopped_before_the_disk_fills(hub, tmp_path: Path) -> None:
+    from dataclasses import dataclass
+
+    from hubserver import HubFile
+
+    sha = hub.add_model(BERT, model_files(BERT))
+    files = next(r for r in hub.repos.values() if r.repo_id == BERT).commits[sha]
+
+    @dataclass(frozen=True)
+    class Lying(HubFile):  # listed as 23 bytes, served as 8 MiB
+        def sibling(self) -> dict:
+            return {**super().sibling(), "size": 23}
+
+    files["config.json"] = Lying("config.json", b"{" + b" " * (8 << 20) + b"}", False)
+    with pytest.raises(EnvironmentFailure, match=r"served more than the 23 bytes it lists for config\.json"):
+        collect(BERT)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import httpx2
-from huggingface_hub import HfApi, constants, get_token, hf_hub_download, set_client_factory
+from huggingface_hub import HfApi, constants, get_session, get_token, hf_hub_url, set_client_factory
 from huggingface_hub.errors import (
     GatedRepoError,
     HfHubHTTPError,
@@ -21,7 +21,7 @@ from huggingface_hub.errors import (
     RepositoryNotFoundError,
     RevisionNotFoundError,
 )
-from huggingface_hub.utils import tqdm as hf_tqdm
+from huggingface_hub.utils import build_hf_headers, hf_raise_for_status
 
 from aibom import __version__
 from aibom.collect.options import CollectOptions
@@ -51,6 +51,8 @@ MAX_WAIT = 30.0
 
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+DOWNLOAD_CAP = 16 * 1024 * 1024
+"""Bytes downloaded for a file whose size the Hub does not list (a dataset's card)."""
 TIMEOUT_ENV = "AIBOM_HTTP_TIMEOUT"
 """Seconds the Hub may take to connect, or stay silent while answering (default 30; tests lower it).
 huggingface_hub's own client waits for ever: a server that stalls after the request hung aibom."""
@@ -88,14 +90,6 @@ def _backoff() -> float:
 def endpoint() -> str:
     """The Hub endpoint: ``HF_ENDPOINT`` read now (mirrors, tests), else the library's default."""
     return (os.environ.get("HF_ENDPOINT") or constants.ENDPOINT).rstrip("/")
-
-
-class _Quiet(hf_tqdm):
-    """Progress bars that never draw (output is piped or progress is off)."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs["disable"] = True
-        super().__init__(*args, **kwargs)
 
 
 class Hub:
@@ -208,22 +202,31 @@ class Hub:
             return EnvironmentFailure(f"{what} failed: {exc.strerror or type(exc).__name__}")
         raise exc
 
-    def download(self, repo: str, filename: str, sha: str, folder: Path, repo_type: str = "model") -> Path:
-        """One file of `repo` at commit `sha` into `folder` (downloads retry inside huggingface_hub)."""
+    def download(self, repo: str, filename: str, sha: str, folder: Path, repo_type: str = "model",
+                 limit: int = DOWNLOAD_CAP) -> Path:
+        """One file of `repo` at commit `sha` into `folder`, streamed, never more than `limit` bytes
+        (the size the Hub lists for it): a Hub that serves more than it lists, or a decompression
+        bomb, is an environment failure before the disk fills. Retried as every call is."""
         what = f"downloading {filename}"
-        try:
-            return Path(
-                hf_hub_download(
-                    repo,
-                    filename,
-                    repo_type=repo_type,
-                    revision=sha,
-                    local_dir=folder,
-                    endpoint=self.endpoint,
-                    token=self.token or False,
-                    tqdm_class=None if self.progress else _Quiet,
-                    etag_timeout=self.timeout,
-                )
-            )
-        except Exception as exc:
-            raise self.translate(exc, what, repo) from None
+        url = hf_hub_url(repo, filename, repo_type=repo_type, revision=sha, endpoint=self.endpoint)
+        headers = build_hf_headers(token=self.token or False, library_name="aibom", library_version=__version__)
+        path = folder / filename
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+        def fetch() -> Path:
+            with get_session().stream("GET", url, headers=headers, timeout=self.timeout) as r:
+                if r.status_code >= 400:
+                    r.read()
+                    hf_raise_for_status(r)
+                written = 0
+                with path.open("wb") as fh:
+                    for chunk in r.iter_bytes():
+                        written += len(chunk)
+                        if written > limit:
+                            raise EnvironmentFailure(
+                                f"the Hub at {self.shown} served more than the {limit} bytes it lists for "
+                                f"{filename} of {repo}", "HF_ENDPOINT may not point to a trustworthy Hub")
+                        fh.write(chunk)
+            return path
+
+        return self.call(what, repo, fetch)

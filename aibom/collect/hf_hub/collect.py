@@ -105,7 +105,9 @@ def _files(
         if (s.lfs is None and (s.size or 0) <= SMALL_FILE_CAP)
         or (s.lfs is not None and options.verify_weights)
     ]
-    paths = {s.rfilename: hub.download(repo_id, s.rfilename, sha, root) for s in fetch}
+    listed = {s.rfilename: (s.lfs.size if s.lfs is not None else s.size) for s in fetch}
+    paths = {rel: hub.download(repo_id, rel, sha, root, limit=size if size else SMALL_FILE_CAP)
+             for rel, size in listed.items()}
     hashed = hash_files(list(paths.values()), jobs=options.jobs, progress=options.progress)
     sizes = {s.rfilename: (s.lfs.size if s.lfs is not None else s.size) or 0 for s in siblings}
     source = HubSource(hub, repo_id, sha, sizes, paths, COLLECTOR)
