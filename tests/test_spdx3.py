@@ -74,6 +74,9 @@ def test_the_model_files_datasets_licenses_and_lineage_are_in_the_document() -> 
     files = {e["name"]: e["verifiedUsing"][0]["hashValue"] for e in of_type(g, "software_File")}
     assert files == {p.name: __import__("hashlib").sha256(p.read_bytes()).hexdigest()
                      for p in TINY.iterdir() if p.is_file()}
+    (code,) = model["verifiedUsing"]  # the package is verified by its files' digests
+    assert code["type"] == "PackageVerificationCode" and code["algorithm"] == "sha256"
+    assert code["hashValue"] == __import__("hashlib").sha256("".join(sorted(files.values())).encode()).hexdigest()
     (contains,) = relations(g, "contains")
     assert contains[0] == model["spdxId"] and len(contains[1]) == len(files)
     datasets = {e["spdxId"]: e for e in of_type(g, "dataset_DatasetPackage")}

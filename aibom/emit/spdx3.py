@@ -15,6 +15,7 @@ SPDX requires, is the Unix epoch.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import uuid
 from datetime import UTC, datetime
@@ -81,7 +82,11 @@ class _Builder:
         s, prov = self.s, self.prov
         model = self.add(self._model())
         self._licenses(model, prov.licenses)
-        files = [self._file(f) for f in sorted(dict.fromkeys(prov.files), key=lambda f: f.path)]
+        entries = sorted(dict.fromkeys(prov.files), key=lambda f: f.path)
+        code = _verification_code(entries)
+        if code:
+            model.verifiedUsing.append(s.PackageVerificationCode(algorithm=s.HashAlgorithm.sha256, hashValue=code))
+        files = [self._file(f) for f in entries]
         if files:
             self.relate(model, "contains", files)
         for ds in prov.datasets:
@@ -241,6 +246,16 @@ class _Builder:
         for t in targets:
             rel.to.append(t)
         return self.add(rel)
+
+
+def _verification_code(files: list[m.FileEntry]) -> str | None:
+    """The package's verification code: SHA-256 over its files' SHA-256 hex digests, sorted and
+    concatenated (SPDX's verification-code scheme, with SHA-256 for SHA-1); None unless every file
+    was hashed (a code over some files would verify nothing)."""
+    digests = [f.sha256 for f in files]
+    if not digests or any(d is None for d in digests):
+        return None
+    return hashlib.sha256("".join(sorted(digests)).encode("ascii")).hexdigest()  # type: ignore[arg-type]
 
 
 def _expression(licenses: tuple[m.License, ...]) -> str | None:
