@@ -132,10 +132,9 @@ def load(target: str, options: CollectOptions | None = None) -> Provenance:
 def read_bom(text: str) -> Provenance:
     """A CycloneDX BOM or an SPDX 3 document (JSON-LD in an SPDX 3.0 context) read back into the model."""
     from aibom.emit.reader import from_json
-    from aibom.emit.spdx3_reader import from_jsonld
+    from aibom.emit.spdx3_reader import from_jsonld, looks_spdx3
 
-    head = text[:4096]
-    if '"@context"' in head and "https://spdx.org/rdf/3.0." in head:
+    if looks_spdx3(text):
         return from_jsonld(text)
     return from_json(text)
 

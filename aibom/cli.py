@@ -127,8 +127,9 @@ def convert(bom: str, to: str, output: Path | None, spec_version: str, reproduci
 
 
 def _kind(text: str) -> str:
-    spdx = '"https://spdx.org/rdf/3.0.1/spdx-context.jsonld"' in text[:4096]
-    return "SPDX 3.0.1 document" if spdx else "CycloneDX BOM"
+    from aibom.emit.spdx3_reader import looks_spdx3
+
+    return "SPDX 3.0.1 document" if looks_spdx3(text) else "CycloneDX BOM"
 
 
 def _problems(text: str) -> list[str]:

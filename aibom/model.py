@@ -44,6 +44,8 @@ WEIGHT_SUFFIXES = (
     ".pickle", ".joblib", ".dill", ".npy", ".npz",
 )
 """File name endings of weight files (lower case): what collectors inspect and BOM readers recognise."""
+CARD_NAMES = ("readme.md", "model_card.md", "modelcard.md")
+"""Top-level files that are a model's card, in order of preference (matched in any case)."""
 FileListing = Literal["release", "copy", "none"]
 """How far `Provenance.files` goes: the whole release at a commit (a Hub listing), a local copy that
 may hold only some of the release's files (a folder, a cache snapshot, a lone file), or no files

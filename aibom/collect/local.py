@@ -11,21 +11,23 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from aibom import license_text, strict_json
 from aibom.collect import weights
 from aibom.collect.cards import CardInfo, parse_model_card
-from aibom.collect.header_facts import HeaderFacts, header_facts
+from aibom.collect.header_facts import header_facts
+from aibom.collect.lineage import lineage, model_identity, repack_relation
 from aibom.collect.options import CollectOptions
 from aibom.collect.source import FolderSource, Source
 from aibom.collect.walk import start_hashing, walk
 from aibom.errors import InputError
 from aibom.hashing import HashRun
-from aibom.identity import COMMIT, heading_name, hub_purl, is_hub_reference, names_same_model
+from aibom.identity import COMMIT, hub_purl, is_hub_reference
 from aibom.model import (
+    CARD_NAMES,
     PROP_ACCESS,
     PROP_DOWNLOAD_COMMIT,
     PROP_PARAMETERS_PREFIX,
@@ -42,7 +44,6 @@ from aibom.model import (
     Property,
     Provenance,
     Reference,
-    Relation,
     Unknown,
 )
 
@@ -66,12 +67,6 @@ _CODE_SUFFIXES = (".py", ".ipynb", ".sh", ".c", ".cc", ".cpp", ".cu", ".h", ".js
 _DOC_SUFFIXES = (".md", ".rst", ".txt", ".pdf", ".html")
 _CONFIG_SUFFIXES = (".json", ".yaml", ".yml", ".toml", ".cfg", ".ini")
 _INDEX_SUFFIXES = (".safetensors.index.json", ".bin.index.json")
-CARD_NAMES = ("readme.md", "model_card.md", "modelcard.md")
-"""Top-level files that are the model card, in order (matched in any case: ``MODEL_CARD.md``)."""
-REPACK = re.compile(r"(?:^|[-_./ ])(?:gguf|gptq|awq|exl2|mlx)(?:$|[-_./ ])", re.I)
-"""A repo, folder or tag naming a quantized repack format."""
-
-
 def file_role(rel: str) -> FileRole:
     """What a file of a model repo is, from its relative POSIX path."""
     name = PurePosixPath(rel).name.lower()
@@ -207,10 +202,10 @@ def build_provenance(
     config = _config(source, present, collector, unknowns)
     header = header_facts(files, collector)
 
-    name, identity = _identity(card, card_rel, header, collector, repo_id, fallback_name)
-    repack = _repack(card, present, repo_id or fallback_name)
+    name, identity = model_identity(card, card_rel, header, collector, repo_id, fallback_name)
+    repack = repack_relation(card, present, repo_id or fallback_name)
     own = (repo_id, card.title, card.model_name) if repo_id is None else (repo_id,)
-    bases = _lineage(card.base_models or header.base_models, config.base, own, name, repack, present)
+    bases = lineage(card.base_models or header.base_models, config.base, own, name, repack, present)
 
     lics = _licenses(card.licenses, source, present, collector, unknowns) or header.licenses
     props = [*config.properties, *_indexes(source, present, collector, unknowns)]
@@ -262,13 +257,19 @@ def build_provenance(
 # -- the parts ------------------------------------------------------------------------------------
 
 
+def card_file(paths: Iterable[str]) -> str | None:
+    """The model card among `paths`: README.md, else MODEL_CARD.md or MODELCARD.md, any case."""
+    top = sorted(p for p in paths if "/" not in p)
+    return next((p for name in CARD_NAMES for p in top if p.lower() == name), None)
+
+
 def _card(
     source: Source, present: dict[str, FileEntry], collector: str, unknowns: list[Unknown], repo_id: str | None
 ) -> tuple[str, CardInfo]:
     """The model card (README.md, else MODEL_CARD.md or MODELCARD.md) and its path. A card that is
     not UTF-8 is an InputError: guessing its encoding could put mangled license names and dataset
     ids into a BOM, and the Hub itself requires UTF-8."""
-    rel = next((r for name in CARD_NAMES for r in sorted(present) if r.lower() == name), None)
+    rel = card_file(present)
     if rel is None:
         unknowns.append(Unknown("model", "card", "no README.md (or MODEL_CARD.md) model card"))
         return "README.md", CardInfo()
@@ -336,82 +337,6 @@ def _config(source: Source, present: dict[str, FileEntry], collector: str, unkno
         base=base,
         properties=(Property(PROP_TORCH_DTYPE, dtype, evidence("torch_dtype")),) if dtype else (),
     )
-
-
-def _identity(card: CardInfo, card_rel: str, header: HeaderFacts, collector: str, repo_id: str | None,
-              fallback: str) -> tuple[str, Evidence]:
-    """The model's name by the precedence in the module docstring."""
-    if repo_id:
-        return repo_id, Evidence(collector, "repo-id", "declared")
-    if header.name:
-        return header.name.value, header.name.evidence
-    named = heading_name(card.title) if card.title else None
-    if named:
-        return named, Evidence(collector, f"{card_rel}#title", "inferred", card.title or "")
-    if card.model_name:
-        return card.model_name, Evidence(collector, f"{card_rel}#front-matter:model_name", "declared")
-    return fallback, Evidence(collector, "folder name", "inferred", fallback)
-
-
-def _repack(card: CardInfo, present: dict[str, FileEntry], name: str) -> Relation | None:
-    """What a repack is to its base: ``quantized``, or ``unknown`` for GGUF files that are all F16/F32
-    (a format conversion, for which the vocabulary has no word: never called a fine-tune); None when
-    nothing says repack. GGUF files decide when present; else a ``quantized_by``, or a repo/folder
-    name or tag naming a repack format (``…-GGUF``, ``…-AWQ``), as a card-only copy shows it."""
-    ggufs = [f for p, f in present.items() if p.lower().endswith(".gguf")]
-    if ggufs:
-        quantized = any(f.weights is None or dict(f.weights.metadata).get("gguf.quantized") != "false" for f in ggufs)
-        return "quantized" if quantized else "unknown"
-    if card.quantized_by or REPACK.search(name) or any(REPACK.fullmatch(t) for t in card.card.tags):
-        return "quantized"
-    return None
-
-
-def _is_own(base: BaseModel, own: tuple[str | None, ...], name: str) -> bool:
-    """`base` names the model itself: its Hub id, or (without one) a name the card gives itself,
-    under any owner. A folder's name is not the card's word: a folder ``Llama-2-7b-chat-hf`` holding
-    a quantization of ``meta-llama/Llama-2-7b-chat-hf`` keeps its pedigree. The config's
-    ``_name_or_path`` hint is also the model itself when it is the model's name."""
-    if names_same_model(own[:1], base.id, base.purl):
-        return True
-    tail = base.id.lower().rsplit("/", 1)[-1]
-    named = {n.lower().rsplit("/", 1)[-1] for n in own[1:] if n}
-    from_config = base.evidence.location.startswith("config.json")
-    return tail in named or (from_config and tail == name.lower().rsplit("/", 1)[-1])
-
-
-def _lineage(
-    declared: tuple[BaseModel, ...],
-    hint: BaseModel | None,
-    own: tuple[str | None, ...],
-    name: str,
-    repack: Relation | None,
-    present: dict[str, FileEntry],
-) -> tuple[BaseModel, ...]:
-    """Card base models (relations the Hub's way when the card gives none), then the config hint if
-    it names another model. A model is never its own ancestor."""
-    bases = [b for b in declared if not _is_own(b, own, name)]
-    card_declared = [b for b in bases if b.evidence.method == "declared"]
-    relation: Relation
-    if any(PurePosixPath(p).name == "adapter_config.json" for p in present):
-        relation = "adapter"
-    elif repack:
-        relation = repack
-    elif len(card_declared) > 1:
-        relation = "merge"
-    else:
-        relation = "fine-tune"
-    bases = [
-        replace(b, relation=relation) if b.relation == "unknown" and "#front-matter" in b.evidence.location else b
-        for b in bases
-    ]
-    if (
-        hint is not None
-        and not _is_own(hint, own, name)
-        and hint.id.lower() not in {b.id.lower() for b in bases}
-    ):
-        bases.append(hint)
-    return tuple(bases)
 
 
 def _licenses(
@@ -525,7 +450,7 @@ def _hub_references(
         return refs
     ev = Evidence(collector, "repo-id", "declared")
     out = [Reference(f"https://huggingface.co/{repo_id}", "website", ev)]
-    card = next((p for name in CARD_NAMES for p in sorted(present) if p.lower() == name), None)
+    card = card_file(present)
     if card:
         out.append(Reference(f"https://huggingface.co/{repo_id}/blob/{revision or 'main'}/{card}", "model-card", ev))
     return (*out, *(r for r in refs if r.url not in {o.url for o in out}))

@@ -17,11 +17,11 @@ from aibom import strict_json
 from aibom.emit import bom_json as js
 from aibom.emit import modelcard
 from aibom.emit import properties as P
+from aibom.emit.assessments_reader import assessments
 from aibom.emit.validate import SCHEMA_VERSIONS
 from aibom.errors import InputError
 from aibom.identity import repo_id_of_purl
 from aibom.licenses import current, resolve
-from aibom.mof_components import MOF_PAIRS, MofResult
 
 SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 PURPOSES = {
@@ -151,7 +151,7 @@ class _Reader:
             if (count := js.count(total)) is not None
             else None,
             properties=self._properties(comp, props, path),
-            assessments=self._assessments(),
+            assessments=assessments(self.doc, self.evidence),
             listing=_vocabulary(js.first(props, P.FILES_LISTING), m.FILE_LISTINGS, "copy"),
         )
         recorded = tuple(filter(None, (P.unpack_unknown(u) for u in js.every(props, P.UNKNOWN))))
@@ -495,60 +495,6 @@ class _Reader:
             card_where = f"{path}.modelCard.properties"
             out += [m.Property(k, v, self.default(card_where)) for k, v in js.props(js.mapping(comp.get("modelCard")))]
         return tuple(out)
-
-    def _assessments(self) -> tuple[m.Assessment, ...]:
-        standards = js.dicts(js.mapping(self.doc.get("definitions")).get("standards"))
-        requirements = {
-            r["bom-ref"]: r for s in standards for r in js.dicts(s.get("requirements")) if js.text(r.get("bom-ref"))
-        }
-        decl = js.mapping(self.doc.get("declarations"))
-        claims = {c["bom-ref"]: c for c in js.dicts(decl.get("claims")) if js.text(c.get("bom-ref"))}
-        evidence = {e["bom-ref"]: e for e in js.dicts(decl.get("evidence")) if js.text(e.get("bom-ref"))}
-        out = []
-        for att in js.dicts(decl.get("attestations")):
-            profile, *summary = P.unpack(str(att.get("summary", "")), 1 + str(att.get("summary", "")).count("|"))
-            findings = []
-            for entry in js.dicts(att.get("map")):
-                req = requirements.get(str(entry.get("requirement")), {})
-                claim = claims.get(next(iter(js.texts(entry.get("claims"))), ""), {})
-                conf = js.mapping(entry.get("conformance"))
-                findings.append(
-                    m.Finding(
-                        requirement=js.text(req.get("identifier")) or str(entry.get("requirement", "")),
-                        title=js.text(req.get("title")) or "",
-                        status=_status(claim, conf),
-                        reason=js.text(claim.get("reasoning")) or "",
-                        fix=js.text(conf.get("rationale")) or "",
-                        evidence=tuple(
-                            self._evidence_object(evidence.get(ref, {})) for ref in js.texts(claim.get("evidence"))
-                        ),
-                    )
-                )
-            pairs: tuple[tuple[str, str], ...] = tuple(
-                (k, v) for k, _, v in (s.partition("=") for s in summary if s and "=" in s)
-            )
-            out.append(m.Assessment(
-                profile=profile or "unknown",
-                findings=tuple(findings),
-                summary=tuple(p for p in pairs if not MOF_PAIRS.match(p[0])),
-                mof=MofResult.from_pairs(pairs),
-            ))
-        return tuple(out)
-
-    def _evidence_object(self, obj: dict[str, Any]) -> m.Evidence:
-        data = next(iter(js.dicts(obj.get("data"))), {})
-        return self.evidence(js.text(data.get("name")), "$.declarations.evidence")
-
-
-def _status(claim: dict[str, Any], conformance: dict[str, Any]) -> m.Status:
-    predicate = str(claim.get("predicate", ""))
-    status = predicate.rsplit(": ", 1)[-1]
-    if status in m.STATUSES:
-        return status  # type: ignore[return-value]
-    score = conformance.get("score")
-    if isinstance(score, int | float):
-        return "met" if score >= 1 else "unmet" if score <= 0 else "partial"
-    return "unknown"
 
 
 def _vocabulary(value: str | None, known: tuple[str, ...], fallback: str) -> Any:

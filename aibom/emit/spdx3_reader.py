@@ -31,6 +31,12 @@ RELATION = re.compile(r"relation: (fine-tune|adapter|quantized|merge|unknown)\b"
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
+def looks_spdx3(text: str) -> bool:
+    """Whether BOM `text` is SPDX 3 JSON-LD (its @context near the start), without parsing it."""
+    head = text[:4096]
+    return '"@context"' in head and "https://spdx.org/rdf/3.0." in head
+
+
 def is_spdx3(doc: object) -> bool:
     """A JSON-LD document in the SPDX 3.0.x context."""
     return isinstance(doc, dict) and isinstance(doc.get("@context"), str) and doc["@context"].startswith(

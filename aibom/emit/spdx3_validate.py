@@ -12,7 +12,6 @@ from typing import Any
 from aibom.wording import clip
 
 SPEC = Path(__file__).resolve().parent.parent / "schemas" / "spdx-3.0.1"
-CONTEXT_URL = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 MAX_PROBLEMS = 20
 TERMS = "https://spdx.org/rdf/3.0.1/terms/"
 
@@ -60,11 +59,6 @@ def _ontology() -> Any:
             if str(triple[1]).startswith(TERMS):  # creationInfo, createdBy: what describes the individual
                 todo.append(triple[2])
     return ont
-
-
-def is_spdx3(doc: object) -> bool:
-    """A JSON-LD document in SPDX 3.0.1's context."""
-    return isinstance(doc, dict) and doc.get("@context") == CONTEXT_URL
 
 
 def problems(text: str) -> list[str]:

@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Literal
 
 from aibom.errors import InputError, from_os_error
-from aibom.model import WEIGHT_SUFFIXES
+from aibom.model import CARD_NAMES, WEIGHT_SUFFIXES
 
 TargetKind = Literal["folder", "file", "repo", "cache"]
-CARD_NAMES = ("README.md", "MODEL_CARD.md", "model_card.md", "MODELCARD.md")
 SINGLE_FILES = (".gguf", ".onnx")
 MAX_LIST_LINES = 1_000_000
 MAX_TREE_DEPTH = 32
@@ -54,7 +53,7 @@ def is_model_folder(path: Path) -> bool:
         names = os.listdir(path)
     except OSError:
         return False
-    return any(n in CARD_NAMES or n == "config.json" or n.endswith(WEIGHT_SUFFIXES) for n in names)
+    return any(n.lower() in CARD_NAMES or n == "config.json" or n.endswith(WEIGHT_SUFFIXES) for n in names)
 
 
 def from_tree(root: Path) -> list[Target]:

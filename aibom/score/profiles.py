@@ -5,8 +5,9 @@ from __future__ import annotations
 from aibom.errors import InputError
 from aibom.model import STATUS_ORDER, STATUSES, Assessment, Finding, Provenance
 from aibom.score import PROFILES
+from aibom.score.core import core
 from aibom.score.osaid import osaid
-from aibom.score.requirements import Requirement, core
+from aibom.score.requirements import Requirement
 
 TITLES = {
     "core": "aibom core openness",
