@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from aibom.collect.cards import MAX_CARD_CHARS, MAX_SECTION_CHARS, parse_model_card
+from aibom.budget import MAX_CARD_CHARS
+from aibom.collect.cards import MAX_SECTION_CHARS, parse_model_card
 
 
 def test_arxiv_tags_are_declared_papers() -> None:

@@ -355,10 +355,10 @@ def test_a_remote_header_over_the_read_budget_is_skipped_and_said(hub, monkeypat
 
     from aibom.collect.hf_hub import ranges
 
-    monkeypatch.setattr(ranges, "REMOTE_BUDGET", ranges.BLOCK)
+    monkeypatch.setattr(ranges, "HUB_REMOTE_BUDGET", ranges.HUB_RANGE_BLOCK)
     tensors = {f"model.layers.{i}.self_attn.q_proj.weight": ("F16", [1]) for i in range(8000)}
     files = {"README.md": b"# big\n", "model.safetensors": safetensors_bytes(tensors)}
-    assert len(files["model.safetensors"]) > ranges.BLOCK * 1.5
+    assert len(files["model.safetensors"]) > ranges.HUB_RANGE_BLOCK * 1.5
     hub.add_model("acme/big-header", files)
     info = {f.path: f.weights for f in collect("acme/big-header", lineage_depth=0).files}["model.safetensors"]
     assert info is not None and info.risks == ()
@@ -391,5 +391,5 @@ def test_a_hub_that_serves_more_than_it_lists_is_stopped_before_the_disk_fills(h
             return {**super().sibling(), "size": 23}
 
     files["config.json"] = Lying("config.json", b"{" + b" " * (8 << 20) + b"}", False)
-    with pytest.raises(EnvironmentFailure, match=r"served more than the 23 bytes it lists for config\.json"):
+    with pytest.raises(EnvironmentFailure, match=r"sent more than the 23 bytes aibom expects for \S+/config\.json"):
         collect(BERT)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from hubserver import model_files
 
+from aibom import budget
 from aibom.cli import main
-from aibom.collect import hf_hub
 
 BERT = "google-bert/bert-base-uncased"
 SECRET = "hf_DoNotPrintMe0123456789abcdef"
@@ -103,7 +103,7 @@ def test_rate_limited_or_down_for_good_is_an_environment_failure(
     hub.fail(r"^/api/", status)
     code, err = generate(monkeypatch, capsys, BERT)
     assert code == 3 and f"answered {status}" in err
-    assert hub.count(r"^/api/models/") == hf_hub.ATTEMPTS
+    assert hub.count(r"^/api/models/") == budget.HUB_ATTEMPTS
 
 
 def test_a_dataset_lookup_that_keeps_failing_is_an_environment_failure(hub, monkeypatch, capsys) -> None:

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
+from aibom.budget import CARD_LIMIT
 from aibom.cli import main
-from aibom.collect.local import CARD_LIMIT, collect_folder
+from aibom.collect.local import collect_folder
 from aibom.collect.options import CollectOptions
 from aibom.collect.walk import walk
 from aibom.errors import InputError

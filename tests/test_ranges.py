@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aibom.collect.hf_hub.ranges import BLOCK, RemoteFile
+from aibom.budget import HUB_RANGE_BLOCK
+from aibom.collect.hf_hub.ranges import RemoteFile
 from aibom.collect.weights.limits import NotRead
 
 
@@ -25,15 +26,15 @@ def remote(data: bytes, budget: int = 1 << 40) -> tuple[RemoteFile, list[tuple[i
 
 ops = st.lists(
     st.one_of(
-        st.tuples(st.just("read"), st.integers(-1, 3 * BLOCK)),
-        st.tuples(st.just("seek"), st.integers(0, 4 * BLOCK), st.sampled_from([0, 1, 2])),
+        st.tuples(st.just("read"), st.integers(-1, 3 * HUB_RANGE_BLOCK)),
+        st.tuples(st.just("seek"), st.integers(0, 4 * HUB_RANGE_BLOCK), st.sampled_from([0, 1, 2])),
     ),
     max_size=12,
 )
 
 
 @settings(max_examples=60, deadline=None)
-@given(size=st.integers(0, 3 * BLOCK + 17), steps=ops)
+@given(size=st.integers(0, 3 * HUB_RANGE_BLOCK + 17), steps=ops)
 def test_reads_and_seeks_match_a_file(size: int, steps: list[tuple]) -> None:
     data = bytes(i % 251 for i in range(size))
     ours, _ = remote(data)
@@ -50,24 +51,24 @@ def test_reads_and_seeks_match_a_file(size: int, steps: list[tuple]) -> None:
 
 
 def test_each_block_is_fetched_once_and_aligned() -> None:
-    data = bytes(3 * BLOCK)
+    data = bytes(3 * HUB_RANGE_BLOCK)
     ours, asked = remote(data)
     ours.read(10)
     ours.seek(5)
-    ours.read(BLOCK)
-    assert asked == [(0, BLOCK - 1), (BLOCK, 2 * BLOCK - 1)]
+    ours.read(HUB_RANGE_BLOCK)
+    assert asked == [(0, HUB_RANGE_BLOCK - 1), (HUB_RANGE_BLOCK, 2 * HUB_RANGE_BLOCK - 1)]
 
 
 def test_the_budget_stops_reading() -> None:
-    ours, asked = remote(bytes(4 * BLOCK), budget=2 * BLOCK)
-    ours.read(2 * BLOCK)
+    ours, asked = remote(bytes(4 * HUB_RANGE_BLOCK), budget=2 * HUB_RANGE_BLOCK)
+    ours.read(2 * HUB_RANGE_BLOCK)
     with pytest.raises(NotRead, match="remote read budget"):
         ours.read(1)
     assert len(asked) == 1
 
 
 def test_a_server_that_ignores_ranges_is_not_read_as_if_it_had_served_them() -> None:
-    file = RemoteFile(lambda start, end: b"", 2 * BLOCK, "f", 1 << 30)
+    file = RemoteFile(lambda start, end: b"", 2 * HUB_RANGE_BLOCK, "f", 1 << 30)
     with pytest.raises(NotRead, match="did not serve bytes 0-"):
         file.read(4)
 
@@ -76,7 +77,7 @@ def test_zipfile_reads_an_archive_through_it() -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("archive/data.pkl", b"\x80\x02}q\x00.")
-        zf.writestr("archive/data/0", bytes(2 * BLOCK))
+        zf.writestr("archive/data/0", bytes(2 * HUB_RANGE_BLOCK))
     ours, asked = remote(buf.getvalue())
     with zipfile.ZipFile(ours) as zf:  # type: ignore[arg-type]
         assert zf.read("archive/data.pkl") == b"\x80\x02}q\x00."

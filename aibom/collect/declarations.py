@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from aibom.budget import DECLARATIONS_MAX_BYTES
 from aibom.collect.textfiles import load_file
 from aibom.errors import InputError
 from aibom.identity import hub_purl
@@ -34,7 +35,6 @@ from aibom.model import (
 COLLECTOR = "declarations"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "declarations.schema.json"
 T = TypeVar("T")
-MAX_BYTES = 16 * 1024 * 1024
 
 _DOCUMENTS = (
     ("technical_report", "technical-report"),
@@ -92,7 +92,7 @@ def _answered(facts: Provenance) -> set[str]:
 
 
 def _parse_yaml(path: Path) -> dict[str, Any]:
-    data = load_file(path, MAX_BYTES)
+    data = load_file(path, DECLARATIONS_MAX_BYTES)
     if not isinstance(data, dict):
         raise InputError(f"{path}: a declarations file must be a YAML mapping, not {type(data).__name__}")
     return data

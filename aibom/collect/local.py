@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from aibom import license_text, strict_json
+from aibom.budget import CARD_LIMIT, CONFIG_LIMIT, INDEX_LIMIT, LICENSE_LIMIT
 from aibom.collect import weights
 from aibom.collect.cards import CardInfo, parse_model_card
 from aibom.collect.header_facts import header_facts
@@ -48,11 +49,6 @@ from aibom.model import (
 )
 
 COLLECTOR = "local"
-CARD_LIMIT = 1024 * 1024
-"""Bytes of README.md read; the rest of a larger card is ignored (and said so)."""
-CONFIG_LIMIT = 4 * 1024 * 1024
-LICENSE_LIMIT = 256 * 1024
-INDEX_LIMIT = 16 * 1024 * 1024
 SKIPPED_DOWNLOADS = ".cache/huggingface/download"
 SHA256 = re.compile(r"[0-9a-f]{64}")
 HEX = re.compile(r"[0-9a-f]{7,40}")

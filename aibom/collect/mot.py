@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from aibom.budget import MOT_MAX_BYTES
 from aibom.collect.textfiles import load_file
 from aibom.errors import InputError
 from aibom.identity import hub_model_id, hub_purl
@@ -36,7 +37,6 @@ DATASET_USAGE = {"Datasets": "training", "Evaluation data": "evaluation"}
 RELEASE_PROPERTIES = ("version", "date", "type", "architecture", "treatment", "origin", "contact")
 GLOBAL_LICENSES = ("distribution", "code", "data", "document")
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
-MAX_BYTES = 4 * 1024 * 1024
 
 
 def is_mot(data: object) -> bool:
@@ -51,7 +51,7 @@ def is_mot(data: object) -> bool:
 
 def load_mot(path: Path) -> Provenance:
     """Read a MOT YAML file into the neutral model; bad YAML or another kind of file → InputError."""
-    data = load_file(path, MAX_BYTES)
+    data = load_file(path, MOT_MAX_BYTES)
     if not is_mot(data):
         raise InputError(f"{path} is not a Model Openness Tool file",
                          "a MOT file has 'framework:' and 'release:' with 'components:'")

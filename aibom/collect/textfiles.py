@@ -7,11 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from aibom.budget import DOCUMENT_LIMIT
 from aibom.errors import InputError, from_os_error
-
-DOCUMENT_LIMIT = 32 * 1024 * 1024
-"""Largest document (a BOM) aibom reads: parsed, a JSON document takes several times its size in
-memory, and the budget is 300 MB (a BOM of 50,000 files is about 30 MB)."""
 
 
 def read_text(path: Path, limit: int = DOCUMENT_LIMIT) -> str:

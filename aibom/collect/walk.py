@@ -11,11 +11,11 @@ import os
 import stat
 from pathlib import Path
 
+from aibom.budget import WALK_MAX_DEPTH
 from aibom.collect.options import CollectOptions
 from aibom.errors import InputError, from_os_error
 from aibom.hashing import HashRun
 
-MAX_DEPTH = 64
 SKIPPED = frozenset({".cache/huggingface"})
 """Not model files: the bookkeeping ``hf download --local-dir`` keeps inside the folder."""
 
@@ -48,8 +48,8 @@ def _walk_dir(
     chain: tuple[Path, ...],
     found: list[tuple[str, Path]],
 ) -> None:
-    if len(chain) > MAX_DEPTH:
-        raise InputError(f"{shown} is nested more than {MAX_DEPTH} folders deep")
+    if len(chain) > WALK_MAX_DEPTH:
+        raise InputError(f"{shown} is nested more than {WALK_MAX_DEPTH} folders deep")
     try:
         entries = sorted(os.scandir(real), key=lambda e: e.name)
     except OSError as exc:

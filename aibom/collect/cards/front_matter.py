@@ -9,8 +9,9 @@ from typing import Any
 import yaml
 
 from aibom import licenses
+from aibom.budget import MAX_CARD_CHARS
 from aibom.collect.cards.sections import _headings
-from aibom.collect.cards.text import MAX_CARD_CHARS, MAX_ITEMS, _Line, _Parsed
+from aibom.collect.cards.text import MAX_ITEMS, _Line, _Parsed
 from aibom.collect.textfiles import load_yaml
 from aibom.identity import hub_purl, looks_like_hub_id, strip_hub_url
 from aibom.model import (

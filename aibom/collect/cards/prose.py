@@ -7,17 +7,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
+from aibom.budget import HEADING_CHARS
 from aibom.collect.cards.front_matter import _base_model, _strings
-from aibom.collect.cards.sections import (
-    _BOLD_LABEL,
-    _LIST_ITEM,
-    HEADING_CHARS,
-    _normalise,
-    _plain,
-    _prose,
-    _quote,
-    heading,
-)
+from aibom.collect.cards.sections import _BOLD_LABEL, _LIST_ITEM, _normalise, _plain, _prose, _quote, heading
 from aibom.collect.cards.text import MAX_ITEMS, MAX_QUOTE_CHARS, _Line
 from aibom.identity import hub_model_id, is_model_like
 from aibom.model import (

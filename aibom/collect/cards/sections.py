@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from aibom.budget import HEADING_CHARS
 from aibom.collect.cards.text import (
     MAX_DESCRIPTION_CHARS,
     MAX_ITEMS,
@@ -57,9 +58,6 @@ def strip_comments(text: str) -> str:
     return "".join(out)
 
 
-HEADING_CHARS = 300
-"""Heading text longer than this is cut before it is cleaned: no reviewer reads such a heading, and
-link patterns over a run of brackets grow with the square of its length."""
 
 
 _LAYOUT_TAGS = re.compile(r"</?(details|summary|br|p|div|span|center|img)\b[^>]*>", re.I)

@@ -9,9 +9,6 @@ from aibom.model import (
     Unknown,
 )
 
-MAX_CARD_CHARS = 1024 * 1024
-
-
 MAX_ITEMS = 1000
 
 

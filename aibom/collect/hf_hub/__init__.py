@@ -10,7 +10,6 @@ facts (gating, tags, datasets' licenses, base models' identities) are added on t
 `client` talks to the Hub; `ranges` reads its files; `collect` turns its answers into a Provenance.
 """
 
-from aibom.collect.hf_hub.client import ATTEMPTS
 from aibom.collect.hf_hub.collect import collect_hub
 
-__all__ = ["ATTEMPTS", "collect_hub"]
+__all__ = ["collect_hub"]

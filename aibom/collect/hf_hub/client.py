@@ -24,6 +24,8 @@ from huggingface_hub.errors import (
 from huggingface_hub.utils import build_hf_headers, hf_raise_for_status
 
 from aibom import __version__
+from aibom.budget import HUB_ATTEMPTS, HUB_DEADLINE, HUB_RESPONSE_CAP, HUB_TIMEOUT, HUB_WAIT_BUDGET
+from aibom.collect.hf_hub.transport import CAP, DEADLINE, BoundedTransport
 from aibom.collect.options import CollectOptions
 from aibom.errors import AibomError, EnvironmentFailure, InputError
 from aibom.identity import without_credentials
@@ -31,36 +33,16 @@ from aibom.identity import without_credentials
 T = TypeVar("T")
 
 
-ATTEMPTS = 4
-
-
-"""Tries per Hub API call when it answers 429/5xx or times out (then exit 3); downloads retry inside
-huggingface_hub itself."""
-
-
 BACKOFF_ENV = "AIBOM_HTTP_BACKOFF"
-
-
 """Seconds before the first retry (doubling each time); tests lower it."""
-
-
-MAX_WAIT = 30.0
-
-
-"""Longest pause between two tries, whatever the backoff or the Hub's Retry-After says."""
-
-
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-DOWNLOAD_CAP = 16 * 1024 * 1024
-"""Bytes downloaded for a file whose size the Hub does not list (a dataset's card)."""
 TIMEOUT_ENV = "AIBOM_HTTP_TIMEOUT"
-"""Seconds the Hub may take to connect, or stay silent while answering (default 30; tests lower it).
-huggingface_hub's own client waits for ever: a server that stalls after the request hung aibom."""
+DEADLINE_ENV = "AIBOM_HTTP_DEADLINE"
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 
-def _seconds(name: str, default: str, low: float, high: float) -> float:
+def _seconds(name: str, default: float, low: float, high: float) -> float:
     """Environment variable `name` as seconds from `low` to `high`, else an InputError."""
-    raw = os.environ.get(name, default)
+    raw = os.environ.get(name, str(default))
     try:
         value = float(raw)
     except ValueError:
@@ -71,20 +53,27 @@ def _seconds(name: str, default: str, low: float, high: float) -> float:
 
 
 def _timeout() -> float:
-    return _seconds(TIMEOUT_ENV, "30", 0.001, 600)
+    return _seconds(TIMEOUT_ENV, HUB_TIMEOUT, 0.001, 600)
 
 
 def _bounded_client() -> httpx2.Client:
-    """huggingface_hub's client, with connect, read, write and pool timeouts."""
+    """huggingface_hub's client with every transport (direct, and any proxy the environment names)
+    wrapped in `BoundedTransport`: timeouts, a body cap, a floor rate and a deadline."""
     from huggingface_hub.utils._http import default_client_factory
 
+    timeout = _timeout()
+    deadline = _seconds(DEADLINE_ENV, HUB_DEADLINE, 0.001, 86400)
     client = default_client_factory()
-    client.timeout = httpx2.Timeout(_timeout())
+    client.timeout = httpx2.Timeout(timeout)
+    # httpx keeps the proxy transports it builds from HTTP(S)_PROXY apart from the direct one
+    client._transport = BoundedTransport(client._transport, timeout, deadline)
+    client._mounts = {pattern: None if t is None else BoundedTransport(t, timeout, deadline)
+                      for pattern, t in client._mounts.items()}
     return client
 
 
 def _backoff() -> float:
-    return _seconds(BACKOFF_ENV, "1", 0, MAX_WAIT)
+    return _seconds(BACKOFF_ENV, 1, 0, HUB_WAIT_BUDGET)
 
 
 def endpoint() -> str:
@@ -112,36 +101,38 @@ class Hub:
         )
 
     def call(self, what: str, repo: str, fn: Callable[[], T]) -> T:
-        """Run one Hub request with bounded exponential backoff on 429/5xx/timeouts; errors become aibom's."""
+        """Run one Hub request, retried with exponential backoff on 408/429/5xx within the wait
+        budget; a timeout is final; every failure, and an answer aibom cannot read, becomes aibom's."""
         delay = _backoff()
         waited = 0.0
-        for attempt in range(1, ATTEMPTS + 1):
+        for attempt in range(1, HUB_ATTEMPTS + 1):
             try:
                 return fn()
             except HfHubHTTPError as exc:
                 status = exc.response.status_code if exc.response is not None else None
                 if status not in RETRY_STATUSES or isinstance(exc, RepositoryNotFoundError):
                     raise self.translate(exc, what, repo) from None
-                asked = exc.response.headers.get("Retry-After", "") if exc.response is not None else ""
-                wait = min(float(asked), MAX_WAIT) if asked.isdigit() else 0.0
-                failure: AibomError = EnvironmentFailure(
-                    f"the Hub at {self.shown} answered {status} to {what} {attempt} times in a row "
-                    f"(aibom waited {waited:.0f} s in all; a Retry-After above {MAX_WAIT:g} s is cut to it)",
-                    "the Hub is rate-limiting or unavailable; try again later",
-                )
+                asked = exc.response.headers.get("Retry-After", "").strip() if exc.response is not None else ""
+                wait = float(asked) if asked.isdigit() and len(asked) < 10 else 0.0
+                told = f"{status} to {what} {attempt} times in a row (aibom waited {waited:.0f} s in all"
+                if wait > HUB_WAIT_BUDGET - waited:
+                    raise EnvironmentFailure(
+                        f"the Hub at {self.shown} answered {told}; it asks to wait {asked} s more, over the "
+                        f"{HUB_WAIT_BUDGET:g} s aibom waits for one request)",
+                        "the Hub is rate-limiting or unavailable; try again later") from None
+                if attempt == HUB_ATTEMPTS:
+                    raise EnvironmentFailure(f"the Hub at {self.shown} answered {told})",
+                                             "the Hub is rate-limiting or unavailable; try again later") from None
             except httpx2.TimeoutException:
-                wait = 0.0
-                failure = EnvironmentFailure(
-                    f"the Hub at {self.shown} timed out on {what} {attempt} times "
-                    f"(no answer within {_timeout():g} s each; {TIMEOUT_ENV} sets it)"
-                )
+                raise EnvironmentFailure(
+                    f"the Hub at {self.shown} timed out on {what} (no answer within {_timeout():g} s; "
+                    f"{TIMEOUT_ENV} sets it)", "check the network connection, proxy and HF_ENDPOINT") from None
             except Exception as exc:
                 raise self.translate(exc, what, repo) from None
-            if attempt < ATTEMPTS:
-                pause = max(wait, min(delay * 2 ** (attempt - 1), MAX_WAIT))
-                time.sleep(pause)
-                waited += pause
-        raise failure
+            pause = min(max(wait, delay * 2 ** (attempt - 1)), HUB_WAIT_BUDGET - waited)
+            time.sleep(pause)
+            waited += pause
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def translate(self, exc: BaseException, what: str, repo: str) -> AibomError:
         """The user-facing error for an exception of huggingface_hub (never quoting the token)."""
@@ -200,10 +191,15 @@ class Hub:
             return exc
         if isinstance(exc, OSError):
             return EnvironmentFailure(f"{what} failed: {exc.strerror or type(exc).__name__}")
+        if isinstance(exc, ValueError | TypeError | KeyError | AttributeError | IndexError | RecursionError):
+            # huggingface_hub builds its answer objects trusting the JSON's shape
+            return EnvironmentFailure(
+                f"the Hub at {self.shown} gave an answer to {what} that aibom cannot read ({type(exc).__name__})",
+                "HF_ENDPOINT may not point to a Hugging Face Hub")
         raise exc
 
     def download(self, repo: str, filename: str, sha: str, folder: Path, repo_type: str = "model",
-                 limit: int = DOWNLOAD_CAP) -> Path:
+                 limit: int = HUB_RESPONSE_CAP) -> Path:
         """One file of `repo` at commit `sha` into `folder`, streamed, never more than `limit` bytes
         (the size the Hub lists for it): a Hub that serves more than it lists, or a decompression
         bomb, is an environment failure before the disk fills. Retried as every call is."""
@@ -214,18 +210,14 @@ class Hub:
         path.parent.mkdir(parents=True, exist_ok=True)
 
         def fetch() -> Path:
-            with get_session().stream("GET", url, headers=headers, timeout=self.timeout) as r:
+            # a weight download (--verify-weights) may take long: the floor rate bounds it, not the deadline
+            bounds = {CAP: limit, **({DEADLINE: None} if limit > HUB_RESPONSE_CAP else {})}
+            with get_session().stream("GET", url, headers=headers, timeout=self.timeout, extensions=bounds) as r:
                 if r.status_code >= 400:
                     r.read()
                     hf_raise_for_status(r)
-                written = 0
-                with path.open("wb") as fh:
+                with path.open("wb") as fh:  # the transport stops the body at `limit`
                     for chunk in r.iter_bytes():
-                        written += len(chunk)
-                        if written > limit:
-                            raise EnvironmentFailure(
-                                f"the Hub at {self.shown} served more than the {limit} bytes it lists for "
-                                f"{filename} of {repo}", "HF_ENDPOINT may not point to a trustworthy Hub")
                         fh.write(chunk)
             return path
 

@@ -9,8 +9,10 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from aibom import licenses
+from aibom.budget import HUB_SMALL_FILE_CAP
 from aibom.collect import local, weights
 from aibom.collect.cards import RELATION_WORDS, front_matter_licenses, parse_dataset_card
+from aibom.collect.hf_hub.answers import checked_model_info
 from aibom.collect.hf_hub.client import Hub
 from aibom.collect.hf_hub.ranges import HubSource
 from aibom.collect.options import CollectOptions
@@ -37,10 +39,6 @@ from aibom.model import (
 COLLECTOR = "hf-hub"
 
 
-SMALL_FILE_CAP = 10 * 1024 * 1024
-
-
-"""Non-LFS files up to this size are downloaded and hashed; larger ones keep the Hub's size only."""
 
 
 def collect_hub(repo_id: str, revision: str | None, options: CollectOptions) -> Provenance:
@@ -49,7 +47,8 @@ def collect_hub(repo_id: str, revision: str | None, options: CollectOptions) -> 
     info = hub.call(
         "reading the model info",
         f"{repo_id}@{revision}" if revision else repo_id,
-        lambda: hub.api.model_info(repo_id, revision=revision, files_metadata=True, timeout=hub.timeout),
+        lambda: checked_model_info(hub.api.model_info(repo_id, revision=revision, files_metadata=True,
+                                                       timeout=hub.timeout), hub.shown, repo_id, files=True),
     )
     sha = info.sha
     if not sha:
@@ -102,11 +101,11 @@ def _files(
     fetch = [
         s
         for s in siblings
-        if (s.lfs is None and (s.size or 0) <= SMALL_FILE_CAP)
+        if (s.lfs is None and (s.size or 0) <= HUB_SMALL_FILE_CAP)
         or (s.lfs is not None and options.verify_weights)
     ]
     listed = {s.rfilename: (s.lfs.size if s.lfs is not None else s.size) for s in fetch}
-    paths = {rel: hub.download(repo_id, rel, sha, root, limit=size if size else SMALL_FILE_CAP)
+    paths = {rel: hub.download(repo_id, rel, sha, root, limit=size if size else HUB_SMALL_FILE_CAP)
              for rel, size in listed.items()}
     hashed = hash_files(list(paths.values()), jobs=options.jobs, progress=options.progress)
     sizes = {s.rfilename: (s.lfs.size if s.lfs is not None else s.size) or 0 for s in siblings}
@@ -152,7 +151,7 @@ def _files(
                 Unknown(
                     "file",
                     "sha256",
-                    f"not downloaded: {s.size} bytes is over the {SMALL_FILE_CAP}-byte cap for non-LFS files",
+                    f"not downloaded: {s.size} bytes is over the {HUB_SMALL_FILE_CAP}-byte cap for non-LFS files",
                     rel,
                 )
             )
@@ -256,7 +255,8 @@ def _datasets(hub: Hub, prov: Provenance, folder: Path) -> Provenance:
     for ds in prov.datasets:
         try:
             info = hub.call(f"reading dataset {ds.id}", ds.id,
-                            lambda ds=ds: hub.api.dataset_info(ds.id, timeout=hub.timeout))
+                            lambda ds=ds: checked_model_info(hub.api.dataset_info(ds.id, timeout=hub.timeout),
+                                                            hub.shown, ds.id, files=True))
         except InputError:
             out.append(ds)
             unknowns.append(
@@ -329,7 +329,8 @@ def _lineage(hub: Hub, prov: Provenance, depth: int) -> Provenance:
             try:
                 info = hub.call(
                     f"reading base model {base.id}", base.id,
-                    lambda base=base: hub.api.model_info(base.id, timeout=hub.timeout),
+                    lambda base=base: checked_model_info(hub.api.model_info(base.id, timeout=hub.timeout), hub.shown,
+                                                         base.id, files=False),
                 )
             except InputError:
                 unknowns.append(

@@ -18,16 +18,10 @@ from huggingface_hub import get_session, hf_hub_url
 from huggingface_hub.utils import build_hf_headers, hf_raise_for_status
 
 from aibom import __version__
+from aibom.budget import HUB_RANGE_BLOCK, HUB_REMOTE_BUDGET
 from aibom.collect.hf_hub.client import Hub
 from aibom.collect.source import FolderSource
 from aibom.collect.weights.limits import NotRead
-
-BLOCK = 256 * 1024
-"""Bytes fetched per range request at least: most safetensors and GGUF headers fit in one or two."""
-
-REMOTE_BUDGET = 64 * 1024 * 1024
-"""Bytes of one remote file a reader may pull: the largest header a reader accepts (a pickle's
-``data.pkl``), never the tensors."""
 
 Fetch = Callable[[int, int], bytes]
 """Bytes ``start..end`` (inclusive) of one remote file."""
@@ -63,19 +57,19 @@ class RemoteFile(io.RawIOBase):
         end = min(self._pos + len(buffer), self._size)
         if end <= self._pos:
             return 0
-        first, last = self._pos // BLOCK, (end - 1) // BLOCK
+        first, last = self._pos // HUB_RANGE_BLOCK, (end - 1) // HUB_RANGE_BLOCK
         missing = [b for b in range(first, last + 1) if b not in self._blocks]
         if missing:
             self._load(missing[0], missing[-1])
         data = b"".join(self._blocks[b] for b in range(first, last + 1))
-        start = self._pos - first * BLOCK
+        start = self._pos - first * HUB_RANGE_BLOCK
         n = end - self._pos
         buffer[:n] = data[start : start + n]
         self._pos = end
         return n
 
     def _load(self, first: int, last: int) -> None:
-        start, end = first * BLOCK, min((last + 1) * BLOCK, self._size) - 1
+        start, end = first * HUB_RANGE_BLOCK, min((last + 1) * HUB_RANGE_BLOCK, self._size) - 1
         if self._fetched + end - start + 1 > self._budget:
             raise NotRead(f"{self._name}: its header is larger than the {self._budget}-byte remote read budget")
         data = self._fetch(start, end)
@@ -83,7 +77,7 @@ class RemoteFile(io.RawIOBase):
             raise NotRead(f"{self._name}: the Hub did not serve bytes {start}-{end} (range requests unsupported?)")
         self._fetched += len(data)
         for b in range(first, last + 1):
-            self._blocks[b] = data[(b - first) * BLOCK : (b - first + 1) * BLOCK]
+            self._blocks[b] = data[(b - first) * HUB_RANGE_BLOCK : (b - first + 1) * HUB_RANGE_BLOCK]
 
 
 def read_range(url: str, headers: dict[str, str], start: int, end: int, timeout: float | None = 30.0) -> bytes:
@@ -131,7 +125,7 @@ class HubSource:
     def open(self, rel: str) -> BinaryIO:
         if rel in self.downloaded:
             return self.downloaded[rel].open("rb")
-        return RemoteFile(self._fetcher(rel), self.sizes[rel], rel, REMOTE_BUDGET)  # type: ignore[return-value]
+        return RemoteFile(self._fetcher(rel), self.sizes[rel], rel, HUB_REMOTE_BUDGET)  # type: ignore[return-value]
 
     def _fetcher(self, rel: str) -> Fetch:
         url = hf_hub_url(self.repo_id, rel, revision=self.sha, endpoint=self.hub.endpoint)

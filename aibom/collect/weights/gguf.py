@@ -12,9 +12,7 @@ import math
 import struct
 from typing import Any, BinaryIO
 
-from aibom.collect.weights.chat_template import chat_template_code
-from aibom.collect.weights.gguf_types import FILE_TYPES, TENSOR_TYPES, VALUE_TYPES
-from aibom.collect.weights.limits import (
+from aibom.budget import (
     CHAT_TEMPLATE_MAX,
     GGUF_KEPT_ARRAY,
     GGUF_KEPT_STRING,
@@ -22,9 +20,10 @@ from aibom.collect.weights.limits import (
     GGUF_MAX_KV,
     GGUF_MAX_STRING,
     GGUF_MAX_TENSORS,
-    Malformed,
-    _short,
 )
+from aibom.collect.weights.chat_template import chat_template_code
+from aibom.collect.weights.gguf_types import FILE_TYPES, TENSOR_TYPES, VALUE_TYPES
+from aibom.collect.weights.limits import Malformed, _short
 
 
 def _gguf(fh: BinaryIO, size: int) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import PurePosixPath
 
+from aibom.budget import ZIP_MAX_MEMBERS
 from aibom.collect.source import Source
 from aibom.collect.weights.gguf import _gguf
 from aibom.collect.weights.limits import (
@@ -12,7 +13,6 @@ from aibom.collect.weights.limits import (
     TEXT_SUFFIXES,
     UNPARSED_FORMATS,
     WEIGHT_SUFFIXES,
-    ZIP_MAX_MEMBERS,
     Malformed,
     NotRead,
 )

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from typing import Any, BinaryIO
 
-from aibom.collect.weights.limits import METADATA_MAX_VALUE, Malformed, _short
+from aibom.budget import METADATA_MAX_VALUE, ONNX_MAX_DIMS, ONNX_MAX_STRING
+from aibom.collect.weights.limits import Malformed, _short
 from aibom.collect.weights.protobuf import LEN, VARINT, Field, Reader, signed
-
-MAX_DIMS = 64
-MAX_STRING = 1 << 20
-"""A name, producer, doc string or metadata value larger than this is not a header a person wrote."""
 
 DATA_TYPES = (
     "UNDEFINED", "FLOAT", "UINT8", "INT8", "UINT16", "INT16", "INT32", "INT64", "STRING", "BOOL", "FLOAT16",
@@ -69,7 +66,7 @@ class _Graph:
 
 
 def _text(reader: Reader, f: Field) -> str:
-    return reader.take(f.value, f.length, MAX_STRING).decode("utf-8", errors="replace")
+    return reader.take(f.value, f.length, ONNX_MAX_STRING).decode("utf-8", errors="replace")
 
 
 def _opset(reader: Reader, f: Field) -> str:
@@ -119,13 +116,13 @@ def _tensor(reader: Reader, f: Field) -> tuple[str, int, bool]:
         if g.number == 1 and g.wire == VARINT:
             dims.append(signed(g.value))
         elif g.number == 1 and g.wire == LEN:
-            dims += [signed(v) for v in reader.packed_varints(g, MAX_DIMS)]
+            dims += [signed(v) for v in reader.packed_varints(g, ONNX_MAX_DIMS)]
         elif g.number == 2 and g.wire == VARINT:
             dtype = g.value
         elif g.number == 14 and g.wire == VARINT:
             location = g.value
-        if len(dims) > MAX_DIMS:
-            raise Malformed(f"ONNX tensor at byte {f.value} has more than {MAX_DIMS} dimensions")
+        if len(dims) > ONNX_MAX_DIMS:
+            raise Malformed(f"ONNX tensor at byte {f.value} has more than {ONNX_MAX_DIMS} dimensions")
     elements = 1
     for d in dims:
         if d < 0:

@@ -10,15 +10,17 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import BinaryIO
 
-from aibom.collect.weights.limits import (
+from aibom.budget import (
     PICKLE_MAX_BYTES,
+    PICKLE_MAX_IMPORTS,
+    PICKLE_MAX_NAME,
     PICKLE_MAX_OPCODES,
     PICKLE_MAX_STREAMS,
+    PICKLE_STACK_MAX,
     PICKLE_ZIP_TOTAL,
     ZIP_MAX_MEMBERS,
-    Malformed,
-    _short,
 )
+from aibom.collect.weights.limits import Malformed, _short
 from aibom.model import Evidence, WeightInfo
 
 SAFE_PICKLE_IMPORTS = frozenset({
@@ -65,7 +67,7 @@ def _pickle(fh: BinaryIO, suffix: str, evidence: Evidence) -> WeightInfo:
         container, scans, risks = "zip", *_scan_zip(fh)
     elif magic[:1] == b"\x80" or suffix in (".pkl", ".pickle", ".joblib", ".dill"):
         fh.seek(0)
-        container, scans, risks = "raw", [_scan_stream(io.BytesIO(fh.read(PICKLE_MAX_BYTES)))], []
+        container, scans, risks = "raw", [_scan_stream(_capped(fh, PICKLE_MAX_BYTES)[0])], []
     else:
         return WeightInfo("bin", evidence, metadata=(("inspection.skipped", "not a pickle or a zip"),))
     return _report(scans, risks, container, evidence)
@@ -103,7 +105,7 @@ def _numpy(fh: BinaryIO, suffix: str, evidence: Evidence) -> WeightInfo:
                     raise Malformed(f"npz archive lists {len(members)} members, above the {ZIP_MAX_MEMBERS} cap")
                 for member in members:
                     with archive.open(member) as stream:
-                        scan = _npy_scan(io.BytesIO(stream.read(PICKLE_MAX_BYTES)))
+                        scan = _npy_scan(_capped(stream, PICKLE_MAX_BYTES)[0])
                     if scan is not None:
                         scans.append(scan)
         except Malformed:
@@ -111,7 +113,7 @@ def _numpy(fh: BinaryIO, suffix: str, evidence: Evidence) -> WeightInfo:
         except Exception as exc:  # zipfile signals corruption with many error types
             raise Malformed(f"npz archive is unreadable ({type(exc).__name__}: {str(exc)[:120]})") from exc
     else:
-        one = _npy_scan(io.BytesIO(fh.read(PICKLE_MAX_BYTES)))
+        one = _npy_scan(_capped(fh, PICKLE_MAX_BYTES)[0])
         scans = [one] if one is not None else []
     if not scans:
         return WeightInfo("numpy", evidence, metadata=(("numpy.object_arrays", "0"),))
@@ -121,24 +123,39 @@ def _numpy(fh: BinaryIO, suffix: str, evidence: Evidence) -> WeightInfo:
 
 def _npy_scan(stream: io.BytesIO) -> _Scan | None:
     """The pickle scan of one .npy stream when its dtype is an object dtype, else None."""
-    data = stream.getbuffer()
-    if bytes(data[:6]) != NPY_MAGIC or len(data) < 10:
+    head = stream.read(10)
+    if head[:6] != NPY_MAGIC or len(head) < 10:
         raise Malformed("not a NumPy .npy array (no \\x93NUMPY magic)")
-    major = data[6]
-    width = 2 if major == 1 else 4
-    length = int.from_bytes(bytes(data[8:8 + width]), "little")
-    header = bytes(data[8 + width:8 + width + length]).decode("latin-1")
+    width = 2 if head[6] == 1 else 4
+    stream.seek(8)
+    length = int.from_bytes(stream.read(width), "little")
+    header = stream.read(length).decode("latin-1")
     if "'O'" not in header and "|O" not in header and "'descr': [" not in header:
         return None
-    stream.seek(8 + width + length)
-    return _scan_stream(io.BytesIO(stream.read()))
+    return _scan_stream(stream)  # the pickle follows the header: scanned in place, not copied
+
+
+def _capped(stream: BinaryIO, cap: int) -> tuple[io.BytesIO, bool]:
+    """At most `cap` bytes of `stream` in one buffer (read in 1 MiB steps, never copied again) and
+    whether more followed: an inflating zip member would otherwise be joined from pieces, doubling
+    the peak."""
+    out = io.BytesIO()
+    while out.tell() < cap:
+        piece = stream.read(min(1 << 20, cap - out.tell()))
+        if not piece:
+            break
+        out.write(piece)
+    more = out.tell() >= cap and bool(stream.read(1))
+    out.seek(0)
+    return out, more
 
 
 class _Scan:
     """What one static pass over pickle opcodes found."""
 
     def __init__(self) -> None:
-        self.imports: list[str] = []
+        self.imports: dict[str, None] = {}
+        """Distinct imports in the order met (at most PICKLE_MAX_IMPORTS)."""
         self.unresolved = False
         self.stopped = ""
 
@@ -158,11 +175,12 @@ def _scan_zip(fh: BinaryIO) -> tuple[list[_Scan], list[str]]:
                         scans[-1].stopped = f"stopped before {member.filename}: {PICKLE_ZIP_TOTAL} bytes inflated"
                         break
                     with archive.open(member) as stream:  # inflated bytes are capped, whatever the member claims
-                        data = stream.read(min(PICKLE_MAX_BYTES, budget) + 1)
-                    budget -= len(data)
-                    scan = _scan_stream(io.BytesIO(data[:PICKLE_MAX_BYTES]))
-                    if len(data) > min(PICKLE_MAX_BYTES, budget + len(data)):
-                        scan.stopped = f"{member.filename}: scanned its first {len(data) - 1} inflated bytes"
+                        data, more = _capped(stream, min(PICKLE_MAX_BYTES, budget))
+                    read = len(data.getbuffer())
+                    budget -= read
+                    scan = _scan_stream(data)
+                    if more:
+                        scan.stopped = f"{member.filename}: scanned its first {read} inflated bytes"
                     scans.append(scan)
     except (Malformed, PermissionError):
         raise
@@ -203,8 +221,13 @@ class _Unresolvable(Exception):
 
 
 _MARK = object()
-STACK_MAX = 1_000_000
-"""Stack and memo entries followed: what a crafted pickle may push beyond that is not modelled."""
+_LONG = object()
+"""A string too long to be a module or attribute name: kept as this marker, not as a copy."""
+
+
+def _name(arg: object) -> object:
+    text = arg.decode("latin-1") if isinstance(arg, bytes) else arg
+    return text if isinstance(text, str) and len(text) <= PICKLE_MAX_NAME else _LONG
 
 
 def _opcodes(stream: io.BytesIO) -> Iterator[tuple[str, object]]:
@@ -236,7 +259,7 @@ def _opcodes(stream: io.BytesIO) -> Iterator[tuple[str, object]]:
             continue
         yield name, arg
         if name in PICKLE_STRING_OPS:
-            stack.append(arg.decode("latin-1") if isinstance(arg, bytes) else arg)
+            stack.append(_name(arg))
         elif name == "MARK":
             stack.append(_MARK)
         elif name == "POP":
@@ -265,20 +288,25 @@ def _opcodes(stream: io.BytesIO) -> Iterator[tuple[str, object]]:
                 for _ in before:
                     pop()
             stack += [None] * len(op.stack_after)
-        if len(stack) > STACK_MAX or len(memo) > STACK_MAX:
-            raise _Unresolvable(f"the pickle holds more than {STACK_MAX} stack or memo entries")
+        if len(stack) > PICKLE_STACK_MAX or len(memo) > PICKLE_STACK_MAX:
+            raise _Unresolvable(f"the pickle holds more than {PICKLE_STACK_MAX} stack or memo entries")
 
 
 def _record(scan: _Scan, name: str, arg: object) -> None:
     if name in ("GLOBAL", "INST"):
         module, _, attr = str(arg).partition(" ")
-        scan.imports.append(f"{module}.{attr}")
+        found = f"{module}.{attr}" if len(module) + len(attr) <= 2 * PICKLE_MAX_NAME else None
     elif name == "STACK_GLOBAL":
         module, attr = arg  # type: ignore[misc]
-        if isinstance(module, str) and isinstance(attr, str):
-            scan.imports.append(f"{module}.{attr}")
-        else:
-            scan.unresolved = True
+        found = f"{module}.{attr}" if isinstance(module, str) and isinstance(attr, str) else None
+    else:
+        return
+    if found is None:
+        scan.unresolved = True
+    elif found not in scan.imports:
+        if len(scan.imports) >= PICKLE_MAX_IMPORTS:
+            raise _Unresolvable(f"the pickle imports more than {PICKLE_MAX_IMPORTS} names")
+        scan.imports[found] = None
 
 
 def _safe_import(name: str) -> bool:

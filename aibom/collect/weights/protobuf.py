@@ -10,11 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from aibom.budget import ONNX_MAX_FIELDS
 from aibom.collect.weights.limits import Malformed
 
 BUFFER = 1 << 16
-MAX_FIELDS = 2_000_000
-"""Fields visited per file: real models have a few per initializer; a file of tiny fields is refused."""
 VARINT, I64, LEN, I32 = 0, 1, 2, 5
 
 
@@ -78,8 +77,8 @@ class Reader:
         self.pos = start
         while self.pos < end:
             self.visited += 1
-            if self.visited > MAX_FIELDS:
-                raise Malformed(f"protobuf has more than {MAX_FIELDS} fields")
+            if self.visited > ONNX_MAX_FIELDS:
+                raise Malformed(f"protobuf has more than {ONNX_MAX_FIELDS} fields")
             key = self.varint()
             number, wire = key >> 3, key & 7
             if number == 0:

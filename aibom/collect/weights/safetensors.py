@@ -6,7 +6,8 @@ import struct
 from typing import Any, BinaryIO
 
 from aibom import strict_json
-from aibom.collect.weights.limits import SAFETENSORS_MAX_HEADER, Malformed, _is_count, _short
+from aibom.budget import SAFETENSORS_MAX_DIMS, SAFETENSORS_MAX_HEADER
+from aibom.collect.weights.limits import Malformed, _is_count, _short
 
 SAFETENSORS_DTYPE_BYTES = {
     "BOOL": 1, "U8": 1, "I8": 1, "F8_E5M2": 1, "F8_E4M3": 1, "F8_E8M0": 1,
@@ -72,8 +73,6 @@ DTYPES = {d: d for d in (*SAFETENSORS_DTYPE_BYTES, *SAFETENSORS_SUBBYTE_DTYPES)}
 """Canonical dtype strings, so a few hundred thousand entries share a handful of them."""
 
 
-MAX_DIMS = 64
-"""Dimensions a tensor shape may have (real ones have a handful; 100,000 made counting quadratic)."""
 
 
 class _BadEntry(str):
@@ -90,8 +89,8 @@ def _compact_entry(pairs: list[tuple[str, Any]]) -> object:
     dtype = DTYPES.get(raw_dtype) if isinstance(raw_dtype, str) else None
     if dtype is None:
         return _BadEntry(f"has unknown dtype {str(raw_dtype)[:40]!r}")
-    if not isinstance(shape, list) or len(shape) > MAX_DIMS or not all(_is_count(d) for d in shape):
-        return _BadEntry(f"has a shape that is not a list of at most {MAX_DIMS} non-negative integers")
+    if not isinstance(shape, list) or len(shape) > SAFETENSORS_MAX_DIMS or not all(_is_count(d) for d in shape):
+        return _BadEntry(f"has a shape that is not a list of at most {SAFETENSORS_MAX_DIMS} non-negative integers")
     if not isinstance(offsets, list) or len(offsets) != 2 or not all(_is_count(o) for o in offsets):
         return _BadEntry("has data_offsets that are not two non-negative integers")
     begin, end = offsets
