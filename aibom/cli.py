@@ -12,6 +12,7 @@ from aibom import __version__, api, identity
 from aibom.collect.options import CollectOptions
 from aibom.emit import SPEC_VERSIONS
 from aibom.errors import AibomError, EnvironmentFailure, InputError, PolicyFailure
+from aibom.identity import CREDENTIALS, check_endpoint
 from aibom.output import write_text
 from aibom.score import PROFILES
 
@@ -267,6 +268,7 @@ def main() -> None:
     """Entry point: run the group, turning errors into one clear line and an exit code."""
     debug = "--debug" in sys.argv[1:] or os.environ.get("AIBOM_DEBUG", "") not in ("", "0")
     try:
+        check_endpoint(os.environ.get("HF_ENDPOINT"))  # before anything imports huggingface_hub
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -280,9 +282,9 @@ def main() -> None:
         if debug:
             _print_traceback()
         label = "policy" if exc.exit_code == 1 else "error"
-        click.echo(f"aibom: {label}: {exc.message}", err=True)
+        click.echo(f"aibom: {label}: {_no_secrets(exc.message)}", err=True)
         if exc.hint:
-            click.echo(f"aibom: hint: {exc.hint}", err=True)
+            click.echo(f"aibom: hint: {_no_secrets(exc.hint)}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("aibom: interrupted", err=True)
@@ -290,8 +292,17 @@ def main() -> None:
     except Exception as exc:
         if debug:
             _print_traceback()
-        click.echo(f"aibom: unexpected error: {type(exc).__name__}: {exc} (a bug; rerun with --debug)", err=True)
+        click.echo(f"aibom: unexpected error: {type(exc).__name__}: {_no_secrets(str(exc))} "
+                   "(a bug; rerun with --debug)", err=True)
         sys.exit(2)
+
+
+def _no_secrets(text: str) -> str:
+    """`text` with any URL's ``user:password@`` and the Hugging Face token masked: the last guard
+    before a message is printed, whatever raised it."""
+    text = CREDENTIALS.sub("***@", text)
+    token = os.environ.get("HF_TOKEN", "")
+    return text.replace(token, "***") if len(token) >= 8 else text
 
 
 def _print_traceback() -> None:

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from packageurl import PackageURL
 
+from aibom.errors import InputError
+
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(?:/[\w.-]{1,96})?$")
 """``org/name``, or a legacy org-less ``name``, as the Hub spells them."""
 REVISION = re.compile(r"[\w./-]{1,256}")
@@ -103,6 +105,27 @@ def hf_purl(repo_id: str, revision: str | None = None, repository_url: str | Non
     qualifiers = {"repository_url": hub} if hub and hub != DEFAULT_HUB else None
     return PackageURL(type="huggingface", namespace=org, name=name, version=commit,
                       qualifiers=qualifiers).to_string()
+
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+CREDENTIALS = re.compile(r"(?<=://)[^/@\s]*@")
+
+
+def check_endpoint(raw: str | None) -> str:
+    """The Hub endpoint ``HF_ENDPOINT`` names (the public Hub when unset or empty), checked before
+    huggingface_hub is imported: it parses the variable at import and prints its failure to stdout."""
+    if not raw or not raw.strip():
+        return DEFAULT_ENDPOINT
+    shown = CREDENTIALS.sub("***@", raw)
+    try:
+        parts = urlsplit(raw.strip())
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        parts, port_ok = None, False
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        raise InputError(f"HF_ENDPOINT={shown!r} is not an http(s) URL of a Hub",
+                         "set it to a URL like https://huggingface.co, or unset it")
+    return raw.strip().rstrip("/")
 
 
 def without_credentials(url: str) -> str:

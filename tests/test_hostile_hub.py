@@ -230,3 +230,20 @@ def test_a_small_gzip_answer_is_read(scripted) -> None:
     done, _, rss = run(scripted(answer).url, "--reproducible")
     assert done.returncode == 0, done.stderr
     assert '"MIT"' in done.stdout and rss < 300
+
+
+@pytest.mark.parametrize("endpoint", ["ht!tp://x", "http://[::1", "http://user:s3cret@[::1", "ftp://host", "http://h:0/"])
+def test_a_malformed_hf_endpoint_is_exit_2_before_anything_is_printed(endpoint: str) -> None:
+    """huggingface_hub parses HF_ENDPOINT when imported and prints its failure to stdout, which would
+    corrupt a BOM written there: aibom checks the variable first, for every command."""
+    done = subprocess.run([sys.executable, "-m", "aibom", "generate", "fixtures/models/tiny-llama-ft"],
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "HF_ENDPOINT": endpoint})
+    assert done.returncode == 2 and done.stdout == "" and "HF_ENDPOINT=" in done.stderr, done.stderr
+    assert "s3cret" not in done.stderr and len(done.stderr.splitlines()) == 2
+
+
+@pytest.mark.parametrize("token", ["hf_abc\u2019def", "hf_abc def", "hf_abc\u00a0def"])
+def test_a_token_no_hub_would_issue_is_exit_2_and_never_printed(token: str) -> None:
+    done, _, _ = run("http://127.0.0.1:9", HF_TOKEN=token)
+    assert done.returncode == 2 and "token holds a character" in done.stderr
+    assert token not in done.stderr and "abc" not in done.stderr

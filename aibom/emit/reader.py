@@ -18,7 +18,7 @@ from aibom.emit import bom_json as js
 from aibom.emit import modelcard
 from aibom.emit import properties as P
 from aibom.emit.assessments_reader import assessments
-from aibom.emit.validate import SCHEMA_VERSIONS
+from aibom.emit.validate import SCHEMA_VERSIONS, problems
 from aibom.errors import InputError
 from aibom.identity import repo_id_of_purl
 from aibom.licenses import current, resolve
@@ -63,7 +63,14 @@ def from_json(text: str) -> m.Provenance:
             f"CycloneDX specVersion {doc.get('specVersion')!r} is not supported",
             f"aibom reads CycloneDX {', '.join(SCHEMA_VERSIONS)}",
         )
-    return _Reader(doc).provenance()
+    try:
+        return _Reader(doc).provenance()
+    except (TypeError, AttributeError, KeyError, ValueError, IndexError) as exc:
+        # another tool's BOM is read even when it breaks the schema elsewhere (cdxgen repeats bom-refs),
+        # but a value of the wrong type where aibom reads is a malformed BOM, said with the schema's word
+        found = problems(text)
+        raise InputError(f"the BOM is malformed where aibom reads it: {found[0] if found else type(exc).__name__}",
+                         "aibom validate BOM lists every problem") from None
 
 
 def _role(recorded: str | None, name: str) -> m.FileRole:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import httpx2
-from huggingface_hub import HfApi, constants, get_session, get_token, hf_hub_url, set_client_factory
+from huggingface_hub import HfApi, get_session, get_token, hf_hub_url, set_client_factory
 from huggingface_hub.errors import (
     GatedRepoError,
     HfHubHTTPError,
@@ -28,7 +28,7 @@ from aibom.budget import HUB_ATTEMPTS, HUB_DEADLINE, HUB_RESPONSE_CAP, HUB_TIMEO
 from aibom.collect.hf_hub.transport import CAP, DEADLINE, BoundedTransport
 from aibom.collect.options import CollectOptions
 from aibom.errors import AibomError, EnvironmentFailure, InputError
-from aibom.identity import without_credentials
+from aibom.identity import check_endpoint, without_credentials
 
 T = TypeVar("T")
 
@@ -77,8 +77,8 @@ def _backoff() -> float:
 
 
 def endpoint() -> str:
-    """The Hub endpoint: ``HF_ENDPOINT`` read now (mirrors, tests), else the library's default."""
-    return (os.environ.get("HF_ENDPOINT") or constants.ENDPOINT).rstrip("/")
+    """The Hub endpoint: ``HF_ENDPOINT`` read now (mirrors, tests), else the public Hub."""
+    return check_endpoint(os.environ.get("HF_ENDPOINT"))
 
 
 class Hub:
@@ -92,6 +92,10 @@ class Hub:
         self.shown = without_credentials(self.endpoint)
         """The endpoint as every message and every evidence location names it: never with a password."""
         self.token = options.token or get_token()
+        if self.token and not (self.token.isascii() and self.token.isprintable() and " " not in self.token):
+            at = next(i for i, c in enumerate(self.token) if not (c.isascii() and c.isprintable()) or c == " ")
+            raise InputError(f"the Hugging Face token holds a character no token has (at position {at + 1})",
+                             "set HF_TOKEN again by hand: a pasted token may carry a typographic quote or a space")
         self.progress = options.progress
         self.api = HfApi(
             endpoint=self.endpoint,
