@@ -9,10 +9,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from aibom.collect.options import CollectOptions
 from aibom.errors import AibomError, InputError
@@ -55,11 +56,31 @@ def collect(target: str, options: CollectOptions | None = None) -> Provenance:
     return dispatch(target, options or CollectOptions())
 
 
-def assess(prov: Provenance, profile: str = "core", *, allow_copyleft: bool = False) -> Assessment:
-    """Score `prov` against an openness profile (core, mof, osaid)."""
+def assess(prov: Provenance, profile: str = "core", *, allow_copyleft: bool = False,
+           document: dict[str, Any] | None = None, location: str = "bom.json") -> Assessment:
+    """Score `prov` against an openness profile (core, mof, osaid), or judge the G7 minimum elements
+    (g7) from a CycloneDX `document`: the BOM read from `location`, else the one aibom writes for `prov`."""
+    if profile == "g7":
+        from aibom.score import g7
+
+        if document is None:
+            document = json.loads(emit(prov))
+        return g7.assess(document, location)
     from aibom.score.profiles import evaluate
 
     return evaluate(prov, profile, allow_copyleft=allow_copyleft)
+
+
+def cyclonedx_document(target: str) -> dict[str, Any] | None:
+    """The CycloneDX JSON of BOM file `target` as written (what the G7 profile judges), or None when
+    `target` is not a CycloneDX BOM (a model, or an SPDX 3 document: judged by its CycloneDX form)."""
+    if not is_bom(target) or target == "-":
+        return None
+    from aibom import strict_json
+    from aibom.collect.textfiles import read_document
+
+    doc = strict_json.loads(read_document(target))
+    return doc if isinstance(doc, dict) and doc.get("bomFormat") == "CycloneDX" else None
 
 
 BomFormat = Literal["cyclonedx", "spdx3"]

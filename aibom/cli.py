@@ -14,7 +14,7 @@ from aibom.emit import SPEC_VERSIONS
 from aibom.errors import AibomError, EnvironmentFailure, InputError, PolicyFailure
 from aibom.identity import CREDENTIALS, check_endpoint
 from aibom.output import write_text
-from aibom.score import PROFILES
+from aibom.score import PROFILES, SCORE_PROFILES
 
 FORMATS = ("text", "json", "markdown")
 
@@ -178,7 +178,8 @@ def diff(old: str, new: str, fmt: str, fail_on: tuple[str, ...], profile: str | 
 
 @cli.command()
 @click.argument("target")
-@click.option("--profile", type=click.Choice(PROFILES), default="core", show_default=True)
+@click.option("--profile", type=click.Choice(SCORE_PROFILES), default="core", show_default=True,
+              help="An openness profile, or g7: the G7 minimum elements the BOM holds.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--fail-on", type=click.Choice(("unmet", "unknown")),
               help="Exit 1 when a requirement is unmet or partial (unmet), or also unknown (unknown).")
@@ -193,10 +194,11 @@ def score(target: str, profile: str, fmt: str, fail_on: str | None, allow_copyle
     """
     from aibom.render.score import RENDERERS
     from aibom.score import report
-    from aibom.score.profiles import evaluate
 
     prov = api.load(target, _options(declarations=declarations))
-    assessment = evaluate(prov, profile, allow_copyleft=allow_copyleft)
+    document = api.cyclonedx_document(target) if profile == "g7" and declarations is None else None
+    assessment = api.assess(prov, profile, allow_copyleft=allow_copyleft, document=document,
+                            location=Path(target).name if api.is_bom(target) else "bom.json")
     notes = report.embedded_notes(prov.assessments, assessment) if api.is_bom(target) else ()
     notes += tuple(f"the BOM: {u.reason}" for u in prov.unknowns if u.subject == "bom" and "bom-ref" in u.reason)
     document = report.build(prov, assessment, allow_copyleft=allow_copyleft, notes=notes)

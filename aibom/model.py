@@ -19,7 +19,8 @@ Method = Literal["declared", "computed", "inferred"]
 
 FileRole = Literal["weights", "config", "tokenizer", "code", "doc", "license", "other"]
 Relation = Literal["fine-tune", "adapter", "quantized", "merge", "unknown"]
-Status = Literal["met", "unmet", "partial", "unknown"]
+Status = Literal["met", "unmet", "partial", "unknown", "not-applicable"]
+"""not-applicable: a completeness element (G7) that belongs to an AI system, judged on a model-only BOM."""
 ReferencePurpose = Literal[
     "repository", "website", "distribution", "model-card", "data-card", "research-paper", "technical-report",
     "training-code", "inference-code", "evaluation-code", "data-preprocessing-code", "supporting-libraries",
@@ -64,7 +65,7 @@ UNKNOWN_FIELDS: tuple[str, ...] = get_args(UnknownField)
 LICENSE_SCHEMES: tuple[str, ...] = get_args(LicenseScheme)
 FILE_LISTINGS: tuple[str, ...] = get_args(FileListing)
 STATUSES: tuple[str, ...] = get_args(Status)
-STATUS_ORDER: tuple[Status, ...] = ("unmet", "partial", "unknown", "met")
+STATUS_ORDER: tuple[Status, ...] = ("unmet", "partial", "unknown", "met", "not-applicable")
 """Statuses from worst to best: how score summarises findings and diff ranks a change of status."""
 
 LICENSE_CATEGORIES: tuple[str, ...] = (

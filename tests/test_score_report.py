@@ -11,7 +11,7 @@ from conftest import schema
 from aibom.licenses import resolve
 from aibom.model import STATUSES, Assessment, Evidence, FileEntry, Finding, Provenance
 from aibom.render import score as render_score
-from aibom.score import PROFILES, report
+from aibom.score import SCORE_PROFILES, g7, report
 from aibom.score.profiles import evaluate
 
 CARD = Evidence("local", "README.md#front-matter", "declared")
@@ -70,9 +70,10 @@ def test_core_report_of_llama2_explains_the_license_in_plain_words() -> None:
 
 
 def test_schema_enums_are_the_code_s_profiles_and_statuses() -> None:
-    assert schema("score-report")["properties"]["profile"]["enum"] == list(PROFILES)
+    assert schema("score-report")["properties"]["profile"]["enum"] == list(SCORE_PROFILES)
     requirement = schema("score-report")["properties"]["requirements"]["items"]
     assert requirement["properties"]["status"]["enum"] == list(STATUSES)
+    assert requirement["properties"]["cluster"]["enum"] == list(g7.CLUSTERS.values())
 
 
 def test_schema_rejects_a_met_finding_with_a_fix_and_an_unknown_status() -> None:

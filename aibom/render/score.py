@@ -12,7 +12,8 @@ from aibom.mof_components import class_numeral
 from aibom.render.markup import cell
 from aibom.wording import clip
 
-MARKS = {"met": "✅ met", "unmet": "❌ unmet", "partial": "🟡 partial", "unknown": "❔ unknown"}
+MARKS = {"met": "✅ met", "unmet": "❌ unmet", "partial": "🟡 partial", "unknown": "❔ unknown",
+         "not-applicable": "➖ not applicable"}
 REASON_WIDTH = 72
 QUOTE_WIDTH = 100
 
@@ -35,13 +36,18 @@ def to_text(report: dict[str, Any]) -> str:
     rows = report["requirements"]
     width = max([len("REQUIREMENT"), *(len(r["id"]) for r in rows)])
     out = [f"{report['title']}: {_model_line(report)}", f"Verdict: {report['verdict']}", ""]
-    out.append(f"{'REQUIREMENT':<{width}}  {'STATUS':<8}  REASON")
+    shown = max([len("STATUS"), *(len(r["status"]) for r in rows)])
+    out.append(f"{'REQUIREMENT':<{width}}  {'STATUS':<{shown}}  REASON")
+    cluster = None
     for r in rows:
+        if r.get("cluster", cluster) != cluster:  # the G7 profile's elements, under their cluster
+            cluster = r["cluster"]
+            out.append(f"{cluster}:")
         lines = _wrap(r["reason"], REASON_WIDTH) or [""]
-        out.append(f"{r['id']:<{width}}  {r['status']:<8}  {lines[0]}")
-        out += [f"{'':<{width}}  {'':<8}  {line}" for line in lines[1:]]
+        out.append(f"{r['id']:<{width}}  {r['status']:<{shown}}  {lines[0]}")
+        out += [f"{'':<{width}}  {'':<{shown}}  {line}" for line in lines[1:]]
     s = report["summary"]
-    out += ["", ", ".join(f"{s[k]} {k}" for k in STATUSES) + f" (of {s['total']})"]
+    out += ["", ", ".join(f"{s[k]} {k}" for k in STATUSES if k in s) + f" (of {s['total']})"]
     out += _mof_text(report.get("mof"))
     fixes = [r for r in rows if r["fix"]]
     if fixes:
@@ -80,16 +86,18 @@ def _mof_text(mof: dict[str, Any] | None) -> list[str]:
 
 def to_markdown(report: dict[str, Any]) -> str:
     """A PR comment: a heading, the verdict in plain words, a table, evidence folded away."""
+    kind = "Completeness" if report["profile"] == "g7" else "Openness"
     out = [
-        f"### Openness ({report['title']}): {cell(_model_line(report))}",
+        f"### {kind} ({report['title']}): {cell(_model_line(report))}",
         "",
         f"**{report['verdict']}**",
         "",
     ]
     out += ["| Requirement | Status | Why | How to fix |", "|---|---|---|---|"]
     for r in report["requirements"]:
+        group = f"{cell(r['cluster'])}: " if "cluster" in r else ""
         out.append(
-            f"| {cell(r['title'])} (`{r['id']}`) | {MARKS[r['status']]} | {cell(r['reason'])} "
+            f"| {group}{cell(r['title'])} (`{r['id']}`) | {MARKS[r['status']]} | {cell(r['reason'])} "
             f"| {cell(r['fix']) or '—'} |"
         )
     mof = report.get("mof")

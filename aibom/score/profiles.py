@@ -13,6 +13,7 @@ TITLES = {
     "core": "aibom core openness",
     "mof": "Model Openness Framework (MOF) 1.0",
     "osaid": "OSI Open Source AI Definition 1.0",
+    "g7": "G7 SBOM for AI – Minimum Elements (2026)",
 }
 HEADLINE_ORDER = (
     "permissive-license",
@@ -45,21 +46,31 @@ def evaluate(prov: Provenance, profile: str, *, allow_copyleft: bool = False) ->
     return Assessment(profile, findings, summary(findings))
 
 
-def summary(findings: tuple[Finding, ...]) -> tuple[tuple[str, str], ...]:
+def summary(findings: tuple[Finding, ...], profile: str = "") -> tuple[tuple[str, str], ...]:
     """Counts per status and the verdict line, as name/value pairs."""
     counts = tuple((s, str(sum(f.status == s for f in findings))) for s in STATUSES)
-    return (*counts, ("verdict", verdict(findings)))
+    return (*counts, ("verdict", verdict(findings, profile)))
 
 
-def verdict(findings: tuple[Finding, ...]) -> str:
-    """One line a non-engineer understands: `Not open: License forbids commercial use (CC-BY-NC-4.0)`."""
+def verdict(findings: tuple[Finding, ...], profile: str = "") -> str:
+    """One line a non-engineer understands: `Not open: License forbids commercial use (CC-BY-NC-4.0)`;
+    for the G7 completeness profile, how many elements the BOM lacks."""
     if not findings:
         return "Not scored: the profile has no requirements."
-    if all(f.status == "met" for f in findings):
-        return f"Open: all {len(findings)} requirements are met."
-    worst = min((f.status for f in findings if f.status != "met"), key=STATUS_ORDER.index)
+    judged = [f for f in findings if f.status != "not-applicable"]
+    if profile == "g7":
+        missing = [f for f in judged if f.status != "met"]
+        skipped = len(findings) - len(judged)
+        aside = f" ({skipped} system elements not applicable to a model-only BOM)" if skipped else ""
+        if not missing:
+            return f"Complete: the BOM holds all {len(judged)} applicable G7 minimum elements{aside}."
+        return (f"Incomplete: the BOM lacks {len(missing)} of {len(judged)} applicable G7 minimum elements, "
+                f"first: {missing[0].title}{aside}.")
+    if all(f.status == "met" for f in judged):
+        return f"Open: all {len(judged)} requirements are met."
+    worst = min((f.status for f in judged if f.status != "met"), key=STATUS_ORDER.index)
     word = {"unmet": "Not open", "partial": "Partly open"}.get(worst, "Undetermined")
-    hits = sorted((f for f in findings if f.status == worst), key=_headline_rank)
+    hits = sorted((f for f in judged if f.status == worst), key=_headline_rank)
     more = f" (+{len(hits) - 1} more {worst})" if len(hits) > 1 else ""
     return f"{word}: {hits[0].reason.rstrip('.')}{more}."
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from aibom.model import STATUSES, Assessment, Evidence, Provenance
 from aibom.mof_components import class_numeral
+from aibom.score.g7 import PROFILE as G7
+from aibom.score.g7 import cluster_of
 from aibom.score.mof import PROFILE
 from aibom.score.profiles import TITLES, requirements, verdict
 
@@ -61,6 +63,7 @@ def build(
                 "title": f.title,
                 **({"text": texts[f.requirement]} if f.requirement in texts else {}),
                 "status": f.status,
+                **({"cluster": cluster_of(f.requirement)} if assessment.profile == G7 else {}),
                 "reason": f.reason,
                 "fix": f.fix,
                 "evidence": [_evidence(e) for e in f.evidence],
@@ -97,7 +100,7 @@ def embedded_notes(embedded: Iterable[Assessment], fresh: Assessment) -> tuple[s
 
 
 def _verdict(assessment: Assessment, mof: dict[str, Any] | None) -> str:
-    line = verdict(assessment.findings)
+    line = verdict(assessment.findings, assessment.profile)
     if mof is None:
         return line
     reached = (
