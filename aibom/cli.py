@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,9 +15,13 @@ from aibom.emit import SPEC_VERSIONS
 from aibom.errors import AibomError, EnvironmentFailure, InputError, PolicyFailure
 from aibom.identity import CREDENTIALS, check_endpoint
 from aibom.output import write_text
+
+if TYPE_CHECKING:
+    from aibom.model import Provenance
+    from aibom.render.sarif import Root
 from aibom.score import PROFILES, SCORE_PROFILES
 
-FORMATS = ("text", "json", "markdown")
+FORMATS = ("text", "json", "markdown", "sarif")
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -169,8 +174,14 @@ def diff(old: str, new: str, fmt: str, fail_on: tuple[str, ...], profile: str | 
     """What changed from OLD to NEW: each a BOM .json file, a model folder or a Hub repo id."""
     from aibom.render.diff import render
 
-    changes = api.compare(api.load(old, _options()), api.load(new, _options()), profile=profile)
-    write_output(render(changes, fmt), output)
+    before, after = api.load(old, _options()), api.load(new, _options())
+    changes = api.compare(before, after, profile=profile)
+    if fmt == "sarif":
+        from aibom.render.sarif import diff_log
+
+        write_output(diff_log(changes, _sarif_root(new, after)), output)
+    else:
+        write_output(render(changes, fmt), output)
     hits = sorted({c.kind for group in fail_on for c in changes.in_group(group)})
     if hits:
         raise PolicyFailure(f"changes under --fail-on {','.join(fail_on)}: {', '.join(hits)}")
@@ -202,7 +213,13 @@ def score(target: str, profile: str, fmt: str, fail_on: str | None, allow_copyle
     notes = report.embedded_notes(prov.assessments, assessment) if api.is_bom(target) else ()
     notes += tuple(f"the BOM: {u.reason}" for u in prov.unknowns if u.subject == "bom" and "bom-ref" in u.reason)
     document = report.build(prov, assessment, allow_copyleft=allow_copyleft, notes=notes)
-    write_output(RENDERERS[fmt](document), output)
+    if fmt == "sarif":
+        from aibom.render.sarif import score_log
+
+        risks = [(f.path, r) for f in prov.files if f.weights for r in f.weights.risks]
+        write_output(score_log(document, risks, _sarif_root(target, prov), fail_on=fail_on), output)
+    else:
+        write_output(RENDERERS[fmt](document), output)
     failing = report.failing(assessment, fail_on)
     if failing:
         raise PolicyFailure(f"requirements not met under --fail-on {fail_on}: {', '.join(failing)}")
@@ -264,6 +281,21 @@ def scan(targets: tuple[str, ...], cache_dir: str | None, lists: tuple[Path, ...
         bad = sum(1 for r in rows if r["exit_code"])
         error = PolicyFailure if worst == 1 else EnvironmentFailure if worst == 3 else InputError
         raise error(f"{bad} of {len(rows)} models exited non-zero; see {outdir / 'inventory.jsonl'}")
+
+
+def _sarif_root(target: str, prov: Provenance) -> Root:
+    """Where SARIF paths resolve: the BOM file given, else the model folder (or its Hub page)."""
+    from aibom.render.sarif import Root
+
+    files = frozenset(f.path for f in prov.files)
+    if api.is_bom(target):
+        return Root(files, bom=Path(target).name if target != "-" else "bom.json")
+    if prov.repo_id and prov.revision and not Path(target).exists():
+        from aibom.identity import check_endpoint
+
+        return Root(files, f"{check_endpoint(os.environ.get('HF_ENDPOINT'))}/{prov.repo_id}/blob/{prov.revision}/")
+    folder = Path(target).resolve()
+    return Root(files, (folder if folder.is_dir() else folder.parent).as_uri())
 
 
 def main() -> None:
