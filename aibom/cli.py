@@ -19,6 +19,8 @@ from aibom.output import write_text
 if TYPE_CHECKING:
     from aibom.model import Provenance
     from aibom.render.sarif import Root
+from datetime import UTC
+
 from aibom.score import PROFILES, SCORE_PROFILES
 
 FORMATS = ("text", "json", "markdown", "sarif")
@@ -220,6 +222,34 @@ def score(target: str, profile: str, fmt: str, fail_on: str | None, allow_copyle
         write_output(score_log(document, risks, _sarif_root(target, prov), fail_on=fail_on), output)
     else:
         write_output(RENDERERS[fmt](document), output)
+    failing = report.failing(assessment, fail_on)
+    if failing:
+        raise PolicyFailure(f"requirements not met under --fail-on {fail_on}: {', '.join(failing)}")
+
+
+@cli.command("report")
+@click.argument("target")
+@click.option("--profile", type=click.Choice(SCORE_PROFILES), default="core", show_default=True)
+@click.option("--fail-on", type=click.Choice(("unmet", "unknown")), help="Exit 1 as score does (after writing).")
+@click.option("--allow-copyleft", is_flag=True, help="Count copyleft licenses as permissive.")
+@click.option("--declarations", type=click.Path(path_type=Path), help="A declarations file (aibom.yaml).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the HTML here (default stdout).")
+def report_command(target: str, profile: str, fail_on: str | None, allow_copyleft: bool,
+                   declarations: Path | None, output: Path | None) -> None:
+    """A self-contained HTML report of TARGET (a model or a BOM .json) for a reviewer to read and print."""
+    from datetime import datetime
+
+    from aibom.render.html import render
+    from aibom.score import report
+
+    prov = api.load(target, _options(declarations=declarations))
+    document = api.cyclonedx_document(target) if profile == "g7" and declarations is None else None
+    assessment = api.assess(prov, profile, allow_copyleft=allow_copyleft, document=document,
+                            location=Path(target).name if api.is_bom(target) else "bom.json")
+    built = report.build(prov, assessment, allow_copyleft=allow_copyleft)
+    when, _ = api.bom_time(False)
+    stamp = (when or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    write_output(render(prov, built, generated=stamp), output)
     failing = report.failing(assessment, fail_on)
     if failing:
         raise PolicyFailure(f"requirements not met under --fail-on {fail_on}: {', '.join(failing)}")

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TextIO
 
 from aibom.errors import AibomError, InputError, from_os_error
+from aibom.wording import human_size
 
 CHUNK = 1024 * 1024
 """Read buffer per worker, for files no larger than it (and files that cannot be mapped)."""
@@ -219,19 +220,11 @@ class _Progress:
     def show(self, done: int) -> None:
         elapsed = max(time.monotonic() - self.start, 1e-6)
         pct = 100 * done / self.total if self.total else 100.0
-        self.stream.write(f"\rhashing {_human(done)} / {_human(self.total)} ({pct:.0f}%) "
-                          f"{_human(done / elapsed)}/s ")
+        self.stream.write(f"\rhashing {human_size(done)} / {human_size(self.total)} ({pct:.0f}%) "
+                          f"{human_size(done / elapsed)}/s ")
         self.stream.flush()
 
     def done(self, done: int) -> None:
         self.show(done)
         self.stream.write("\n")
         self.stream.flush()
-
-
-def _human(n: float) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024:
-            return f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} TiB"

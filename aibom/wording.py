@@ -22,3 +22,12 @@ def clip(text: str, limit: int = 120) -> str:
 def count(n: int, noun: str, plural: str = "") -> str:
     """``1 listed training dataset``, ``3 listed training datasets``: the noun agrees with `n`."""
     return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
+
+
+def human_size(n: float) -> str:
+    """Bytes in binary units, one decimal: ``1.5 GiB``."""
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024:
+            return f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TiB"

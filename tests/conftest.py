@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -30,9 +31,18 @@ REAL = SHARED / "fixtures" / "real"
 MOT = SHARED / "conformance" / "mot"
 collect_ignore = [] if _CORPUS else ["corpus"]
 CORPUS_HINT = "corpus suite not run: set AIBOM_CORPUS=PATH (the folder holding fixtures/real/ and conformance/mot/)"
+# The HTML report is checked in a real browser: Debian's chromium, which .ci/run installs. Without it
+# the browser suite (tests/browser/) is not collected, and said so; under CI=true that is a failure.
+CHROMIUM = next((found for name in ("chromium", "chromium-browser", "google-chrome")
+                 if (found := shutil.which(name))), None)
+if CHROMIUM is None:
+    collect_ignore.append("browser")
+BROWSER_HINT = "browser suite not run: no chromium on PATH (Debian: apt-get install chromium; .ci/run installs it)"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if CHROMIUM is None and os.environ.get("CI") == "true":
+        raise pytest.UsageError(f"CI=true: {BROWSER_HINT}")
     if _CORPUS and not (REAL.is_dir() and MOT.is_dir()):
         raise pytest.UsageError(f"AIBOM_CORPUS={_CORPUS}: no fixtures/real/ and conformance/mot/ there")
 
@@ -40,6 +50,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     if not _CORPUS:
         terminalreporter.write_line(CORPUS_HINT)
+    if CHROMIUM is None:
+        terminalreporter.write_line(BROWSER_HINT)
 
 
 @pytest.fixture(autouse=True)

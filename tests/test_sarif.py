@@ -122,4 +122,5 @@ def test_a_hub_model_points_at_its_pages_on_the_hub(hub, monkeypatch, capsys) ->
     hub.add_model("google-bert/bert-base-uncased", model_files("google-bert/bert-base-uncased"))
     code, out, _ = run_main(monkeypatch, capsys, "score", "google-bert/bert-base-uncased", "--format", "sarif")
     run = valid(out)["runs"][0]
-    assert code == 0 and run["originalUriBaseIds"]["MODELROOT"]["uri"].startswith(f"{hub.url}/google-bert/bert-base-uncased/blob/")
+    base = run["originalUriBaseIds"]["MODELROOT"]["uri"]
+    assert code == 0 and base.startswith(f"{hub.url}/google-bert/bert-base-uncased/blob/")
