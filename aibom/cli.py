@@ -93,28 +93,60 @@ def generate(target: str, output: Path | None, spec_version: str, bom_format: st
 
 
 @cli.command()
-@click.argument("bom")
+@click.argument("boms", metavar="BOM...", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
-              help="json: one object on standard output, {bom, valid, problems}.")
-def validate(bom: str, fmt: str) -> None:
-    """Check BOM (a file, or - for standard input) against the strict CycloneDX schema of its version
-    and for dangling references."""
+              help="json: {bom, valid, problems} on standard output (a list of them for several BOMs).")
+def validate(boms: tuple[str, ...], fmt: str) -> None:
+    """Check each BOM (a file, or - for standard input) against the strict CycloneDX schema of its version
+    and for dangling references (SPDX 3: its JSON schema and SHACL model)."""
     import json
 
     from aibom.collect.textfiles import read_document
 
-    text = read_document(bom)
-    found = _problems(text)
-    name = "<stdin>" if bom == "-" else bom
+    results, bad = [], []
+    for bom in boms:
+        text = read_document(bom)
+        found = _problems(text)
+        name = "<stdin>" if bom == "-" else bom
+        results.append({"bom": name, "valid": not found, "problems": found})
+        if fmt == "text":
+            for line in found:
+                click.echo(f"{name}: {line}", err=True)
+            if not found:
+                click.echo(f"{name}: valid")
+        if found:
+            bad.append(f"{name} is not a valid {_kind(text)} ({len(found)} problem(s))")
     if fmt == "json":
-        click.echo(json.dumps({"bom": name, "valid": not found, "problems": found}, indent=2))
-    else:
-        for line in found:
-            click.echo(f"{name}: {line}", err=True)
-    if found:
-        raise InputError(f"{name} is not a valid {_kind(text)} ({len(found)} problem(s))")
-    if fmt == "text":
-        click.echo(f"{name}: valid")
+        click.echo(json.dumps(results[0] if len(results) == 1 else results, indent=2))
+    if bad:
+        raise InputError("; ".join(bad))
+
+
+@cli.command("license-guard")
+@click.argument("boms", metavar="BOM...", nargs=-1, required=True)
+def license_guard(boms: tuple[str, ...]) -> None:
+    """Exit 1 when a BOM about to be committed states a more restrictive license than the same file
+    at HEAD (the pre-commit hook `aibom-license-guard`); a BOM new to the repository passes."""
+    import subprocess
+    import tempfile
+
+    downgrades = []
+    for bom in boms:
+        path = Path(bom)
+        committed = subprocess.run(["git", "-C", str(path.parent or "."), "show", f"HEAD:./{path.name}"],
+                                   capture_output=True, timeout=60)
+        if committed.returncode != 0:  # not in HEAD: nothing to compare against
+            continue
+        with tempfile.TemporaryDirectory(prefix="aibom-guard-") as tmp:
+            old = Path(tmp) / "HEAD.json"
+            old.write_bytes(committed.stdout)
+            changes = api.compare(api.load(str(old)), api.load(bom))
+        downgrades += [f"{bom}: {c.message}" for c in changes.in_group("license")
+                       if c.severity == "high" or c.new is None]
+    for line in downgrades:
+        click.echo(line, err=True)
+    if downgrades:
+        raise PolicyFailure(f"{len(downgrades)} license downgrade(s) against the committed BOM")
 
 
 @cli.command()
@@ -325,7 +357,10 @@ def _sarif_root(target: str, prov: Provenance) -> Root:
 
         return Root(files, f"{check_endpoint(os.environ.get('HF_ENDPOINT'))}/{prov.repo_id}/blob/{prov.revision}/")
     folder = Path(target).resolve()
-    return Root(files, (folder if folder.is_dir() else folder.parent).as_uri())
+    folder = folder if folder.is_dir() else folder.parent
+    here = Path.cwd().resolve()
+    inside = folder == here or here in folder.parents
+    return Root(files, folder.as_uri(), source_root=here.as_uri().rstrip("/") + "/" if inside else None)
 
 
 def main() -> None:

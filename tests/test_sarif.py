@@ -7,6 +7,7 @@ import json
 import pickle
 import shutil
 from pathlib import Path
+from urllib.parse import urljoin
 
 import jsonschema
 import pytest
@@ -43,7 +44,9 @@ def test_score_sarif_is_valid_and_points_at_the_card_line(monkeypatch, capsys) -
     run = log["runs"][0]
     found = results(log)
     assert code == 0 and run["tool"]["driver"]["name"] == "aibom"
-    assert run["originalUriBaseIds"]["MODELROOT"]["uri"] == TINY.resolve().as_uri() + "/"
+    bases = run["originalUriBaseIds"]  # MODELROOT relative to the checkout, SRCROOT: code scanning's paths
+    assert bases["MODELROOT"] == {"uri": "fixtures/models/tiny-llama-ft/", "uriBaseId": "SRCROOT"}
+    assert urljoin(bases["SRCROOT"]["uri"], bases["MODELROOT"]["uri"]) == TINY.resolve().as_uri() + "/"
     code_result = found["aibom/core/open-code"]
     assert code_result["level"] == "note" and "README.md#L67" in code_result["message"]["text"]
     place = code_result["locations"][0]["physicalLocation"]

@@ -39,6 +39,9 @@ class Root:
     uri: str | None = None
     bom: str | None = None
     """The BOM file given as input: then every result points at it."""
+    source_root: str | None = None
+    """The working directory's URI when the model folder lies inside it (a repository checkout):
+    MODELROOT is then declared relative to SRCROOT, so code scanning maps results to repository paths."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,13 @@ def _log(results: list[_Result], root: Root) -> str:
         } for r in results],
     }
     if root.bom is None and root.uri:
-        run["originalUriBaseIds"] = {BASE: {"uri": root.uri if root.uri.endswith("/") else root.uri + "/"}}
+        folder = root.uri if root.uri.endswith("/") else root.uri + "/"
+        if root.source_root and folder.startswith(root.source_root):
+            inner = folder[len(root.source_root):]
+            run["originalUriBaseIds"] = {"SRCROOT": {"uri": root.source_root},
+                                         BASE: {"uri": inner or "./", "uriBaseId": "SRCROOT"}}
+        else:
+            run["originalUriBaseIds"] = {BASE: {"uri": folder}}
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
