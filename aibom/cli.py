@@ -17,7 +17,7 @@ from aibom.identity import CREDENTIALS, check_endpoint
 from aibom.output import write_text
 
 if TYPE_CHECKING:
-    from aibom.model import Provenance
+    from aibom.model import Assessment, Provenance
     from aibom.render.sarif import Root
 from datetime import UTC
 
@@ -240,10 +240,7 @@ def score(target: str, profile: str, fmt: str, fail_on: str | None, allow_copyle
     from aibom.render.score import RENDERERS
     from aibom.score import report
 
-    prov = api.load(target, _options(declarations=declarations))
-    document = api.cyclonedx_document(target) if profile == "g7" and declarations is None else None
-    assessment = api.assess(prov, profile, allow_copyleft=allow_copyleft, document=document,
-                            location=Path(target).name if api.is_bom(target) else "bom.json")
+    prov, assessment = _assessed(target, profile, allow_copyleft, declarations)
     notes = report.embedded_notes(prov.assessments, assessment) if api.is_bom(target) else ()
     notes += tuple(f"the BOM: {u.reason}" for u in prov.unknowns if u.subject == "bom" and "bom-ref" in u.reason)
     document = report.build(prov, assessment, allow_copyleft=allow_copyleft, notes=notes)
@@ -274,10 +271,7 @@ def report_command(target: str, profile: str, fail_on: str | None, allow_copylef
     from aibom.render.html import render
     from aibom.score import report
 
-    prov = api.load(target, _options(declarations=declarations))
-    document = api.cyclonedx_document(target) if profile == "g7" and declarations is None else None
-    assessment = api.assess(prov, profile, allow_copyleft=allow_copyleft, document=document,
-                            location=Path(target).name if api.is_bom(target) else "bom.json")
+    prov, assessment = _assessed(target, profile, allow_copyleft, declarations)
     built = report.build(prov, assessment, allow_copyleft=allow_copyleft)
     when, _ = api.bom_time(False)
     stamp = (when or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
@@ -343,6 +337,15 @@ def scan(targets: tuple[str, ...], cache_dir: str | None, lists: tuple[Path, ...
         bad = sum(1 for r in rows if r["exit_code"])
         error = PolicyFailure if worst == 1 else EnvironmentFailure if worst == 3 else InputError
         raise error(f"{bad} of {len(rows)} models exited non-zero; see {outdir / 'inventory.jsonl'}")
+
+
+def _assessed(target: str, profile: str, allow_copyleft: bool,
+              declarations: Path | None) -> tuple[Provenance, Assessment]:
+    """TARGET loaded and judged by `profile`; the G7 profile judges a CycloneDX BOM file as written."""
+    prov = api.load(target, _options(declarations=declarations))
+    document = api.cyclonedx_document(target) if profile == "g7" and declarations is None else None
+    return prov, api.assess(prov, profile, allow_copyleft=allow_copyleft, document=document,
+                            location=Path(target).name if api.is_bom(target) else "bom.json")
 
 
 def _sarif_root(target: str, prov: Provenance) -> Root:
