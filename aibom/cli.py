@@ -371,6 +371,8 @@ def main() -> None:
     debug = "--debug" in sys.argv[1:] or os.environ.get("AIBOM_DEBUG", "") not in ("", "0")
     try:
         check_endpoint(os.environ.get("HF_ENDPOINT"))  # before anything imports huggingface_hub
+        # no request aibom did not ask for: huggingface_hub's telemetry also fetches an agent registry
+        os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

@@ -247,3 +247,15 @@ def test_a_token_no_hub_would_issue_is_exit_2_and_never_printed(token: str) -> N
     done, _, _ = run("http://127.0.0.1:9", HF_TOKEN=token)
     assert done.returncode == 2 and "token holds a character" in done.stderr
     assert token not in done.stderr and "abc" not in done.stderr
+
+
+def test_aibom_asks_the_hub_only_what_it_needs(scripted) -> None:
+    """huggingface_hub's telemetry fetches an agent registry from the endpoint; aibom turns it off
+    unless the user set HF_HUB_DISABLE_TELEMETRY, so no request goes out that aibom did not make."""
+    hub = scripted(lambda path: json_answer(info()) if path.startswith("/api/") else
+                   (404, {"Content-Length": "0"}, iter([])))
+    env = {k: v for k, v in os.environ.items() if k != "HF_HUB_DISABLE_TELEMETRY"}
+    subprocess.run([sys.executable, "-m", "aibom", "generate", "hf://org/name"], capture_output=True, text=True,
+                   timeout=120, env={**env, "HF_ENDPOINT": hub.url, "AIBOM_HTTP_BACKOFF": "0"})
+    assert hub.paths and all(p.startswith(("/api/models/org/name", "/org/name/resolve/")) for p in hub.paths), \
+        hub.paths

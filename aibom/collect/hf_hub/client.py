@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import httpx2
-from huggingface_hub import HfApi, get_session, get_token, hf_hub_url, set_client_factory
+from huggingface_hub import HfApi, constants, get_session, get_token, hf_hub_url, set_client_factory
 from huggingface_hub.errors import (
     GatedRepoError,
     HfHubHTTPError,
@@ -89,6 +89,8 @@ class Hub:
         self.timeout = _timeout()
         """Seconds per connect or silence: passed to every call (huggingface_hub passes None, for ever)."""
         set_client_factory(_bounded_client)
+        if "HF_HUB_DISABLE_TELEMETRY" not in os.environ:  # the library's users get the CLI's default too
+            constants.HF_HUB_DISABLE_TELEMETRY = True
         self.shown = without_credentials(self.endpoint)
         """The endpoint as every message and every evidence location names it: never with a password."""
         self.token = options.token or get_token()
