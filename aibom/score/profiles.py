@@ -48,7 +48,8 @@ def evaluate(prov: Provenance, profile: str, *, allow_copyleft: bool = False) ->
 
 def summary(findings: tuple[Finding, ...], profile: str = "") -> tuple[tuple[str, str], ...]:
     """Counts per status and the verdict line, as name/value pairs."""
-    counts = tuple((s, str(sum(f.status == s for f in findings))) for s in STATUSES)
+    counts = tuple((s, str(sum(f.status == s for f in findings))) for s in STATUSES
+                   if s != "not-applicable" or profile == "g7")
     return (*counts, ("verdict", verdict(findings, profile)))
 
 

@@ -45,7 +45,8 @@ def build(
             {"id": x.spdx or x.raw, **({"name": x.name} if x.name else {}), "category": x.category}
             for x in prov.licenses
         ]
-    counts = {s: sum(f.status == s for f in assessment.findings) for s in STATUSES}
+    counts = {s: sum(f.status == s for f in assessment.findings) for s in STATUSES
+              if s != "not-applicable" or assessment.profile == G7}  # only G7 elements can be not applicable
     texts = (
         {r.id: r.text for r in requirements(assessment.profile, allow_copyleft=allow_copyleft)}
         if assessment.profile in TEXTED
