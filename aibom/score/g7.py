@@ -294,9 +294,9 @@ DECLARE = "declare it in aibom.yaml (--declarations) or add it to the BOM"
 ELEMENTS: tuple[Element, ...] = (
     Element("md-author", "metadata", "Author of the SBOM", "metadata.authors", "add metadata.authors: the person "
             "or organisation answerable for this BOM", lambda b: _field("/metadata/authors", b.meta.get("authors"),
-                                                                        "author of the BOM")),
+                                                                        "author")),
     Element("md-version", "metadata", "SBOM version", "version, serialNumber", "write the BOM's version number",
-            lambda b: _field("/version", b.doc.get("version"), "BOM version")),
+            lambda b: _field("/version", b.doc.get("version"), "version")),
     Element("md-format", "metadata", "Data format", "bomFormat, specVersion", "", _format),
     Element("md-signature", "metadata", "Author signature", "signature (JSF)", "sign the BOM: an enveloped JSF "
             "signature, or a Sigstore/cosign signature published beside it", _signature),
