@@ -68,3 +68,24 @@ def test_the_g7_report_groups_its_scorecard_by_cluster(monkeypatch, capsys, tmp_
     text = out.read_text()
     assert code == 0 and text.count('scope="rowgroup"') == 7 and "Security Properties" in text
     assert 'class="status not-applicable"' in text
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_text_and_badges_meet_wcag_aa_contrast() -> None:
+    """Every text colour against its background is at least 4.5:1 (WCAG 2 AA for normal text)."""
+    template = (Path(html.__file__).parent / "templates" / "report.html.j2").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--([\w-]+): (#[0-9a-f]{6})", template))
+    for badge in ("met", "unmet", "partial", "unknown", "na"):
+        assert _contrast("#ffffff", colours[badge]) >= 4.5, badge
+    for text in ("ink", "muted"):
+        assert _contrast(colours[text], colours["bg"]) >= 4.5 and _contrast(colours[text], colours["soft"]) >= 4.5
