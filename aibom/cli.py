@@ -356,9 +356,9 @@ def _sarif_root(target: str, prov: Provenance) -> Root:
     if api.is_bom(target):
         return Root(files, bom=Path(target).name if target != "-" else "bom.json")
     if prov.repo_id and prov.revision and not Path(target).exists():
-        from aibom.identity import check_endpoint
+        from aibom.collect.hf_hub.client import endpoint
 
-        return Root(files, f"{check_endpoint(os.environ.get('HF_ENDPOINT'))}/{prov.repo_id}/blob/{prov.revision}/")
+        return Root(files, f"{endpoint()}/{prov.repo_id}/blob/{prov.revision}/")
     folder = Path(target).resolve()
     folder = folder if folder.is_dir() else folder.parent
     here = Path.cwd().resolve()

@@ -8,7 +8,7 @@ org-less legacy name (``gpt2``) or a branch (``main``) gets no such purl part.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from packageurl import PackageURL
 
@@ -130,13 +130,7 @@ def check_endpoint(raw: str | None) -> str:
 
 def without_credentials(url: str) -> str:
     """`url` without a ``user:password@`` part: never printed, never written into a BOM."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"[{host}]" if ":" in host else host
-    netloc += f":{parts.port}" if parts.port else ""
-    return urlunsplit(parts._replace(netloc=netloc))
+    return CREDENTIALS.sub("", url)
 
 
 def hub_purl(model_id: str, revision: str | None = None) -> str | None:

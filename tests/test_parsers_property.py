@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from aibom import api
@@ -111,6 +111,8 @@ BOM_PARTS = st.fixed_dictionaries({"bomFormat": st.just("CycloneDX"), "specVersi
 
 @SETTINGS
 @given(bom=BOM_PARTS)
+@example(bom={"bomFormat": "CycloneDX", "specVersion": "1.6",  # found by Hypothesis: a list as bom-ref
+              "components": [{"type": "machine-learning-model", "name": "", "bom-ref": []}]})
 def test_any_cyclonedx_shaped_bom_reads_or_is_refused(bom: dict) -> None:
     with contextlib.suppress(AibomError):
         api.read_bom(json.dumps(bom))

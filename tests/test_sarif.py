@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import jsonschema
-import pytest
 from conftest import FIXTURES, run_main
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
@@ -108,15 +107,19 @@ def test_diff_sarif_makes_a_license_turned_non_commercial_an_error(monkeypatch, 
     assert levels <= {"error", "warning"}
 
 
-@pytest.mark.parametrize("status", ["partial"])
-def test_partial_is_a_warning(status: str) -> None:
+def test_partial_is_a_warning_and_a_hub_url_falls_back_to_the_card() -> None:
     from aibom.render.sarif import Root, score_log
 
-    report = {"profile": "osaid", "requirements": [{"id": "data-information", "title": "Data information",
-                                                   "status": status, "reason": "Some.", "fix": "More.",
-                                                   "evidence": [{"location": "README.md#L3"}]}]}
-    log = valid(score_log(report, [], Root(frozenset({"README.md"}), "file:///m/")))
-    assert results(log)["aibom/osaid/data-information"]["level"] == "warning"
+    report = {"profile": "osaid", "requirements": [
+        {"id": "data-information", "title": "Data information", "status": "partial", "reason": "Some.",
+         "fix": "More.", "evidence": [{"location": "README.md#L3"}]},
+        {"id": "weights", "title": "Weights", "status": "unknown", "reason": "Hub.", "fix": "Look.",
+         "evidence": [{"location": "https://huggingface.co/api/models/o/n#L9"}]}]}
+    found = results(valid(score_log(report, [], Root(frozenset({"README.md", "config.json"}), "file:///m/"))))
+    assert found["aibom/osaid/data-information"]["level"] == "warning"
+    assert found["aibom/osaid/data-information"]["locations"][0]["physicalLocation"]["region"] == {"startLine": 3}
+    hub = found["aibom/osaid/weights"]["locations"][0]["physicalLocation"]
+    assert hub == {"artifactLocation": {"uri": "README.md", "uriBaseId": "MODELROOT"}}  # no line of a URL
 
 
 def test_a_hub_model_points_at_its_pages_on_the_hub(hub, monkeypatch, capsys) -> None:

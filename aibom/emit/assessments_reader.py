@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from aibom import bom_json as js
 from aibom import model as m
-from aibom.emit import bom_json as js
 from aibom.emit import properties as P
 from aibom.mof_components import MOF_PAIRS, MofResult
 

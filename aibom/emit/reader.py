@@ -12,13 +12,13 @@ from typing import Any
 
 from packageurl import PackageURL
 
+from aibom import bom_json as js
 from aibom import model as m
 from aibom import strict_json
-from aibom.emit import bom_json as js
 from aibom.emit import modelcard
 from aibom.emit import properties as P
 from aibom.emit.assessments_reader import assessments
-from aibom.emit.validate import SCHEMA_VERSIONS, problems
+from aibom.emit.validate import SCHEMA_VERSIONS
 from aibom.errors import InputError
 from aibom.identity import repo_id_of_purl
 from aibom.licenses import current, resolve
@@ -33,18 +33,8 @@ PURPOSES = {
     "quality-metrics": "evaluation-results",
     "citation": "research-paper",
 }
-TOP_LEVEL = (
-    "$schema",
-    "bomFormat",
-    "specVersion",
-    "serialNumber",
-    "version",
-    "metadata",
-    "components",
-    "dependencies",
-    "definitions",
-    "declarations",
-)
+TOP_LEVEL = ("$schema", "bomFormat", "specVersion", "serialNumber", "version", "metadata", "components",
+             "dependencies", "definitions", "declarations")
 """The top-level keys aibom maps, in the order the emitter writes them."""
 MAPPED_TOP = frozenset(TOP_LEVEL)
 MAPPED_CARD = {"modelParameters", "quantitativeAnalysis", "considerations", "properties", "bom-ref"}
@@ -63,14 +53,7 @@ def from_json(text: str) -> m.Provenance:
             f"CycloneDX specVersion {doc.get('specVersion')!r} is not supported",
             f"aibom reads CycloneDX {', '.join(SCHEMA_VERSIONS)}",
         )
-    try:
-        return _Reader(doc).provenance()
-    except (TypeError, AttributeError, KeyError, ValueError, IndexError) as exc:
-        # another tool's BOM is read even when it breaks the schema elsewhere (cdxgen repeats bom-refs),
-        # but a value of the wrong type where aibom reads is a malformed BOM, said with the schema's word
-        found = problems(text)
-        raise InputError(f"the BOM is malformed where aibom reads it: {found[0] if found else type(exc).__name__}",
-                         "aibom validate BOM lists every problem") from None
+    return _Reader(doc).provenance()
 
 
 def _role(recorded: str | None, name: str) -> m.FileRole:
@@ -188,14 +171,14 @@ class _Reader:
         mc = js.mapping(meta.get("component"))
         if mc.get("type") == "machine-learning-model":
             return mc, "$.metadata.component"
-        subject = mc.get("bom-ref")
-        wanted = {ref for d in js.dicts(self.doc.get("dependencies")) if d.get("ref") == subject
-                  for ref in d.get("dependsOn", []) if isinstance(ref, str)}
+        subject = js.text(mc.get("bom-ref"))  # every value read through js: another tool's types are not trusted
+        edges = [(js.text(d.get("ref")), js.texts(d.get("dependsOn"))) for d in js.dicts(self.doc.get("dependencies"))]
+        wanted = {ref for source, refs in edges if subject and source == subject for ref in refs}
         models = [(i, c) for i, c in enumerate(top) if c.get("type") == "machine-learning-model"]
-        generated = {ref for d in js.dicts(self.doc.get("dependencies")) for ref in d.get("dependsOn", [])
-                     if any(c.get("bom-ref") == d.get("ref") and c.get("type") == "data" for c in top)}
-        ranked = [x for x in models if x[1].get("bom-ref") in wanted] + [
-            x for x in models if x[1].get("bom-ref") not in generated]
+        data = {js.text(c.get("bom-ref")) for c in top if c.get("type") == "data"}
+        generated = {ref for source, refs in edges if source in data for ref in refs}
+        ranked = [x for x in models if js.text(x[1].get("bom-ref")) in wanted] + [
+            x for x in models if js.text(x[1].get("bom-ref")) not in generated]
         for i, c in ranked[:1] or models[:1]:
             return c, f"$.components[{i}]"
         self.unknowns.append(m.Unknown("model", "type", "the BOM has no machine-learning-model component"))

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from aibom import bom_json as js
 from aibom import model as m
 from aibom import strict_json
-from aibom.emit import bom_json as js
 from aibom.emit.spdx3 import ROLE_COMMENT
 from aibom.errors import InputError
 from aibom.licenses import current, resolve

@@ -5,7 +5,6 @@ Pure: the time of writing is an argument."""
 
 from __future__ import annotations
 
-import re
 from importlib.resources import files
 from typing import Any
 
@@ -16,9 +15,8 @@ from aibom.license_duties import duties
 from aibom.licenses import category_label, terms
 from aibom.model import Provenance
 from aibom.render import lineage
+from aibom.render.markup import place
 from aibom.wording import human_size
-
-LINE = re.compile(r"^(?P<file>[^#]+)#L(?P<line>\d+)$")
 
 
 def _template(name: str) -> str:
@@ -31,9 +29,9 @@ ENV = Environment(loader=FunctionLoader(_template), autoescape=True, undefined=S
 
 def where(location: str) -> str:
     """An evidence location as a reviewer reads it: ``README.md#L12`` is ``README.md, line 12``."""
-    found = LINE.match(location)
-    if found:
-        return f"{found['file']}, line {found['line']}"
+    path, fragment, line = place(location)
+    if fragment.startswith("L") and line:
+        return f"{path}, line {line}"
     return location.replace("#front-matter", ", front matter") or "(no location)"
 
 

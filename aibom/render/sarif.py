@@ -17,12 +17,11 @@ from typing import Any, Literal
 
 from aibom import __version__
 from aibom.diff import Changes
+from aibom.render.markup import place
 
 Level = Literal["error", "warning", "note"]
 BASE = "MODELROOT"
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-LINE = re.compile(r"#L(\d+)$")
-SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 RISK_LEVELS: dict[str, Level] = {
     "pickle-dangerous-import": "error",
     "pickle-unresolved-import": "error",
@@ -130,13 +129,11 @@ def _location(result: _Result, root: Root) -> dict[str, Any]:
     else the model card (a Hub URL or a dataset is not a file of the repository)."""
     if root.bom is not None:
         return {"physicalLocation": {"artifactLocation": {"uri": root.bom}}}
-    path, _, fragment = result.location.partition("#")
-    line = LINE.search(result.location)
-    if SCHEME.match(result.location) or path not in root.files:
+    path, _, line = place(result.location)
+    if path not in root.files:
         path = "README.md" if "README.md" in root.files else min(root.files, default="README.md")
         line = None
     physical: dict[str, Any] = {"artifactLocation": {"uri": path, "uriBaseId": BASE}}
-    start = int(line.group(1)) if line else 1 if fragment == "front-matter" else None
-    if start:
-        physical["region"] = {"startLine": start}
+    if line:
+        physical["region"] = {"startLine": line}
     return {"physicalLocation": physical}

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from aibom import bom_json as js
 from aibom.model import Assessment, Evidence, Finding, Status
 
 PROFILE = "g7"
@@ -48,16 +49,15 @@ class _Bom:
 
     @property
     def meta(self) -> dict[str, Any]:
-        return _dict(self.doc.get("metadata"))
+        return js.mapping(self.doc.get("metadata"))
 
     def components(self, kind: str) -> list[tuple[int, dict[str, Any]]]:
-        return [(i, c) for i, c in enumerate(_list(self.doc.get("components")))
-                if isinstance(c, dict) and c.get("type") == kind]
+        return [(i, c) for i, c in js.indexed(self.doc.get("components")) if c.get("type") == kind]
 
     @property
     def models(self) -> list[tuple[str, dict[str, Any]]]:
         found = [(f"/components/{i}", c) for i, c in self.components("machine-learning-model")]
-        root = _dict(self.meta.get("component"))
+        root = js.mapping(self.meta.get("component"))
         if root.get("type") == "machine-learning-model":
             found.insert(0, ("/metadata/component", root))
         return found
@@ -65,18 +65,15 @@ class _Bom:
     @property
     def model_only(self) -> bool:
         """No system around the model: only models, files and data, under at most a release wrapper."""
-        root = _dict(self.meta.get("component"))
+        root = js.mapping(self.meta.get("component"))
         wrapper = str(root.get("bom-ref", "")).startswith("release:") or root.get("type") == "machine-learning-model"
-        others = [c for c in _list(self.doc.get("components")) if isinstance(c, dict) and c.get("type") in SYSTEM_TYPES]
-        return (wrapper or not root) and not others and not _list(self.doc.get("services"))
+        others = [c for c in js.dicts(self.doc.get("components")) if c.get("type") in SYSTEM_TYPES]
+        return (wrapper or not root) and not others and not js.dicts(self.doc.get("services"))
 
 
-def _dict(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: object) -> list[Any]:
-    return value if isinstance(value, list) else []
+def _empty(value: object) -> bool:
+    """Absent for an element: missing, or an empty string, list or object."""
+    return value in (None, "", [], {})
 
 
 def _text(value: object) -> str:
@@ -85,7 +82,7 @@ def _text(value: object) -> str:
 
 def _field(path: str, value: object, what: str) -> Judged:
     """Met when `value` is there (a non-empty value), else unmet."""
-    if value not in (None, "", [], {}):
+    if not _empty(value):
         shown = f": {_text(value)}" if isinstance(value, str | int) else ""
         return "met", f"The BOM gives {what}{shown}.", path
     return "unmet", f"The BOM gives no {what} ({path.lstrip('/').replace('/', '.')}).", ""
@@ -99,7 +96,7 @@ def _each_model(key: Callable[[dict[str, Any]], object], name: str, what: str) -
         if not models:
             return "unmet", "The BOM lists no machine-learning-model component.", ""
         for _, comp in models:
-            if key(comp) in (None, "", [], {}):
+            if _empty(key(comp)):
                 return "unmet", f"The model {_text(comp.get('name', '?'))} has no {what} ({name}).", ""
         path, comp = models[0]
         value = key(comp)
@@ -115,19 +112,19 @@ def _model_hashes(bom: _Bom) -> Judged:
     if not models:
         return "unmet", "The BOM lists no machine-learning-model component.", ""
     path, comp = models[0]
-    if _list(comp.get("hashes")):
-        alg = _dict(_list(comp["hashes"])[0]).get("alg", "?")
+    if js.dicts(comp.get("hashes")):
+        alg = js.dicts(comp["hashes"])[0].get("alg", "?")
         return "met", f"The model component carries a {alg} hash.", f"{path}/hashes"
     ref = comp.get("bom-ref")
-    needs = {d for dep in _list(bom.doc.get("dependencies")) if _dict(dep).get("ref") == ref
-             for d in _list(_dict(dep).get("dependsOn"))}
+    needs = {d for dep in js.dicts(bom.doc.get("dependencies")) if js.mapping(dep).get("ref") == ref
+             for d in js.texts(js.mapping(dep).get("dependsOn"))}
     files = [(i, c) for i, c in bom.components("file") if c.get("bom-ref") in needs]
     if not files:
         return "unmet", "Neither the model nor any file it depends on carries a hash.", ""
-    bare = [c.get("name", "?") for _, c in files if not _list(c.get("hashes"))]
+    bare = [c.get("name", "?") for _, c in files if not js.dicts(c.get("hashes"))]
     if bare:
         return "unmet", f"{len(bare)} of the model's {len(files)} files carry no hash (first: {bare[0]}).", ""
-    algs = sorted({_dict(h).get("alg", "?") for _, c in files for h in _list(c.get("hashes"))})
+    algs = sorted({h.get("alg", "?") for _, c in files for h in js.dicts(c.get("hashes"))})
     return "met", f"All {len(files)} files of the model carry a hash ({', '.join(algs)}).", \
         f"/components/{files[0][0]}/hashes"
 
@@ -137,7 +134,7 @@ def _each_dataset(key: Callable[[dict[str, Any]], object], what: str) -> Callabl
         data = bom.components("data")
         if not data:
             return "unmet", "The BOM lists no dataset (no component of type data).", ""
-        missing = [c.get("name", "?") for _, c in data if key(c) in (None, "", [], {})]
+        missing = [c.get("name", "?") for _, c in data if _empty(key(c))]
         if missing:
             return "unmet", f"{len(missing)} of {len(data)} datasets give no {what} (first: {_text(missing[0])}).", ""
         return "met", f"All {len(data)} datasets give {what}.", f"/components/{data[0][0]}"
@@ -158,15 +155,19 @@ def _system(what: str, key: Callable[[_Bom], tuple[object, str]]) -> Callable[[_
     return judge
 
 
+def _card(comp: dict[str, Any], part: str) -> dict[str, Any]:
+    """One part of a model component's modelCard (modelParameters, considerations, quantitativeAnalysis)."""
+    return js.mapping(js.mapping(comp.get("modelCard")).get(part))
+
+
 def _root(bom: _Bom, name: str) -> tuple[object, str]:
-    return _dict(bom.meta.get("component")).get(name), f"/metadata/component/{name}"
+    return js.mapping(bom.meta.get("component")).get(name), f"/metadata/component/{name}"
 
 
 def _performance(bom: _Bom) -> list[tuple[str, dict[str, Any]]]:
-    return [(f"{path}/modelCard/quantitativeAnalysis/performanceMetrics/{i}", _dict(m))
+    return [(f"{path}/modelCard/quantitativeAnalysis/performanceMetrics/{i}", js.mapping(m))
             for path, comp in bom.models
-            for i, m in enumerate(_list(_dict(_dict(comp.get("modelCard")).get("quantitativeAnalysis"))
-                                        .get("performanceMetrics")))]
+            for i, m in js.indexed(_card(comp, "quantitativeAnalysis").get("performanceMetrics"))]
 
 
 def _kpi(security: bool) -> Callable[[_Bom], Judged]:
@@ -185,13 +186,13 @@ def _kpi(security: bool) -> Callable[[_Bom], Judged]:
 
 def _references(kinds: frozenset[str], what: str) -> Callable[[_Bom], Judged]:
     def judge(bom: _Bom) -> Judged:
-        places = [("/externalReferences", _list(bom.doc.get("externalReferences")))]
-        places += [(f"{p}/externalReferences", _list(c.get("externalReferences"))) for p, c in bom.models]
+        places = [("/externalReferences", js.indexed(bom.doc.get("externalReferences")))]
+        places += [(f"{p}/externalReferences", js.indexed(c.get("externalReferences"))) for p, c in bom.models]
         places += [("/metadata/component/externalReferences",
-                    _list(_dict(bom.meta.get("component")).get("externalReferences")))]
+                    js.indexed(js.mapping(bom.meta.get("component")).get("externalReferences")))]
         for path, refs in places:
-            for i, ref in enumerate(refs):
-                if _dict(ref).get("type") in kinds:
+            for i, ref in refs:
+                if ref.get("type") in kinds:
                     return "met", f"The BOM links {what}: {_text(ref.get('url', ''))}.", f"{path}/{i}"
         return "unmet", f"The BOM links no {what} (an externalReference of type {', '.join(sorted(kinds))}).", ""
 
@@ -199,10 +200,10 @@ def _references(kinds: frozenset[str], what: str) -> Callable[[_Bom], Judged]:
 
 
 def _compliance(bom: _Bom) -> Judged:
-    standards = _list(_dict(bom.doc.get("definitions")).get("standards"))
-    claims = _list(_dict(bom.doc.get("declarations")).get("attestations"))
+    standards = js.dicts(js.mapping(bom.doc.get("definitions")).get("standards"))
+    claims = js.dicts(js.mapping(bom.doc.get("declarations")).get("attestations"))
     if standards or claims:
-        names = ", ".join(_text(_dict(s).get("name", "?")) for s in standards[:3]) or f"{len(claims)} attestations"
+        names = ", ".join(_text(js.mapping(s).get("name", "?")) for s in standards[:3]) or f"{len(claims)} attestations"
         return "met", f"The BOM states conformance claims against {names}.", \
             "/definitions/standards" if standards else "/declarations/attestations"
     return "unmet", "The BOM states no compliance claim (definitions.standards, declarations.attestations).", ""
@@ -211,16 +212,16 @@ def _compliance(bom: _Bom) -> Judged:
 def _vulnerabilities(bom: _Bom) -> Judged:
     if "vulnerabilities" not in bom.doc:
         return "unmet", "The BOM has no vulnerabilities section (not even an empty one saying none are known).", ""
-    found = _list(bom.doc["vulnerabilities"])
+    found = js.dicts(bom.doc["vulnerabilities"])
     return "met", f"The BOM lists {len(found)} known vulnerabilit{'y' if len(found) == 1 else 'ies'}.", \
         "/vulnerabilities"
 
 
 def _tool(bom: _Bom) -> Judged:
-    tools = _dict(bom.meta.get("tools"))
-    named = [t for kind in ("components", "services") for t in _list(tools.get(kind))
-             if isinstance(t, dict) and t.get("name") and t.get("version")]
-    named += [t for t in _list(bom.meta.get("tools")) if isinstance(t, dict) and t.get("name") and t.get("version")]
+    tools = js.mapping(bom.meta.get("tools"))
+    named = [t for kind in ("components", "services") for t in js.dicts(tools.get(kind))
+             if t.get("name") and t.get("version")]
+    named += [t for t in js.dicts(bom.meta.get("tools")) if t.get("name") and t.get("version")]
     if named:
         return "met", f"Made by {_text(named[0]['name'])} {_text(named[0]['version'])}.", "/metadata/tools"
     return "unmet", "The BOM names no tool with a version (metadata.tools).", ""
@@ -229,7 +230,7 @@ def _tool(bom: _Bom) -> Judged:
 def _timestamp(bom: _Bom) -> Judged:
     if bom.meta.get("timestamp"):
         return _field("/metadata/timestamp", bom.meta["timestamp"], "its time of writing")
-    reproducible = any(_dict(p).get("name") == "cdx:reproducible" for p in _list(bom.meta.get("properties")))
+    reproducible = any(p.get("name") == "cdx:reproducible" for p in js.dicts(bom.meta.get("properties")))
     why = " It was written with --reproducible, which leaves the time out." if reproducible else ""
     return "unmet", f"The BOM gives no time of writing (metadata.timestamp).{why}", ""
 
@@ -242,9 +243,9 @@ def _signature(bom: _Bom) -> Judged:
 
 
 def _dependencies(bom: _Bom) -> Judged:
-    deps = [d for d in _list(bom.doc.get("dependencies")) if _list(_dict(d).get("dependsOn"))]
-    if deps:
-        return "met", f"The BOM records {sum(len(d['dependsOn']) for d in deps)} dependency edges.", "/dependencies"
+    edges = sum(len(js.texts(d.get("dependsOn"))) for d in js.dicts(bom.doc.get("dependencies")))
+    if edges:
+        return "met", f"The BOM records {edges} dependency edges.", "/dependencies"
     return "unmet", "The BOM records no dependency relationship (dependencies[].dependsOn).", ""
 
 
@@ -261,21 +262,21 @@ def _identifier(comp: dict[str, Any]) -> object:
 
 
 def _model_time(comp: dict[str, Any]) -> object:
-    return _dict(comp.get("releaseNotes")).get("timestamp")
+    return js.mapping(comp.get("releaseNotes")).get("timestamp")
 
 
 def _card_properties(comp: dict[str, Any]) -> object:
-    return _dict(comp.get("modelCard")).get("modelParameters") or comp.get("properties")
+    return _card(comp, "modelParameters") or comp.get("properties")
 
 
 def _dataset_source(comp: dict[str, Any]) -> object:
-    contents = [_dict(_dict(d).get("contents")).get("url") for d in _list(comp.get("data"))]
-    return comp.get("purl") or _list(comp.get("externalReferences")) or [u for u in contents if u]
+    contents = [js.mapping(d.get("contents")).get("url") for d in js.dicts(comp.get("data"))]
+    return comp.get("purl") or js.dicts(comp.get("externalReferences")) or [u for u in contents if u]
 
 
 def _dataset_description(comp: dict[str, Any]) -> object:
-    return comp.get("description") or [_dict(d).get("description") for d in _list(comp.get("data"))
-                                       if _dict(d).get("description")] or _dict(comp.get("data")).get("governance")
+    return comp.get("description") or [d.get("description") for d in js.dicts(comp.get("data"))
+                                       if d.get("description")] or js.mapping(comp.get("data")).get("governance")
 
 
 @dataclass(frozen=True)
@@ -304,8 +305,8 @@ ELEMENTS: tuple[Element, ...] = (
             "version in metadata.tools", _tool),
     Element("md-context", "metadata", "Generation context", "metadata.lifecycles", "state the lifecycle phase the "
             "BOM was made in (metadata.lifecycles)", lambda b: _field(
-                "/metadata/lifecycles", ", ".join(str(_dict(x).get("phase") or _dict(x).get("name") or "")
-                                                  for x in _list(b.meta.get("lifecycles"))).strip(", "),
+                "/metadata/lifecycles", ", ".join(str(x.get("phase") or x.get("name") or "")
+                                                  for x in js.dicts(b.meta.get("lifecycles"))).strip(", "),
                 "generation context (lifecycle phase)")),
     Element("md-timestamp", "metadata", "Timestamp", "metadata.timestamp", "generate without --reproducible, or "
             "set SOURCE_DATE_EPOCH", _timestamp),
@@ -323,12 +324,12 @@ ELEMENTS: tuple[Element, ...] = (
             _system("data flow", lambda b: (b.doc.get("services"), "/services"))),
     Element("slp-io", "system", "Input/output properties", "modelCard.modelParameters.inputs/outputs", "",
             _system("input and output formats", lambda b: (
-                [p for _, c in b.models for p in (_dict(_dict(c.get("modelCard")).get("modelParameters"))
-                                                  .get("inputs"),) if p], "/components"))),
+                [_card(c, "modelParameters").get("inputs") for _, c in b.models
+                 if _card(c, "modelParameters").get("inputs")], "/components"))),
     Element("slp-application", "system", "Intended application area", "modelCard.considerations.useCases", "",
             _system("intended application area", lambda b: (
-                [u for _, c in b.models for u in _list(_dict(_dict(c.get("modelCard")).get("considerations"))
-                                                       .get("useCases"))], "/components"))),
+                [u for _, c in b.models for u in js.texts(_card(c, "considerations").get("useCases"))],
+                "/components"))),
     Element("mdl-name", "models", "Model name", "component.name", "",
             _each_model(lambda c: c.get("name"), "name", "name")),
     Element("mdl-identifier", "models", "Model identifier", "component.purl", "collect from the Hub (ORG/NAME) or "
@@ -368,10 +369,10 @@ ELEMENTS: tuple[Element, ...] = (
             "report robustness or red-team results in the card", _kpi(security=True)),
     Element("inf-software", "infrastructure", "Software infrastructure", "components[type=framework|library|"
             "platform]", "", _system("software it runs on", lambda b: (
-                [c for c in _list(b.doc.get("components")) if _dict(c).get("type") in SYSTEM_TYPES], "/components"))),
+                [c for c in js.dicts(b.doc.get("components")) if c.get("type") in SYSTEM_TYPES], "/components"))),
     Element("inf-hardware", "infrastructure", "Hardware infrastructure", "components[type=device|platform]", "",
             _system("hardware it runs on", lambda b: (
-                [c for c in _list(b.doc.get("components")) if _dict(c).get("type") in ("device", "platform")],
+                [c for c in js.dicts(b.doc.get("components")) if c.get("type") in ("device", "platform")],
                 "/components"))),
     Element("sp-controls", "security", "Security controls", "externalReferences (threat-model, pentest-report, "
             "static-analysis-report, risk-assessment)", "link the threat model, test or analysis reports",

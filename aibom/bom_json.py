@@ -9,6 +9,11 @@ def dicts(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
+def indexed(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    """The objects of a list with their index in it (a JSON path must count what is skipped)."""
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list) else []
+
+
 def mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
